@@ -1,0 +1,28 @@
+# eventwire: `make demo` and `make test` work on a fresh machine with Python 3.11 and pip.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install eventwire with pinned dependencies
+
+demo: install  ## run the main job on examples/ into demo/eventwire.duckdb and print the summary
+	rm -rf demo && mkdir -p demo
+	$(BIN)/eventwire run examples --db demo/eventwire.duckdb --jsonl demo/articles.jsonl
+
+test: install  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+bench: install  ## benchmark the pipeline against bare spaCy
+	$(BIN)/eventwire bench
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache

@@ -1,0 +1,176 @@
+"""The ``eventwire`` command line. Thin: parse arguments, call the library, print.
+
+Exit codes: 0 success; 1 nothing could be processed (every input skipped or failed); 2 wrong
+arguments (a missing path, a bad option); 130 interrupted (Ctrl-C; what was stored is kept).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eventwire import __version__
+
+app = typer.Typer(
+    name="eventwire",
+    help="Turn news into political event data: articles, entities, places, dates, quotes and "
+    "CAMEO/PLOVER-coded events, stored in DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"eventwire {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """eventwire: political event data from news."""
+
+
+@app.command()
+def run(
+    paths: list[Path] = typer.Argument(..., help="Files or directories (recursive): .txt, .html/.htm(.gz), .jsonl."),
+    db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database file (created if missing)."),
+    jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Also append one JSON record per new article to this file."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the models once)."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, max=4096, help="Documents per batch and per transaction."),
+    max_bytes: int = typer.Option(20_000_000, "--max-bytes", min=1, help="Refuse documents larger than this many bytes."),
+    reprocess: bool = typer.Option(False, "--reprocess", help="Process documents again even if already stored (replaces their rows)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+) -> None:
+    """Read news files, extract articles, annotate them and store everything in a DuckDB database.
+
+    Documents already in the database are skipped, so running the same command again resumes an
+    interrupted run and adds nothing to a finished one.
+    """
+    from eventwire.runner import RunConfig, RunStats, count_inputs
+    from eventwire.runner import run as run_pipeline
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}")
+        raise typer.Exit(2)
+    config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers,
+                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess)
+    total = count_inputs([str(p) for p in paths])
+    show = not quiet and (total is None or total > 5)
+    progress = Progress(TextColumn("[bold]eventwire run"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console,
+                        transient=True, disable=not show)
+    task = progress.add_task("run", total=total, rate="")
+
+    def on_progress(s: RunStats) -> None:
+        done = s.documents
+        rate = f"{s.processed / s.elapsed_s:.1f} docs/s" if s.elapsed_s else ""
+        progress.update(task, completed=done, rate=rate)
+
+    command = "eventwire " + " ".join(sys.argv[1:])
+    try:
+        with progress:
+            stats, status = run_pipeline([str(p) for p in paths], config, on_progress=on_progress, command=command)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]: batches written so far are kept; run the same command to carry on.")
+        raise typer.Exit(130)
+    if as_json:
+        out.print_json(json.dumps(stats.as_dict()))
+    else:
+        print_summary(stats, str(db))
+    if stats.articles == 0 and stats.already_done == 0:
+        console.print("[red]no article could be processed[/]")
+        raise typer.Exit(1)
+
+
+def print_summary(stats, db: str) -> None:
+    """Print a run's summary table (documents, articles, problems by reason, counts, speed)."""
+    rate = stats.processed / stats.elapsed_s if stats.elapsed_s else 0.0
+    out.print(f"[bold]eventwire run[/]: {stats.elapsed_s:.1f} s, {rate:.2f} documents/s")
+    t = Table(show_header=False)
+    t.add_column(justify="left")
+    t.add_column(justify="right")
+    for label, value in [
+        ("documents read", stats.documents),
+        ("already in database", stats.already_done),
+        ("processed", stats.processed),
+        ("articles kept", stats.articles),
+        ("no article", stats.no_article),
+        ("skipped", stats.skipped),
+        ("failed", stats.failed),
+        ("entities", stats.entities),
+        ("places", stats.places),
+        ("dates", stats.times),
+        ("quotes", stats.quotes),
+        ("events", stats.events),
+        ("words", stats.words),
+    ]:
+        t.add_row(label, f"{value:,}")
+    out.print(t)
+    if stats.reasons:
+        r = Table(title="skipped, failed and warnings, by reason", show_header=True)
+        r.add_column("severity")
+        r.add_column("reason")
+        r.add_column("count", justify="right")
+        for (sev, reason), n in stats.reasons.most_common(20):
+            r.add_row(sev, reason, str(n))
+        out.print(r)
+    out.print(f"database: {db}  (details: SELECT * FROM errors)")
+
+
+@app.command()
+def bench(
+    docs: int = typer.Option(200, "--docs", min=10, help="Documents in the generated corpus."),
+    repeats: int = typer.Option(3, "--repeats", min=1, help="Timed repetitions; medians are reported."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Benchmark the full pipeline against bare spaCy ``nlp.pipe`` on the same generated corpus.
+
+    Reports documents/s, words/s and peak RSS for each, and their ratio (measured in one run).
+    """
+    from eventwire.bench import run_bench
+
+    result = run_bench(n_docs=docs, repeats=repeats, log=lambda m: console.print(f"[dim]{m}[/]"))
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    t = Table(title=f"eventwire bench: {result['documents']} documents, {result['words']:,} words, "
+                    f"median of {result['repeats']}")
+    for c in ("measure", "seconds", "documents/s", "words/s", "peak RSS MB"):
+        t.add_column(c, justify="right" if c != "measure" else "left")
+    for name in ("spacy", "pipeline"):
+        m = result[name]
+        t.add_row(m["label"], f"{m['seconds']:.2f}", f"{m['docs_per_s']:.1f}", f"{m['words_per_s']:,.0f}",
+                  f"{m['peak_rss_mb']:.0f}")
+    out.print(t)
+    out.print(f"pipeline time / bare spaCy time: [bold]{result['ratio']:.2f}x[/]")
+    if result.get("stages"):
+        s = Table(title="pipeline time per stage (median, seconds)")
+        s.add_column("stage")
+        s.add_column("seconds", justify="right")
+        s.add_column("share", justify="right")
+        total = sum(result["stages"].values()) or 1.0
+        for k, v in result["stages"].items():
+            s.add_row(k, f"{v:.2f}", f"{100 * v / total:.0f}%")
+        out.print(s)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Document -> Article: decode, pick the extractor for the document's kind, add metadata and provenance.
+
+:func:`extract` is the stage function. It raises :class:`NoArticle` when the document holds no article
+(and says why) and :class:`ExtractionError` when it cannot be read; the runner records both and goes on.
+"""
+from __future__ import annotations
+
+from eventwire.extract.dates import parse_date
+from eventwire.extract.html import NoArticle, extract_html
+from eventwire.extract.language import detect_language
+from eventwire.extract.outlets import default_registry, domain_of
+from eventwire.extract.plaintext import parse_plaintext
+from eventwire.extract.provenance import cited_sources, translated_from, wire_dateline
+from eventwire.ids import stable_id
+from eventwire.ingest.decode import BinaryContent, decode_bytes
+from eventwire.records import Article, Document
+
+__all__ = ["extract", "NoArticle", "ExtractionError"]
+
+
+class ExtractionError(ValueError):
+    """The document cannot be turned into text (binary content, undecodable)."""
+
+
+def _norm_time(value: object) -> str | None:
+    """Normalise a container-given time (``published`` hint) to ISO 8601 at its granularity."""
+    if value in (None, ""):
+        return None
+    parsed = parse_date(str(value))
+    return parsed.iso if parsed else None
+
+
+def extract(doc: Document) -> Article:
+    """Turn one :class:`Document` into an :class:`Article`.
+
+    Plain text (``.txt`` files, JSONL ``text``) goes through :func:`parse_plaintext`; HTML (files,
+    JSONL ``html``) through :func:`extract_html`. Container hints (JSONL ``url``, ``title``,
+    ``published``, ``outlet``) fill what the text does not give.
+
+    Raises:
+        NoArticle: no article in the document (empty body, a page without main text).
+        ExtractionError: the bytes are not text.
+    """
+    hints = doc.hints or {}
+    warnings = list(doc.warnings)
+    url = hints.get("url") if isinstance(hints.get("url"), str) else None
+    reg = default_registry()
+    page_date = None
+    boilerplate: list[str] = []
+    authors: list[str] = []
+    if doc.text is not None or doc.kind == "txt":
+        text = doc.text
+        if text is None:
+            try:
+                decoded = decode_bytes(doc.data or b"", hints.get("charset"))
+            except BinaryContent as exc:
+                raise ExtractionError(str(exc)) from exc
+            text, warnings = decoded.text, warnings + decoded.warnings
+        parsed = parse_plaintext(text, hints)
+        warnings += parsed.warnings
+        title = hints.get("title") or parsed.title
+        body, published, page_date = parsed.body, parsed.published, parsed.page_date
+        outlet_name, boilerplate, authors = parsed.outlet, parsed.boilerplate, parsed.authors
+        extractor, lang_hint = "plaintext", hints.get("language")
+    else:
+        html = doc.html
+        if html is None:
+            try:
+                decoded = decode_bytes(doc.data or b"", hints.get("charset"), html=True)
+            except BinaryContent as exc:
+                raise ExtractionError(str(exc)) from exc
+            html, warnings = decoded.text, warnings + decoded.warnings
+        fields = extract_html(html, url)
+        title = hints.get("title") or fields.title
+        body, published, url = fields.body, fields.published, fields.url or url
+        outlet_name, boilerplate, authors = fields.outlet, fields.boilerplate, fields.authors
+        extractor, lang_hint = fields.extractor, fields.language or hints.get("language")
+    if not body.strip():
+        raise NoArticle("empty body: no article text after removing the header and boilerplate")
+    if hints.get("published"):
+        published = _norm_time(hints["published"]) or published
+    if isinstance(hints.get("authors"), list):
+        authors = [str(a) for a in hints["authors"]]
+    domain = domain_of(url)
+    entry = reg.by_name(hints.get("outlet")) or reg.by_domain(domain) or reg.by_name(outlet_name)
+    outlet = entry.name if entry else (hints.get("outlet") or outlet_name)
+    wire, dateline_place, _ = wire_dateline(body, reg)
+    language, _conf = detect_language(body, lang_hint)
+    return Article(
+        article_id=stable_id("article", doc.doc_id),
+        doc_id=doc.doc_id,
+        title=title,
+        body=body,
+        source=doc.source + (f"#{doc.member}" if doc.member else ""),
+        url=url,
+        published=published,
+        page_date=page_date,
+        outlet=outlet,
+        outlet_domain=domain,
+        authors=authors,
+        language=language,
+        translated_from=translated_from(body, language, entry.language if entry else None),
+        boilerplate=boilerplate,
+        cited_sources=[c for c in cited_sources(body, reg) if c != outlet],  # "told Al Jazeera" in Al Jazeera
+        wire=wire,
+        dateline_place=dateline_place,
+        extractor=extractor,
+        warnings=warnings,
+    )

@@ -1,0 +1,153 @@
+"""Web pages -> article fields, through trafilatura (body, title, date, authors, site name, URL).
+
+trafilatura does the content extraction; this module maps its output onto eventwire's fields, cleans
+the title (outlet suffixes), splits authors, and removes boilerplate lines that survive extraction.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from functools import lru_cache
+
+import trafilatura
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import use_config
+
+from eventwire.extract.boilerplate import split_boilerplate
+from eventwire.extract.embedded import embedded_article_html
+from eventwire.extract.outlets import default_registry, domain_of
+from eventwire.extract.titles import split_title
+
+#: Bodies shorter than this many words are not articles (index pages, 404 pages, paywall stubs).
+#: Words are whitespace tokens; in Chinese, Japanese and Korean script two characters count as one.
+MIN_ARTICLE_WORDS = 25
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: trafilatura's ``max_tree_size``: pages with more elements than this are refused by trafilatura,
+#: which keeps pathological markup (deep nesting, 10 MB pages) in bounded time.
+MAX_TREE_SIZE = 500_000
+
+
+class NoArticle(ValueError):
+    """The input holds no article (no main text found, or too short to be one).
+
+    Attributes:
+        reason: a short, stable reason (groups well in summaries); detail: specifics (counts, sizes).
+    """
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason + (f" ({detail})" if detail else ""))
+        self.reason, self.detail = reason, detail
+
+
+@dataclass(slots=True)
+class HtmlFields:
+    """Fields read from a page (all optional except ``body``)."""
+
+    body: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    outlet_domain: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    boilerplate: list[str] = field(default_factory=list)
+    extractor: str = "trafilatura"
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: whitespace tokens outside CJK script, plus one per two CJK characters."""
+    n_cjk = len(_CJK.findall(text))
+    return len(_CJK.sub(" ", text).split()) + n_cjk // 2
+
+
+def split_authors(author: str | None) -> list[str]:
+    """trafilatura joins authors with ``"; "``; split them and drop empties and duplicates."""
+    if not author:
+        return []
+    out: list[str] = []
+    for part in re.split(r"\s*;\s*", author):
+        part = part.strip()
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _config():
+    """trafilatura's settings with eventwire's tree-size cap (``MAX_TREE_SIZE``)."""
+    cfg = use_config()
+    cfg.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+    return cfg
+
+
+def _trafilatura(html: str, url: str | None):
+    """trafilatura's ``bare_extraction`` with metadata, without comments, tables or images."""
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        deduplicate=False,
+        config=_config(),
+    )
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlFields:
+    """Extract the article from a page.
+
+    Args:
+        html: the decoded page.
+        url: where the page came from (helps trafilatura and gives the outlet domain).
+
+    Returns:
+        :class:`HtmlFields`.
+
+    When the markup holds too little text, the article is looked for in script strings
+    (:mod:`eventwire.extract.embedded`); ``extractor`` says which source won.
+
+    Raises:
+        NoArticle: no main text, or fewer than :data:`MIN_ARTICLE_WORDS` words.
+    """
+    res = _trafilatura(html, url)
+    if res is None:  # no main text in the markup; metadata may still be there
+        res = extract_metadata(html, default_url=url)
+    text = (res.text or "").strip()
+    extractor = "trafilatura"
+    if word_count(text) < MIN_ARTICLE_WORDS:
+        # client-rendered pages: the article is in a script (Next.js data)
+        fragment = embedded_article_html(html)
+        inner = _trafilatura(f"<html><body><article>{fragment}</article></body></html>", url) if fragment else None
+        if inner is not None and word_count(inner.text or "") > word_count(text):
+            text, extractor = inner.text.strip(), "trafilatura+script"
+    n_words = word_count(text)
+    if not text:
+        raise NoArticle("no article text found in HTML")
+    if n_words < MIN_ARTICLE_WORDS:
+        raise NoArticle("no article: main text too short", f"{n_words} words < {MIN_ARTICLE_WORDS}")
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    page_url = res.url or url
+    domain = domain_of(page_url)
+    sitename = res.sitename
+    title, suffix_outlet = split_title(res.title, sitename=sitename, domain=domain)
+    if title and paragraphs and paragraphs[0].casefold() == title.casefold():
+        paragraphs = paragraphs[1:]  # the <h1> repeated as the first paragraph
+    kept, removed = split_boilerplate(paragraphs)
+    reg = default_registry()
+    entry = reg.by_domain(domain) or reg.by_name(sitename) or reg.by_name(suffix_outlet)
+    outlet = entry.name if entry else (sitename or suffix_outlet)
+    return HtmlFields(
+        body="\n\n".join(kept),
+        title=title,
+        url=page_url,
+        published=res.date,
+        outlet=outlet,
+        outlet_domain=domain,
+        authors=split_authors(res.author),
+        language=(res.language or None),
+        boilerplate=removed,
+        extractor=extractor,
+    )

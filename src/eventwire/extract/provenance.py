@@ -1,0 +1,125 @@
+"""Provenance: cited sources, wire datelines and translation.
+
+* ``cited_sources``: agencies and outlets named as sources ("according to Reuters", "told AFP",
+  "the news agency France Press agency", "said Reuters:"), mapped to the registry's canonical names.
+* Wire datelines at the start of a body: ``KABUL (Reuters) -``, ``DOHA, Oct 9 (AP) —`` give the wire
+  agency and the dateline place.
+* ``translated_from``: a translation marker in the text ("translated from German"), or an English text
+  published by an outlet whose registry language is not English.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from eventwire.extract.outlets import Registry, default_registry
+
+_CUE_BEFORE = re.compile(
+    r"(?:according\s+to|told|tells|telling|quoted\s+by|cited\s+by|citing|reported\s+by|reports?\s+(?:by|from|in)|"
+    r"report\s+(?:from|by|in)|interview\s+with|said\s+to|speaking\s+to|via|news\s+agency|agency|newspaper|"
+    r"broadcaster|outlet|daily|website|channel|wire\s+service|said|reported|wrote)\s*(?:the\s+|a\s+|an\s+)?"
+    r"(?:[\w-]+\s+){0,4}$",
+    re.I,
+)
+_CUE_AFTER = re.compile(
+    r"^\s*(?:'s\s+)?(?:\w+\s+){0,2}(?:reported|reports|said|says|quoted|cited|wrote|writes|learned|learnt|"
+    r"news agency|agency reported|correspondent|was told|has learned)\b|^\s*\)|^\s*:",
+    re.I,
+)
+_TRANSLATED = re.compile(
+    r"\b(?:translated\s+from(?:\s+the)?\s+(?P<lang>[A-Z][a-z]+)|machine[- ]translated|machine\s+translation|"
+    r"this\s+(?:article|text|story)\s+(?:was|has\s+been)\s+translated|aus\s+dem\s+(?P<de>[A-Z][a-z]+)\s+übersetzt|"
+    r"traduit\s+de\s+l'(?P<fr>\w+)|traducido\s+del\s+(?P<es>\w+))",
+    re.I,
+)
+_LANG_NAMES = {
+    "german": "de", "french": "fr", "spanish": "es", "russian": "ru", "arabic": "ar", "chinese": "zh",
+    "italian": "it", "portuguese": "pt", "turkish": "tr", "ukrainian": "uk", "persian": "fa", "farsi": "fa",
+    "japanese": "ja", "korean": "ko", "dutch": "nl", "polish": "pl", "englischen": "en", "english": "en",
+    "russischen": "ru", "französischen": "fr", "anglais": "en", "allemand": "de", "inglés": "en", "alemán": "de",
+}
+_WIRE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?\s*"
+    r"\((?P<agency>[A-Za-z][A-Za-z .&/-]{1,40})\)\s*(?:[-–—]+|:)\s*"
+)
+
+
+@lru_cache(maxsize=4)
+def _alias_pattern(reg_id: int, names: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(n) for n in names)
+    return re.compile(r"(?<![\w-])(?:" + alts + r")(?![\w-])", re.I)
+
+
+def _names(reg: Registry) -> tuple[str, ...]:
+    out = []
+    for o in reg.outlets:
+        for n in (o.name, *o.aliases):
+            out.append(n)
+    return tuple(sorted(set(out), key=len, reverse=True))
+
+
+def cited_sources(text: str, registry: Registry | None = None) -> list[str]:
+    """Canonical names of agencies/outlets the text cites as sources, in order of first mention.
+
+    A registry name or alias counts when a citation cue surrounds it (``according to``, ``told``,
+    ``news agency``, ``reported``, ``said X:``), or when it names a news agency. Short all-capital
+    aliases (``AP``, ``AFP``, ``dpa``) must match with their case.
+    """
+    reg = registry or default_registry()
+    pat = _alias_pattern(id(reg), _names(reg))
+    found: list[str] = []
+    for m in pat.finditer(text):
+        alias = m.group(0)
+        entry = reg.by_name(alias)
+        if entry is None:
+            continue
+        canonical_aliases = (entry.name, *entry.aliases)
+        if len(alias) <= 4 and alias not in canonical_aliases:
+            continue  # 'ap' in running text is not AP
+        before = text[max(0, m.start() - 80): m.start()]
+        after = text[m.end(): m.end() + 40]
+        if entry.is_agency or _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
+            if entry.name not in found:
+                found.append(entry.name)
+    return found
+
+
+def wire_dateline(body: str, registry: Registry | None = None) -> tuple[str | None, str | None, int]:
+    """Detect a wire dateline at the start of ``body``.
+
+    Returns:
+        (agency canonical name or the text in parentheses, dateline place or ``None``, length of the
+        dateline prefix in characters) — ``(None, None, 0)`` when there is none. Only parentheses that
+        name a registry outlet count, so ``(Updated)`` is not a wire.
+    """
+    m = _WIRE.match(body[:200])
+    if not m:
+        return None, None, 0
+    reg = registry or default_registry()
+    entry = reg.by_name(m.group("agency").strip())
+    if entry is None:
+        return None, None, 0
+    place = (m.group("place") or "").strip(" ,") or None
+    return entry.name, place, m.end()
+
+
+def translated_from(text: str, language: str | None, outlet_language: str | None) -> str | None:
+    """The ISO 639-1 language the text was translated from, or ``None``.
+
+    Evidence, in order: an explicit marker naming the language; an outlet whose registry language
+    differs from the detected ``language`` of the text; a marker without a language gives ``"und"``.
+    """
+    m = _TRANSLATED.search(text)
+    if m:
+        for g in ("lang", "de", "fr", "es"):
+            name = m.group(g)
+            if name and name.lower() in _LANG_NAMES:
+                code = _LANG_NAMES[name.lower()]
+                if code != language:
+                    return code
+    if language and outlet_language and outlet_language != language:
+        return outlet_language
+    if m:
+        return "und"
+    return None

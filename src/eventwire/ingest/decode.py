@@ -1,0 +1,145 @@
+"""Bytes -> text: charset detection, binary detection and mojibake repair.
+
+Order of evidence for the charset (first that applies wins):
+1. a byte-order mark (UTF-8/16/32);
+2. a charset declared by the container (HTTP ``Content-Type``, WARC header, JSONL hint);
+3. a ``<meta charset>`` / ``http-equiv`` declaration in the first 4 KB of HTML;
+4. strict UTF-8;
+5. Windows-1252 when every non-ASCII byte decodes to a Latin letter (Western European text, which
+   statistical detectors misread when it is short);
+6. ``charset_normalizer``'s best guess;
+7. UTF-8 with invalid bytes replaced by U+FFFD (recorded as a warning, never silently).
+
+Mojibake (UTF-8 read as Latin-1/cp1252, e.g. ``â€™``) is repaired with ftfy, keeping curly quotes and
+full-width characters and line breaks as they are (``ftfy.fix_encoding``: only encoding damage is undone).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+import ftfy
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+
+
+
+class BinaryContent(ValueError):
+    """Raised when bytes are not text (NUL bytes or mostly control characters)."""
+
+
+@dataclass(slots=True)
+class Decoded:
+    """Decoded text, the charset used and any warnings (e.g. replaced bytes, repaired mojibake)."""
+
+    text: str
+    charset: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def looks_binary(data: bytes, sample: int = 8192) -> bool:
+    """True when the first ``sample`` bytes hold NUL bytes or over 10% non-whitespace control bytes.
+
+    UTF-16/32 text (which has NULs) must be recognised by its BOM before calling this.
+    """
+    head = data[:sample]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return ctrl / len(head) > 0.10
+
+
+def _valid_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False) -> Decoded:
+    """Decode ``data`` to ``str`` following the order of evidence in the module docstring.
+
+    Args:
+        data: raw bytes.
+        declared: charset named by the container (HTTP header, JSONL hint), if any.
+        html: also look for a ``<meta charset>`` declaration.
+
+    Returns:
+        :class:`Decoded` with the text (mojibake repaired), the codec name and warnings.
+
+    Raises:
+        BinaryContent: the bytes are not text.
+    """
+    warnings: list[str] = []
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(codec, errors="replace")
+            return _finish(text, codec, warnings)
+    if looks_binary(data):
+        raise BinaryContent("binary content (NUL or control bytes): not a text document")
+    candidates: list[str] = []
+    if (c := _valid_codec(declared)):
+        candidates.append(c)
+    if html and (m := _META_CHARSET.search(data[:4096])):
+        if (c := _valid_codec(m.group(1).decode("ascii", "replace"))):
+            candidates.append(c)
+    candidates.append("utf-8")
+    for codec in dict.fromkeys(candidates):
+        try:
+            return _finish(data.decode(codec), codec, warnings)
+        except UnicodeDecodeError:
+            continue
+    latin = _as_western(data)
+    if latin is not None:
+        warnings.append("not valid UTF-8; decoded as cp1252 (Western European letters)")
+        return _finish(latin, "cp1252", warnings)
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+    except Exception as exc:  # charset_normalizer is a best-effort guesser: record, then fall back
+        best = None
+        warnings.append(f"charset detection failed: {exc!r}")
+    if best is not None and best.encoding:
+        try:
+            text = data.decode(best.encoding)
+            warnings.append(f"not valid UTF-8; decoded as {best.encoding} (detected)")
+            return _finish(text, best.encoding, warnings)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    warnings.append(f"invalid UTF-8: {bad} undecodable byte sequence(s) replaced by U+FFFD")
+    return _finish(text, "utf-8", warnings)
+
+
+def _as_western(data: bytes) -> str | None:
+    """``data`` decoded as cp1252 if all its non-ASCII characters are Latin letters or common
+    punctuation (curly quotes, dashes, euro sign), else ``None``."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    high = [c for c in text if ord(c) > 127]
+    ok = sum(1 for c in high if c.isalpha() or c in "‘’“”–—€…«»°·")
+    return text if high and ok == len(high) else None
+
+
+def _finish(text: str, codec: str, warnings: list[str]) -> Decoded:
+    """Repair mojibake with ftfy's encoding fixer only (quotes, widths and line breaks are left alone)."""
+    fixed, steps = ftfy.fix_encoding_and_explain(text)
+    if steps:
+        warnings.append("mojibake repaired (ftfy: " + ", ".join(f"{s[0]} {s[1]}" for s in steps)[:120] + ")")
+    return Decoded(fixed, codec, warnings)

@@ -1,0 +1,241 @@
+"""Sources -> Documents: walk files and directories and hand each file to the reader for its kind.
+
+Readers are generators of :class:`~eventwire.records.Document` (something to process) and
+:class:`~eventwire.records.Problem` (something that could not be read, with its reason). A broken file
+yields a Problem and the walk goes on; nothing is skipped silently.
+
+Supported kinds (by file name suffix, case-insensitive):
+
+==================================  =======  ==================================================
+suffix                              kind     one document per
+==================================  =======  ==================================================
+``.txt``                            txt      file
+``.html`` ``.htm`` ``.xhtml`` (+gz) html     file
+``.jsonl`` ``.ndjson`` (+``.gz``)   jsonl    line: ``text`` or ``html``, optional ``url``,
+                                             ``title``, ``published``, ``outlet``, ``language``
+==================================  =======  ==================================================
+
+More readers (WARC, feeds, URLs) register themselves in :data:`READERS`.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from eventwire.ids import content_id
+from eventwire.ingest.decode import BinaryContent, decode_bytes
+from eventwire.records import Document, Problem
+
+#: Default cap on one document's raw size, in bytes (20 MB). Larger documents are refused with a
+#: stated reason: a news article is rarely above 2 MB of HTML.
+DEFAULT_MAX_BYTES = 20_000_000
+
+Reader = Callable[[Path, int], Iterator[Document | Problem]]
+
+#: Suffix -> reader. Longest suffix wins (``.html.gz`` before ``.gz``).
+READERS: dict[str, Reader] = {}
+
+#: JSONL fields copied into ``Document.hints``.
+JSONL_HINTS = ("url", "title", "published", "outlet", "language", "authors", "fetched_at")
+
+
+def register(*suffixes: str) -> Callable[[Reader], Reader]:
+    """Decorator: register a reader for the given file suffixes (lower case, with the dot)."""
+
+    def deco(fn: Reader) -> Reader:
+        for s in suffixes:
+            READERS[s] = fn
+        return fn
+
+    return deco
+
+
+def reader_for(path: Path) -> tuple[str, Reader] | None:
+    """The (suffix, reader) for ``path``: the longest registered suffix that ends its name."""
+    name = path.name.lower()
+    best = None
+    for suffix, fn in READERS.items():
+        if name.endswith(suffix) and (best is None or len(suffix) > len(best[0])):
+            best = (suffix, fn)
+    return best
+
+
+def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Every file under ``paths``: files as given; directories walked recursively, each directory's files
+    first (sorted by name), then its subdirectories (sorted).
+
+    Raises:
+        FileNotFoundError: a given path does not exist.
+    """
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for f in sorted(files):
+                    yield Path(root) / f
+        elif path.exists():
+            yield path
+        else:
+            raise FileNotFoundError(f"no such file or directory: {path}")
+
+
+def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Problem]:
+    """Read every file under ``paths`` into Documents, and Problems for what cannot be read.
+
+    Args:
+        paths: files and directories (walked recursively).
+        max_bytes: cap on one document's raw size; larger ones become a Problem.
+
+    Yields:
+        :class:`Document` or :class:`Problem`, in a deterministic order (sorted walk).
+
+    Raises:
+        FileNotFoundError: a given path does not exist (checked lazily, when reached).
+    """
+    for path in iter_paths(paths):
+        found = reader_for(path)
+        if found is None:
+            suffix = "".join(path.suffixes[-2:]) or "(none)"
+            yield Problem(str(path), "read", "skipped", f"unsupported file type '{suffix}'",
+                          "supported: " + ", ".join(sorted(READERS)))
+            continue
+        _, reader = found
+        try:
+            yield from reader(path, max_bytes)
+        except OSError as exc:
+            yield Problem(str(path), "read", "error", "cannot read file", repr(exc))
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """Read a file (transparently gunzipping ``*.gz``), refusing more than ``max_bytes``.
+
+    Raises:
+        DocumentTooLarge: the (decompressed) content exceeds ``max_bytes``.
+        TruncatedInput: a ``.gz`` file is truncated or corrupt.
+        OSError: the file cannot be opened.
+    """
+    if path.name.lower().endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise TruncatedInput(f"truncated or corrupt gzip stream: {exc}") from exc
+    else:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentTooLarge(size, max_bytes)
+        data = path.read_bytes()
+    if len(data) > max_bytes:
+        raise DocumentTooLarge(len(data), max_bytes)
+    return data
+
+
+class DocumentTooLarge(ValueError):
+    """A document's raw content exceeds the size cap (``--max-bytes``)."""
+
+    def __init__(self, size: int, cap: int):
+        self.size, self.cap = size, cap
+        more = "more than " if size == cap + 1 else ""
+        super().__init__(f"too large: {more}{size:,} bytes > cap {cap:,} bytes (--max-bytes)")
+
+
+class TruncatedInput(ValueError):
+    """A compressed input ends early or is corrupt."""
+
+
+def _whole_file(path: Path, max_bytes: int, kind: str) -> Iterator[Document | Problem]:
+    src = str(path)
+    try:
+        data = read_capped(path, max_bytes)
+    except DocumentTooLarge as exc:
+        yield Problem(src, "read", "error", "file too large", str(exc))
+        return
+    except TruncatedInput as exc:
+        yield Problem(src, "read", "error", "truncated or corrupt gzip file", str(exc))
+        return
+    if not data.strip():
+        yield Problem(src, "read", "skipped", "empty file", f"{len(data)} bytes, no text",
+                      doc_id=content_id(data))
+        return
+    yield Document(doc_id=content_id(data), source=src, kind=kind, data=data, size=len(data))
+
+
+@register(".txt")
+def read_txt(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
+    """One plain-text article per ``.txt`` file (decoded later, in extraction)."""
+    yield from _whole_file(path, max_bytes, "txt")
+
+
+@register(".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+def read_html(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
+    """One web page per ``.html``/``.htm`` file, gzipped or not."""
+    yield from _whole_file(path, max_bytes, "html")
+
+
+@register(".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+def read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
+    """One article per line of a JSON Lines file.
+
+    Each line is an object with ``text`` (plain text) or ``html`` (a page), and optionally ``url``,
+    ``title``, ``published``, ``outlet``, ``language``, ``authors``. Blank lines are ignored; a bad line
+    (invalid JSON, not an object, neither field, too large) becomes a Problem naming its line number
+    and the other lines are still read. A truncated ``.gz`` keeps the lines read before the damage.
+    """
+    src = str(path)
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    n = 0
+    seen_any = False
+    try:
+        with opener(path, "rb") as fh:
+            for n, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                seen_any = True
+                member = f"line {n}"
+                if len(raw) > max_bytes:
+                    yield Problem(src, "read", "error", "JSONL record too large",
+                                  str(DocumentTooLarge(len(raw), max_bytes)), member=member)
+                    continue
+                yield _jsonl_record(src, member, raw.strip())
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield Problem(src, "read", "error", "truncated or corrupt gzip file",
+                      f"stopped after line {n}: {exc}")
+        return
+    if not seen_any:
+        yield Problem(src, "read", "skipped", "empty file", "no JSON lines")
+
+
+def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:
+    doc_id = content_id(raw)
+    try:
+        text = decode_bytes(raw).text
+        obj = json.loads(text)
+    except BinaryContent as exc:
+        return Problem(src, "read", "error", "binary content", str(exc), member=member, doc_id=doc_id)
+    except json.JSONDecodeError as exc:
+        return Problem(src, "read", "error", "invalid JSON", str(exc), member=member, doc_id=doc_id)
+    if not isinstance(obj, dict):
+        return Problem(src, "read", "error", "JSONL line is not an object",
+                       f"got {type(obj).__name__}", member=member, doc_id=doc_id)
+    body_text, body_html = obj.get("text"), obj.get("html")
+    if not isinstance(body_text, str) and not isinstance(body_html, str):
+        return Problem(src, "read", "error", "JSONL record has no 'text' or 'html' field",
+                       "keys: " + ", ".join(sorted(obj))[:200], member=member, doc_id=doc_id)
+    hints = {k: obj[k] for k in JSONL_HINTS if obj.get(k) not in (None, "")}
+    if isinstance(body_text, str) and body_text.strip():
+        return Document(doc_id=doc_id, source=src, member=member, kind="jsonl", text=body_text,
+                        hints=hints, size=len(raw))
+    if isinstance(body_html, str) and body_html.strip():
+        return Document(doc_id=doc_id, source=src, member=member, kind="jsonl", html=body_html,
+                        hints=hints, size=len(raw))
+    return Problem(src, "read", "skipped", "empty article", "'text'/'html' is empty",
+                   member=member, doc_id=doc_id)

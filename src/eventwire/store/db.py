@@ -1,0 +1,262 @@
+"""The DuckDB store: open (create + migrate), write outcomes in transactions, record runs and errors.
+
+Writes are idempotent: documents are keyed by a content hash (``doc_id``) and a document already in
+``documents`` is not processed again (unless ``reprocess``), so a second run on the same inputs adds
+nothing. Each batch of outcomes is written in one transaction: a crash or Ctrl-C loses at most the
+batch in flight, and the next run carries on from there.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from eventwire import __version__
+from eventwire.ids import stable_id
+from eventwire.records import Article, Outcome, Problem
+from eventwire.store.schema import ANNOTATION_TABLES, MIGRATIONS, SCHEMA_VERSION
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer eventwire (its schema version is above ours)."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _offsets(d: dict[str, Any]) -> dict[str, Any]:
+    """Rename ``start``/``end`` to ``char_start``/``char_end`` (``end`` is an SQL keyword)."""
+    if "start" in d:
+        d["char_start"] = d.pop("start")
+    if "end" in d:
+        d["char_end"] = d.pop("end")
+    return d
+
+
+def annotation_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every annotation table for one article, ids included."""
+    aid = article.article_id
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, attr, id_col in ANNOTATION_TABLES:
+        rows = []
+        for rec in getattr(article, attr):
+            d = _offsets(dataclasses.asdict(rec))
+            if table == "events":
+                d["sources"] = [_offsets(a) for a in d["sources"]]
+                d["targets"] = [_offsets(a) for a in d["targets"]]
+                d["sentence"] = article.body[rec.sentence_start:rec.sentence_end]
+                d["source_code"] = rec.sources[0].code if rec.sources else None
+                d["target_code"] = rec.targets[0].code if rec.targets else None
+                key = (rec.sent_idx, rec.trigger_start, rec.cameo_code, rec.modality,
+                       ",".join(a.code or a.text for a in rec.sources), ",".join(a.code or a.text for a in rec.targets))
+            elif table == "sentences":
+                key = ()
+            else:
+                key = (d.get("char_start"), d.get("char_end"), d.get("label") or d.get("geonameid") or d.get("kind"))
+            if id_col:
+                d[id_col] = stable_id(aid, table, *key)
+            d["article_id"] = aid
+            rows.append(d)
+        out[table] = rows
+    return out
+
+
+def article_row(article: Article, run_id: str) -> dict[str, Any]:
+    """The ``articles`` row for an article."""
+    row = article.metadata()
+    row["word_count"] = len(article.body.split())
+    row["run_id"] = run_id
+    return row
+
+
+class Store:
+    """A DuckDB database holding eventwire's tables.
+
+    Args:
+        path: database file (created if missing), or ``":memory:"``.
+        read_only: open without writing (no migration; an old schema is refused).
+
+    Raises:
+        SchemaTooNew: the file's schema version is newer than this program's.
+        duckdb.IOException: the file cannot be opened (e.g. locked by another process).
+    """
+
+    def __init__(self, path: str | Path = "eventwire.duckdb", read_only: bool = False):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            self.migrate()
+        self._columns: dict[str, list[str]] = {}
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The database's schema version (0 for an empty database)."""
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        if not has_meta:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> int:
+        """Apply pending migrations, each in a transaction. Returns the resulting version."""
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"{self.path} has schema version {current}; this eventwire ({__version__}) knows up to "
+                f"{SCHEMA_VERSION}. Upgrade eventwire.")
+        for version, statements in MIGRATIONS:
+            if version <= current:
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for sql in statements:
+                    self.con.execute(sql)
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            current = version
+        return current
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of ``table``, in order (cached)."""
+        if table not in self._columns:
+            self._columns[table] = [r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table]).fetchall()]
+        return self._columns[table]
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def start_run(self, command: str, inputs: Sequence[str], workers: int) -> str:
+        """Record the start of a run; returns its ``run_id``."""
+        run_id = uuid.uuid4().hex[:16]
+        self.con.execute(
+            "INSERT INTO runs (run_id, started_at, status, command, inputs, version, workers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, _now(), "running", command, list(inputs), __version__, workers])
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, stats: dict[str, Any]) -> None:
+        """Record a run's end: ``status`` (``done``, ``interrupted``, ``failed``) and its counters."""
+        cols = ["documents", "articles", "skipped", "failed", "already_done", "entities", "events", "quotes", "elapsed_s"]
+        sets = ", ".join(f"{c} = ?" for c in cols)
+        self.con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets} WHERE run_id = ?",
+                         [_now(), status, *[stats.get(c) for c in cols], run_id])
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def known_documents(self, doc_ids: Iterable[str]) -> set[str]:
+        """The subset of ``doc_ids`` already recorded in ``documents``."""
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return set()
+        rows = self.con.execute("SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+        return {r[0] for r in rows}
+
+    def count(self, table: str) -> int:
+        """Number of rows in ``table`` (a name from the schema)."""
+        if table not in self._tables():
+            raise ValueError(f"unknown table {table!r}")
+        return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], ignore: bool = False) -> None:
+        if not rows:
+            return
+        cols = [c for c in self.columns(table) if any(c in r for r in rows)]
+        data = pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows])
+        col_sql = ", ".join(f'"{c}"' for c in cols)
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        self.con.register("_ew_rows", data)
+        try:
+            self.con.execute(f'{verb} INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _ew_rows')
+        finally:
+            self.con.unregister("_ew_rows")
+
+    def write(self, run_id: str, outcomes: Sequence[Outcome], problems: Sequence[Problem] = (),
+              replace: bool = False) -> None:
+        """Write a batch of outcomes and problems in one transaction.
+
+        Args:
+            run_id: the current run.
+            outcomes: processed documents (their articles and annotations).
+            problems: problems found while reading (files that gave no document).
+            replace: delete earlier rows of these documents first (``--reprocess``).
+        """
+        now = _now()
+        docs, arts, errs = [], [], []
+        ann: dict[str, list[dict[str, Any]]] = {t: [] for t, _, _ in ANNOTATION_TABLES}
+        for o in outcomes:
+            d = o.document
+            reason = "; ".join(p.reason for p in o.problems if p.severity != "warning") or None
+            docs.append({"doc_id": d.doc_id, "source": d.source, "member": d.member, "kind": d.kind,
+                         "size_bytes": d.size, "status": o.status, "reason": reason, "run_id": run_id,
+                         "processed_at": now})
+            if o.article is not None:
+                arts.append(article_row(o.article, run_id))
+                for table, rows in annotation_rows(o.article).items():
+                    ann[table].extend(rows)
+            errs.extend(self._error_row(run_id, p, now) for p in o.problems)
+        errs.extend(self._error_row(run_id, p, now) for p in problems)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if replace and docs:
+                self._delete_documents([r["doc_id"] for r in docs])
+            self._insert("documents", docs, ignore=True)
+            self._insert("articles", arts, ignore=True)
+            for table, rows in ann.items():
+                self._insert(table, rows)
+            self._insert("errors", errs, ignore=True)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _delete_documents(self, doc_ids: list[str]) -> None:
+        art_ids = [r[0] for r in self.con.execute(
+            "SELECT article_id FROM articles WHERE doc_id IN (SELECT unnest(?))", [doc_ids]).fetchall()]
+        for table, _, _ in ANNOTATION_TABLES:
+            self.con.execute(f'DELETE FROM "{table}" WHERE article_id IN (SELECT unnest(?))', [art_ids])
+        self.con.execute("DELETE FROM articles WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+        self.con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+
+    @staticmethod
+    def _error_row(run_id: str, p: Problem, now: datetime) -> dict[str, Any]:
+        return {"error_id": stable_id(p.source, p.member, p.doc_id, p.stage, p.reason), "run_id": run_id,
+                "source": p.source, "member": p.member, "doc_id": p.doc_id, "stage": p.stage,
+                "severity": p.severity, "reason": p.reason, "detail": p.detail[:4000], "recorded_at": now}
+
+    def close(self) -> None:
+        """Checkpoint and close the connection."""
+        if not self.read_only:
+            self.con.execute("CHECKPOINT")
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def dumps_record(article: Article) -> str:
+    """One ``--jsonl`` line for an article (the article and everything found in it)."""
+    return json.dumps(article.to_record(), ensure_ascii=False)

@@ -1,0 +1,70 @@
+"""The command line: --help on every command, the run summary, exit codes, the installed script."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eventwire.cli import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+def _commands():
+    import typer.main
+
+    return sorted(typer.main.get_command(app).commands)
+
+
+def test_every_command_has_help():
+    cmds = _commands()
+    assert "run" in cmds and "bench" in cmds
+    for name in cmds:
+        res = runner.invoke(app, [name, "--help"])
+        assert res.exit_code == 0, name
+        assert "Usage:" in res.output and len(res.output) > 200, name
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0 and all(c in top.output for c in cmds)
+
+
+def test_run_prints_summary(tmp_path):
+    res = runner.invoke(app, ["run", str(EXAMPLES / "txt"), "--db", str(tmp_path / "x.duckdb"), "-q"])
+    assert res.exit_code == 0, res.output
+    for label in ("documents read", "articles kept", "skipped", "failed", "entities", "events", "quotes", "documents/s"):
+        assert label in res.output
+    import re
+
+    assert re.search(r"articles kept\s*│\s*4\s*│", res.output)
+
+
+def test_run_json_summary(tmp_path):
+    import json
+
+    res = runner.invoke(app, ["run", str(EXAMPLES / "jsonl"), "--db", str(tmp_path / "x.duckdb"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout[res.stdout.index("{"):])
+    assert data["articles"] == 5 and data["documents"] == 5 and data["failed"] == 0
+
+
+def test_bad_option_is_usage_error(tmp_path):
+    res = runner.invoke(app, ["run", str(EXAMPLES), "--workers", "0"])
+    assert res.exit_code == 2
+
+
+@pytest.mark.slow
+def test_installed_script_with_two_workers(tmp_path):
+    exe = Path(sys.executable).with_name("eventwire")
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.run([str(exe), "run", str(EXAMPLES), "--db", str(db), "--workers", "2", "--batch-size", "2", "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "articles kept" in proc.stdout
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 12
+    con.close()

@@ -1,0 +1,66 @@
+"""End to end: ``eventwire run`` on the seed and the 258 fundus pages, checked in the database."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from eventwire.evaluate.fundus import iter_cases
+from tests.conftest import shared_path
+
+#: Guard against regressions: the exact-title share must not fall below this (measured figure in README).
+TITLE_FLOOR = 0.70
+
+
+@pytest.fixture(scope="module")
+def fundus_db(tmp_path_factory):
+    seed = shared_path("seed", "doha-talks.txt")
+    fundus = shared_path("data", "extraction", "fundus")
+    db = tmp_path_factory.mktemp("e2e") / "fundus.duckdb"
+    exe = Path(sys.executable).with_name("eventwire")
+    proc = subprocess.run([str(exe), "run", str(seed), str(fundus), "--db", str(db), "--workers", "2", "-q"],
+                          capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return db, fundus, seed, proc.stdout
+
+
+@pytest.mark.slow
+def test_every_fundus_page_yields_an_article(fundus_db):
+    db, fundus, seed, _ = fundus_db
+    cases = list(iter_cases(fundus))
+    assert len(cases) == 258
+    con = duckdb.connect(str(db), read_only=True)
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT d.source, a.title, a.body FROM documents d LEFT JOIN articles a USING (doc_id)").fetchall()}
+    missing = [c.path.name for c in cases if not rows.get(str(c.path), (None, None))[1]]
+    untitled = [c.path.name for c in cases if str(c.path) in rows and not rows[str(c.path)][0]]
+    assert missing == [], f"pages without an article: {missing}"
+    assert untitled == [], f"pages without a title: {untitled}"
+    equal = sum(1 for c in cases if rows[str(c.path)][0] == c.title)
+    norm = lambda s: " ".join((s or "").split()).casefold()  # noqa: E731
+    equal_norm = sum(1 for c in cases if norm(rows[str(c.path)][0]) == norm(c.title))
+    print(f"\nfundus titles equal to expected: {equal}/{len(cases)} = {equal / len(cases):.1%} "
+          f"(whitespace/case-insensitive: {equal_norm / len(cases):.1%})")
+    assert equal / len(cases) >= TITLE_FLOOR
+    seed_row = con.execute("SELECT title, published, page_date, outlet FROM articles WHERE source = ?",
+                           [str(seed)]).fetchone()
+    assert seed_row == ("Talks between the US and Taliban delegations are scheduled in Doha",
+                        "2021-10-09T13:24", "2024-07-27", "RT DE")
+    con.close()
+
+
+@pytest.mark.slow
+def test_fundus_run_records_every_skipped_file(fundus_db):
+    db, fundus, _, stdout = fundus_db
+    con = duckdb.connect(str(db), read_only=True)
+    skipped = dict(con.execute(
+        "SELECT reason, count(*) FROM errors WHERE severity = 'skipped' AND stage = 'read' GROUP BY reason").fetchall())
+    con.close()
+    n_json = len(list(fundus.rglob("*.json")))
+    n_info = len(list(fundus.rglob("meta.info")))
+    assert skipped.get("unsupported file type '.info'") == n_info
+    assert skipped.get("unsupported file type '.json'") == n_json
+    assert "articles kept" in stdout
