@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eventwire import __version__
+from eventwire.evaluate.cli import eval_app
 
 app = typer.Typer(
     name="eventwire",
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 out = Console()
 

@@ -6,7 +6,9 @@
   ``entities``, then runs every registered annotator (knowledge layer, event coder) on each article.
 * Annotators register with :func:`register_annotator`; each is a callable
   ``(article, doc) -> None`` that adds records to the article. One failing annotator on one article
-  records a warning and never stops the batch.
+  records a warning and never stops the batch. Orders used: 200 places (geo), 300 time expressions,
+  400 quotes, 450 amounts, 500 actors and events (codes entities, quote speakers and event actors),
+  600 event context (event location and date from places and times).
 
 Only English bodies are parsed (the only language with a real model on PyPI, see README); other
 languages are stored with their language and a warning saying they were not annotated.
