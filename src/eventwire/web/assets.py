@@ -66,10 +66,41 @@ def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tup
     return out
 
 
+def _fix_antimeridian(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Rings that draw correctly with x = longitude.
+
+    Natural Earth rings that cross the antimeridian jump between +180 and -180. With an even number of
+    jumps (Russia, Fiji) the ring is unwrapped (longitudes made continuous, beyond +-180) and also
+    emitted shifted by 360 degrees, so each half shows on its side of the map (the map clips at
+    +-180). With an odd number (a ring around a pole: Antarctica) the jump is closed along the pole.
+    """
+    jumps = [i for i in range(1, len(ring)) if abs(ring[i][0] - ring[i - 1][0]) > 180]
+    if not jumps:
+        return [ring]
+    if len(jumps) % 2 == 1:
+        i = jumps[0]
+        pole = -90.0 if ring[i][1] < 0 else 90.0
+        x0, x1 = ring[i - 1][0], ring[i][0]
+        return [ring[:i] + [(x0, pole), (x1, pole)] + ring[i:]]
+    out, off = [], 0.0
+    for k, (x, y) in enumerate(ring):
+        if k and x + off - out[-1][0] > 180:
+            off -= 360
+        elif k and x + off - out[-1][0] < -180:
+            off += 360
+        out.append((x + off, y))
+    rings = [out]
+    if max(x for x, _ in out) > 180:
+        rings.append([(x - 360, y) for x, y in out])
+    if min(x for x, _ in out) < -180:
+        rings.append([(x + 360, y) for x, y in out])
+    return rings
+
+
 def _path(rings: list[list[tuple[float, float]]]) -> str:
     """SVG path data for rings in equirectangular degrees (y = -latitude), 0.01 degree precision."""
     parts = []
-    for ring in rings:
+    for ring in [r for raw in rings for r in _fix_antimeridian(raw)]:
         if len(ring) < 3:
             continue
         pts = [f"{x:.2f},{-y:.2f}" for x, y in ring]

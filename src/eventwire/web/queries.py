@@ -490,8 +490,8 @@ class Search:
 
     def search(self, cur: duckdb.DuckDBPyConnection, q: str, limit: int = 20, offset: int = 0) -> dict[str, Any]:
         """Articles matching ``q``: ``{"method": "fts"|"ilike", "total", "results": [{"article_id",
-        "score", "title", "outlet", "published", "snippet_html"}]}``; ``snippet_html`` is escaped text
-        around the first match with query words wrapped in ``<mark>``."""
+        "score", "title", "outlet", "published", "title_html", "snippet_html"}]}``; ``snippet_html`` is
+        escaped text around the first match, ``title_html`` the escaped title, query words in ``<mark>``."""
         q = q.strip()[:200]
         limit = min(max(limit, 1), MAX_PAGE)
         if not q:
@@ -525,6 +525,7 @@ class Search:
                 continue
             results.append({"article_id": aid, "score": round(score, 4) if score is not None else None,
                             "title": r["title"], "outlet": r["outlet"], "published": r["published"],
+                            "title_html": mark_html(r["title"] or aid, words),
                             "snippet_html": snippet_html(r["body"], words)})
         return {"method": self.method, "total": total, "results": results}
 
@@ -534,19 +535,29 @@ def query_words(q: str) -> list[str]:
     return [w for w in re.findall(r"\w+", q.lower()) if len(w) >= 2][:20]
 
 
+def _word_pattern(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+
+
+def mark_html(text: str, words: list[str]) -> str:
+    """``text`` escaped, with words starting with any of ``words`` wrapped in ``<mark>``."""
+    if not words:
+        return html.escape(text)
+    out, pos = [], 0
+    for m in _word_pattern(words).finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        out.append("<mark>" + html.escape(m.group(0)) + "</mark>")
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
 def snippet_html(body: str, words: list[str], width: int = 240) -> str:
     """Escaped text around the first occurrence of any of ``words`` (prefix match, so stems match
     inflections), with every occurrence wrapped in ``<mark>``. Safe to insert as HTML."""
     if not words:
         return html.escape(body[:width])
-    pat = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
-    m = pat.search(body)
+    m = _word_pattern(words).search(body)
     start = max(0, (m.start() if m else 0) - width // 3)
     chunk = body[start:start + width]
-    out, pos = [], 0
-    for mm in pat.finditer(chunk):
-        out.append(html.escape(chunk[pos:mm.start()]))
-        out.append("<mark>" + html.escape(mm.group(0)) + "</mark>")
-        pos = mm.end()
-    out.append(html.escape(chunk[pos:]))
-    return ("…" if start > 0 else "") + "".join(out) + ("…" if start + width < len(body) else "")
+    return ("…" if start > 0 else "") + mark_html(chunk, words) + ("…" if start + width < len(body) else "")

@@ -25,10 +25,9 @@ async function getJSON(url) {
   if (!r.ok) throw new Error(url + ": HTTP " + r.status);
   return r.json();
 }
-function niceMax(v) {
-  if (v <= 5) return Math.max(1, Math.ceil(v));
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+function niceStep(v) {  // a step of 1, 2 or 5 x 10^k, at least 1, giving about 4 ticks up to v
+  const raw = Math.max(v / 4, 1), p = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
   return 10 * p;
 }
 
@@ -70,14 +69,14 @@ async function dailyChart(box) {
   const data = [...buckets.values()];
   const W = Math.max(box.clientWidth - 12, 320), H = 240, m = {l: 36, r: 10, t: 10, b: 40};
   const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H}, box);
-  const ymax = niceMax(Math.max(...data.map(d => d.total)));
+  const step = niceStep(Math.max(...data.map(d => d.total)));
+  const ymax = Math.max(step, Math.ceil(Math.max(...data.map(d => d.total)) / step) * step);
   const iw = W - m.l - m.r, ih = H - m.t - m.b, bw = iw / data.length;
   const y = v => m.t + ih - (v / ymax) * ih;
   const ax = el("g", {class: "axis"}, svg);
-  for (let i = 0; i <= 4; i++) {
-    const v = ymax * i / 4;
+  for (let v = 0; v <= ymax; v += step) {
     el("line", {x1: m.l, x2: W - m.r, y1: y(v), y2: y(v), stroke: "#eceef1"}, ax);
-    const t = el("text", {x: m.l - 5, y: y(v) + 4, "text-anchor": "end"}, ax); t.textContent = Number.isInteger(v) ? v : v.toFixed(1);
+    const t = el("text", {x: m.l - 5, y: y(v) + 4, "text-anchor": "end"}, ax); t.textContent = v.toLocaleString("en");
   }
   const every = Math.max(1, Math.ceil(data.length / Math.floor(iw / 70)));
   data.forEach((d, i) => {
@@ -85,7 +84,7 @@ async function dailyChart(box) {
     const x = m.l + i * bw;
     for (const q of ["q1", "q2", "q3", "q4", "q0"]) {
       if (!d[q]) continue;
-      const r = el("rect", {x: x + bw * 0.1, width: Math.max(bw * 0.8, 1), y: y(acc + d[q]), height: y(acc) - y(acc + d[q]), class: q + "s"}, svg);
+      const r = el("rect", {x: x + bw * 0.1, width: Math.max(bw * 0.8, 1), y: y(acc + d[q]), height: y(acc) - y(acc + d[q]), class: q + "s", "data-n": d[q]}, svg);
       title(r, `${d.key}: ${d[q]} ${QUAD_NAMES[q.slice(1)]}`);
       acc += d[q];
     }
@@ -107,7 +106,9 @@ async function eventMap(box) {
   const status = document.getElementById("map-status");
   const info = document.getElementById("map-info");
   const svg = el("svg", {viewBox: "-180 -90 360 180", preserveAspectRatio: "xMidYMid meet", width: "100%", height: "100%"}, box);
-  const gWorld = el("g", {}, svg), gGrat = el("g", {}, svg), gPts = el("g", {}, svg);
+  const clip = el("clipPath", {id: "world-clip"}, el("defs", {}, svg));
+  el("rect", {x: -180, y: -90, width: 360, height: 180}, clip);
+  const gWorld = el("g", {"clip-path": "url(#world-clip)"}, svg), gGrat = el("g", {}, svg), gPts = el("g", {}, svg);
   for (let lon = -180; lon <= 180; lon += 30) el("line", {x1: lon, x2: lon, y1: -90, y2: 90, class: "grat"}, gGrat);
   for (let lat = -60; lat <= 60; lat += 30) el("line", {x1: -180, x2: 180, y1: -lat, y2: -lat, class: "grat"}, gGrat);
   let data;
@@ -119,7 +120,7 @@ async function eventMap(box) {
     for (const c of world.countries) {
       const n = c.iso3 ? byCountry.get(c.iso3) : undefined;
       const p = el("path", {d: c.d, class: "land" + (n ? " hit" : "")}, gWorld);
-      if (n) { const a = 0.15 + 0.6 * Math.sqrt(n / cmax); p.setAttribute("fill", `rgba(31, 95, 168, ${a.toFixed(2)})`); }
+      if (n) { const a = 0.15 + 0.6 * Math.sqrt(n / cmax); p.style.fill = `rgba(31, 95, 168, ${a.toFixed(2)})`; }
       title(p, c.name + (n ? `: ${n} event${n === 1 ? "" : "s"}` : ""));
     }
     status.textContent = "Outlines: " + world.source + ".";
@@ -199,33 +200,56 @@ async function actorNetwork(box) {
   let data;
   try { data = await getJSON(box.dataset.src); } catch (e) { html("p", "Could not load the network: " + e.message, box, "error"); return; }
   if (!data.nodes.length) { html("p", "No events with both a source and a target actor.", box, "empty"); box.dataset.ready = "1"; return; }
-  const W = Math.max(box.clientWidth, 400), H = box.clientHeight || 560;
-  const nodes = data.nodes.map((n, i) => ({...n, deg: n.in + n.out,
-    x: W / 2 + Math.cos(2 * Math.PI * i / data.nodes.length) * W / 3, y: H / 2 + Math.sin(2 * Math.PI * i / data.nodes.length) * H / 3, vx: 0, vy: 0}));
+  const W = Math.max(box.clientWidth, 400);
+  const nodes = data.nodes.map(n => ({...n, deg: n.in + n.out, x: 0, y: 0}));
   const byId = new Map(nodes.map(n => [n.id, n]));
   const links = data.edges.map(e => ({s: byId.get(e.source), t: byId.get(e.target), e}));
-  // Fruchterman-Reingold style layout, fixed number of steps (deterministic)
-  const k = Math.sqrt((W * H) / nodes.length) * 0.55;
-  for (let it = 0, temp = W / 8; it < 300; it++, temp *= 0.985) {
-    for (const a of nodes) { a.dx = 0; a.dy = 0; }
-    for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) {
-      const a = nodes[i], b = nodes[j];
-      let dx = a.x - b.x, dy = a.y - b.y, d = Math.hypot(dx, dy) || 0.01;
-      const f = k * k / d; dx /= d; dy /= d;
-      a.dx += dx * f; a.dy += dy * f; b.dx -= dx * f; b.dy -= dy * f;
+  // connected components, each laid out on its own (Fruchterman-Reingold, fixed steps: deterministic),
+  // then packed in rows, biggest first, so separate groups of actors never overlap
+  const parent = new Map(nodes.map(n => [n, n]));
+  const find = n => { while (parent.get(n) !== n) n = parent.get(n); return n; };
+  for (const l of links) parent.set(find(l.s), find(l.t));
+  const comps = new Map();
+  for (const n of nodes) { const r = find(n); if (!comps.has(r)) comps.set(r, []); comps.get(r).push(n); }
+  const K = 90;  // ideal edge length, px
+  const boxes = [];
+  for (const members of [...comps.values()].sort((a, b) => b.length - a.length || (a[0].id < b[0].id ? -1 : 1))) {
+    const set = new Set(members), ls = links.filter(l => set.has(l.s));
+    members.forEach((n, i) => { const a = 2 * Math.PI * i / members.length; n.x = Math.cos(a) * K * Math.sqrt(members.length) / 2; n.y = Math.sin(a) * K * Math.sqrt(members.length) / 2; });
+    for (let it = 0, temp = K; it < 250; it++, temp *= 0.98) {
+      for (const a of members) { a.dx = -a.x * 0.02; a.dy = -a.y * 0.02; }  // gravity to the component's centre
+      for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) {
+        const a = members[i], b = members[j];
+        let dx = a.x - b.x, dy = a.y - b.y, d = Math.hypot(dx, dy);
+        if (d < 0.01) { dx = 0.01 * (i - j); dy = 0.01; d = Math.hypot(dx, dy); }
+        const f = K * K / d; a.dx += dx / d * f; a.dy += dy / d * f; b.dx -= dx / d * f; b.dy -= dy / d * f;
+      }
+      for (const l of ls) {
+        if (l.s === l.t) continue;
+        const dx = l.s.x - l.t.x, dy = l.s.y - l.t.y, d = Math.hypot(dx, dy) || 0.01, f = d * d / K;
+        l.s.dx -= dx / d * f; l.s.dy -= dy / d * f; l.t.dx += dx / d * f; l.t.dy += dy / d * f;
+      }
+      for (const a of members) { const d = Math.hypot(a.dx, a.dy) || 0.01, st = Math.min(d, temp) / d; a.x += a.dx * st; a.y += a.dy * st; }
     }
-    for (const l of links) {
-      if (l.s === l.t) continue;
-      let dx = l.s.x - l.t.x, dy = l.s.y - l.t.y, d = Math.hypot(dx, dy) || 0.01;
-      const f = d * d / k * (1 + Math.log1p(l.e.n) * 0.3); dx /= d; dy /= d;
-      l.s.dx -= dx * f; l.s.dy -= dy * f; l.t.dx += dx * f; l.t.dy += dy * f;
+    let xs = members.map(n => n.x), ys = members.map(n => n.y);
+    const span = Math.max(...xs) - Math.min(...xs);
+    if (span > W - 2 * 70) {  // a component wider than the page: shrink it to fit
+      const k = (W - 2 * 70) / span;
+      for (const n of members) { n.x *= k; n.y *= k; }
+      xs = members.map(n => n.x); ys = members.map(n => n.y);
     }
-    for (const a of nodes) {
-      a.dx += (W / 2 - a.x) * 0.02 * k / 10; a.dy += (H / 2 - a.y) * 0.02 * k / 10;
-      const d = Math.hypot(a.dx, a.dy) || 0.01, s = Math.min(d, temp) / d;
-      a.x = Math.min(W - 60, Math.max(60, a.x + a.dx * s)); a.y = Math.min(H - 25, Math.max(25, a.y + a.dy * s));
-    }
+    boxes.push({members, x0: Math.min(...xs), y0: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys)});
   }
+  const PAD = 70;  // room for labels and node circles
+  let cx = 0, cy = 0, rowH = 0;
+  for (const b of boxes) {
+    const w = b.w + 2 * PAD, h = b.h + PAD;
+    if (cx > 0 && cx + w > W) { cx = 0; cy += rowH; rowH = 0; }
+    for (const n of b.members) { n.x = n.x - b.x0 + cx + PAD * 0.6; n.y = n.y - b.y0 + cy + PAD / 2; }
+    cx += w; rowH = Math.max(rowH, h);
+  }
+  const H = cy + rowH + 10;
+  box.style.height = H + "px";
   const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H}, box);
   const defs = el("defs", {}, svg);
   for (const q of [0, 1, 2, 3, 4]) {
@@ -247,7 +271,8 @@ async function actorNetwork(box) {
         const dx = t.x - s.x, dy = t.y - s.y, len = Math.hypot(dx, dy) || 1;
         const bend = 18 + 12 * i; // curved: A->B and B->A, and each QuadClass, stay apart
         const mx = (s.x + t.x) / 2 - dy / len * bend, my = (s.y + t.y) / 2 + dx / len * bend;
-        const rt = rad(t) + 2, ex = t.x - (t.x - mx) / Math.hypot(t.x - mx, t.y - my) * rt, ey = t.y - (t.y - my) / Math.hypot(t.x - mx, t.y - my) * rt;
+        const rt = rad(t) + 2, h = Math.max(Math.hypot(t.x - mx, t.y - my), 1e-6);
+        const ex = t.x - (t.x - mx) / h * rt, ey = t.y - (t.y - my) / h * rt;
         d = `M${s.x.toFixed(1)},${s.y.toFixed(1)} Q${mx.toFixed(1)},${my.toFixed(1)} ${ex.toFixed(1)},${ey.toFixed(1)}`;
       }
       const p = el("path", {d, class: `edge q${q}s`, "stroke-width": (1 + 4 * Math.sqrt(n / maxN)).toFixed(2), fill: "none", "marker-end": `url(#arrow-q${q})`}, gE);
