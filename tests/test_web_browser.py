@@ -13,10 +13,9 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.web_fixture import build
+from tests.web_fixture import EVIL, make_hostile
 from tests.web_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -54,8 +53,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = build(tmp_path_factory.mktemp("webb") / "fixture.duckdb")
+def server(tmp_path_factory, web_db_template):
+    db = tmp_path_factory.mktemp("webb") / "fixture.duckdb"
+    shutil.copy(web_db_template, db)
     with LiveServer(db, write_token=TOKEN) as srv:
         srv.db = db
         yield srv
@@ -261,26 +261,19 @@ def test_reviews_and_api_pages(page, server, shots):
     assert page.problems == []
 
 
-def test_hostile_article_is_inert(browser, tmp_path, shots):
+def test_hostile_article_is_inert(browser, tmp_path, shots, web_db_template):
     """Script in an article's title and body is shown as text: no dialog, no script runs."""
-    db = build(tmp_path / "hostile.duckdb")
-    con = duckdb.connect(str(db))
-    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    con.execute("UPDATE articles SET title = ?, body = ? || body WHERE title LIKE 'Thousands%'",
-                [evil, evil + "\n\n"])
-    aid = con.execute("SELECT article_id FROM articles WHERE title = ?", [evil]).fetchone()[0]
-    con.execute("UPDATE events SET sentence_start = sentence_start + ?, sentence_end = sentence_end + ?, "
-                "trigger_start = trigger_start + ?, trigger_end = trigger_end + ? WHERE article_id = ?",
-                [len(evil) + 2] * 4 + [aid])
-    con.close()
+    db = tmp_path / "hostile.duckdb"
+    shutil.copy(web_db_template, db)
+    aid = make_hostile(db)
     with LiveServer(db) as srv:
         ctx = browser.new_context()
         pg = ctx.new_page()
         dialogs = []
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         pg.goto(srv.url + f"/articles/{aid}")
-        assert pg.inner_text("#article-title") == evil
-        assert pg.locator("#body").inner_text().startswith(evil)
+        assert pg.inner_text("#article-title") == EVIL
+        assert pg.locator("#body").inner_text().startswith(EVIL)
         pg.goto(srv.url + f"/search?q=script+alert")
         pg.goto(srv.url + "/events?actor=chledu")
         pg.screenshot(path=str(shots / "13-hostile-article-events.png"), full_page=True)

@@ -224,6 +224,32 @@ def build(db: Path) -> Path:
     return db
 
 
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>=HYPERLINK("http://x")'
+
+
+def make_hostile(db: Path) -> str:
+    """Put script and a spreadsheet formula in the Santiago article's title, body start, and in the
+    trigger text of its events; shift the event offsets so they stay right. Returns the article id."""
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE articles SET title = ?, body = ? || body WHERE title LIKE 'Thousands%'",
+                    [EVIL, EVIL + "\n\n"])
+        aid = con.execute("SELECT article_id FROM articles WHERE title = ?", [EVIL]).fetchone()[0]
+        shift = len(EVIL) + 2
+        con.execute("UPDATE events SET sentence_start = sentence_start + ?, sentence_end = sentence_end + ?, "
+                    "trigger_start = trigger_start + ?, trigger_end = trigger_end + ?, "
+                    "sources = list_transform(sources, a -> struct_update(a, char_start := a.char_start + ?, char_end := a.char_end + ?)), "
+                    "targets = list_transform(targets, a -> struct_update(a, char_start := a.char_start + ?, char_end := a.char_end + ?)) "
+                    "WHERE article_id = ?", [shift] * 8 + [aid])
+        for t in ("entities", "places", "quotes", "times", "amounts", "sentences"):
+            con.execute(f"UPDATE {t} SET char_start = char_start + ?, char_end = char_end + ? WHERE article_id = ?",
+                        [shift, shift, aid])
+        con.execute("UPDATE events SET trigger = '=cmd|calc' WHERE article_id = ? AND trigger = 'marched'", [aid])
+    finally:
+        con.close()
+    return aid
+
+
 def connect(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a built fixture."""
     return duckdb.connect(str(db), read_only=True)
