@@ -138,6 +138,15 @@ def test_events_filter_and_csv(page, server, shots):
     assert page.problems == []
 
 
+def test_token_from_the_start_url(page, server):
+    """The URL printed by `eventwire serve --write` carries the token in the fragment: kept for the tab."""
+    page.goto(server.url + f"/#token={TOKEN}")
+    assert "#" not in page.url  # removed from the address bar
+    page.goto(server.url + "/events")
+    page.click("#events tbody tr:first-child a.evlink")
+    assert page.input_value("#review-form input[name=token]") == TOKEN
+
+
 def test_event_page_and_review(page, server, shots):
     page.goto(server.url + "/events?actor=european+commission")
     page.click("#events tbody tr:first-child a.evlink")

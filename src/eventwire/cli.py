@@ -183,7 +183,7 @@ def serve(
     from eventwire.web.server import serve as run_server
 
     try:
-        run_server(db, host, port, write, say=console.print)
+        run_server(db, host, port, write, say=lambda m: console.print(m, soft_wrap=True))
     except (FileNotFoundError, ValueError) as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
