@@ -38,11 +38,14 @@ SELECT e.*, a.title AS article_title, a.outlet AS article_outlet, a.published AS
        END AS day,
        list_transform(e.sources, x -> coalesce(x.code, x.name, x.text)) AS source_labels,
        list_transform(e.targets, x -> coalesce(x.code, x.name, x.text)) AS target_labels,
-       lower(array_to_string(list_transform(list_concat(e.sources, e.targets),
-             x -> concat_ws('|', x.code, x.name, x.text, x.country)), ' ')) AS actor_haystack
+       /*HAYSTACK*/ AS actor_haystack
        /*REVIEW_COL*/
 FROM events e LEFT JOIN articles a ON a.article_id = e.article_id
 """
+
+#: Text searched by the ``actor`` filter; computed only when that filter is set (it costs time).
+HAYSTACK = """lower(array_to_string(list_transform(list_concat(e.sources, e.targets),
+             x -> concat_ws('|', x.code, x.name, x.text, x.country)), ' '))"""
 
 REVIEW_COL = """, (SELECT r.verdict FROM reviews r WHERE r.event_id = e.event_id
                   ORDER BY r.reviewed_at DESC LIMIT 1) AS review_verdict"""
@@ -229,26 +232,41 @@ class Queries:
 
     # -- events ---------------------------------------------------------------------------------
 
-    def _base(self) -> str:
-        return EVENTS_BASE.replace("/*REVIEW_COL*/", REVIEW_COL if self.corpus.has_reviews else NO_REVIEW_COL)
+    def _base(self, actor: bool = False, review: bool = True) -> str:
+        review_col = REVIEW_COL if self.corpus.has_reviews and review else NO_REVIEW_COL
+        return (EVENTS_BASE.replace("/*REVIEW_COL*/", review_col)
+                .replace("/*HAYSTACK*/", HAYSTACK if actor else "CAST(NULL AS VARCHAR)"))
 
-    def _filtered(self, f: EventFilter) -> tuple[str, list[Any]]:
+    def _filtered(self, f: EventFilter, rows: bool = True) -> tuple[str, list[Any]]:
+        """The filtered events query; ``rows=False`` (aggregates) skips the review column unless filtered on."""
         where, params = f.where(self.corpus.has_reviews)
-        return f"WITH ev AS ({self._base()}) SELECT * FROM ev{where}", params
+        base = self._base(actor=bool(f.actor), review=rows or bool(f.review))
+        return f"WITH ev AS ({base}) SELECT * FROM ev{where}", params
 
     def count_events(self, f: EventFilter) -> int:
         """Number of events matching ``f``."""
-        sql, p = self._filtered(f)
+        sql, p = self._filtered(f, rows=False)
         return self.cur.execute(f"SELECT count(*) FROM ({sql})", p).fetchone()[0]
 
     def list_events(self, f: EventFilter, limit: int = 50, offset: int = 0, sort: str = "day") -> list[dict[str, Any]]:
         """One page of events matching ``f`` (``limit`` capped at :data:`MAX_PAGE`)."""
-        sql, p = self._filtered(f)
+        sql, p = self._filtered(f, rows=False)  # verdicts are added for the page's rows only
         order = SORTS.get(sort, SORTS["day"])
         rows = _rows(self.cur.execute(
             f"SELECT * EXCLUDE (actor_haystack) FROM ({sql}) ORDER BY {order} LIMIT ? OFFSET ?",
             p + [min(max(limit, 1), MAX_PAGE), max(offset, 0)]))
+        self._add_verdicts(rows)
         return rows
+
+    def _add_verdicts(self, rows: list[dict[str, Any]]) -> None:
+        """Set ``review_verdict`` (the latest review's verdict) on event rows."""
+        if not self.corpus.has_reviews or not rows:
+            return
+        latest = dict(self.cur.execute(
+            "SELECT event_id, arg_max(verdict, reviewed_at) FROM reviews WHERE event_id IN (SELECT unnest(?)) GROUP BY 1",
+            [[r["event_id"] for r in rows]]).fetchall())
+        for r in rows:
+            r["review_verdict"] = latest.get(r["event_id"])
 
     def iter_events(self, f: EventFilter, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every event matching ``f`` in day order, fetched in batches (for CSV download)."""
@@ -327,14 +345,14 @@ class Queries:
         """Event counts by one of ``modality``, ``plover_type``, ``cameo_root``, ``quad_class``."""
         if column not in ("modality", "plover_type", "cameo_root", "quad_class", "location_country"):
             raise ValueError(f"no breakdown by {column!r}")
-        sql, p = self._filtered(f)
+        sql, p = self._filtered(f, rows=False)
         return _rows(self.cur.execute(
             f"SELECT {column} AS value, count(*) AS n FROM ({sql}) GROUP BY ALL ORDER BY n DESC, value LIMIT ?",
             p + [limit]))
 
     def daily(self, f: EventFilter) -> list[dict[str, Any]]:
         """Events per day by QuadClass: ``[{"day", "q1", "q2", "q3", "q4", "q0" (no QuadClass), "total"}]``."""
-        sql, p = self._filtered(f)
+        sql, p = self._filtered(f, rows=False)
         return _rows(self.cur.execute(f"""
             SELECT day,
                    count(*) FILTER (WHERE quad_class = 1) AS q1, count(*) FILTER (WHERE quad_class = 2) AS q2,
@@ -346,7 +364,7 @@ class Queries:
     def actor_pairs(self, f: EventFilter, limit: int = 20) -> list[dict[str, Any]]:
         """Top (source, target) actor pairs: one pair per source x target of each event, with counts by
         QuadClass and mean Goldstein. Actors are labelled by code, else name, else text."""
-        sql, p = self._filtered(f)
+        sql, p = self._filtered(f, rows=False)
         return _rows(self.cur.execute(f"""
             WITH f AS ({sql}),
             s AS (SELECT event_id, quad_class, goldstein, unnest(sources) AS a FROM f),
@@ -377,7 +395,7 @@ class Queries:
     def map_points(self, f: EventFilter) -> dict[str, Any]:
         """Event locations: ``{"points": [{"lat", "lon", "place", "geonameid", "country", "n",
         "q1".."q4"}], "countries": [{"country", "n"}]}`` (countries from the event location)."""
-        sql, p = self._filtered(f)
+        sql, p = self._filtered(f, rows=False)
         points = _rows(self.cur.execute(f"""
             SELECT round(location_lat, 4) AS lat, round(location_lon, 4) AS lon,
                    any_value(location_text) AS place, any_value(location_geonameid) AS geonameid,
