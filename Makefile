@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test bench clean
+.PHONY: install web-assets browser demo test bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -12,13 +12,21 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install eventwire with pinned dependencies
+install: $(STAMP) web-assets  ## create .venv and install eventwire with pinned dependencies
+
+web-assets: $(STAMP)  ## build the web map's world outlines from npm world-atlas (no-op when built)
+	$(BIN)/python -m eventwire.web.assets --optional
+
+browser:  ## Debian's chromium for the browser tests, installed when missing (needs root)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need /usr/bin/chromium: sudo apt-get install -y chromium"; fi; }
 
 demo: install  ## run the main job on examples/ into demo/eventwire.duckdb and print the summary
 	rm -rf demo && mkdir -p demo
 	$(BIN)/eventwire run examples --db demo/eventwire.duckdb --jsonl demo/articles.jsonl
 
-test: install  ## run the whole test suite
+test: install browser  ## run the whole test suite
 	$(BIN)/python -m pytest
 
 bench: install  ## benchmark the pipeline against bare spaCy

@@ -43,3 +43,12 @@ def nlp():
     from eventwire.nlp.pipeline import load_nlp
 
     return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def web_db_template(tmp_path_factory) -> Path:
+    """The web tests' database (examples run through the pipeline plus hand-coded events), built once.
+    Tests copy it (``shutil.copy``) before changing it."""
+    from tests.web_fixture import build
+
+    return build(tmp_path_factory.mktemp("webdb") / "template.duckdb")

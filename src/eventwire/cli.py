@@ -169,6 +169,29 @@ def bench(
         out.print(s)
 
 
+@app.command()
+def serve(
+    db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database file to show."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    write: bool = typer.Option(False, "--write", help="Enable reviews with a new write token, printed once "
+                               "(or set EVENTWIRE_WRITE_TOKEN). Without it the server is read-only."),
+) -> None:
+    """Explore, check and correct the data in a web app (JSON API + pages; docs/web.md)."""
+    import duckdb
+
+    from eventwire.web.server import serve as run_server
+
+    try:
+        run_server(db, host, port, write, say=lambda m: console.print(m, soft_wrap=True))
+    except (FileNotFoundError, ValueError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    except duckdb.IOException as exc:
+        console.print(f"[red]error:[/] cannot open {db}: {exc}")
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,9 +1,86 @@
 """``eventwire eval ...``: scorers for gold sets. Each gold set adds one command to :data:`eval_app`."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
 
 eval_app = typer.Typer(
     help="Measure eventwire against gold data (extraction pages, PLOVER sentences, GUM news, reviews).",
     no_args_is_help=True,
 )
+_out = Console()
+_err = Console(stderr=True)
+
+
+@eval_app.command("reviews")
+def reviews_cmd(
+    gold: Path = typer.Argument(..., help="Gold JSONL exported from the web app (/api/reviews.jsonl) or export-reviews."),
+    db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="Database whose stored events are scored."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score the coder's stored events against reviewers' corrections (precision, recall, F1, field accuracy)."""
+    from eventwire.evaluate.reviews import score_file
+
+    if not gold.exists():
+        _err.print(f"[red]error:[/] no such file: {gold}")
+        raise typer.Exit(2)
+    try:
+        res = score_file(gold, db)
+    except FileNotFoundError as exc:
+        _err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        _out.print_json(json.dumps(res))
+        return
+    fmt = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
+    t = Table(title=f"eventwire eval reviews: {res['gold_records']} reviewed events "
+                    f"({', '.join(f'{k} {v}' for k, v in sorted(res['verdicts'].items()))})")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    for label, v in [("precision", fmt(res["precision"])), ("recall", fmt(res["recall"])), ("F1", fmt(res["f1"])),
+                     ("gold events (correct + fixed)", res["gold_events"]), ("matched by a stored event", res["matched"]),
+                     ("right (actors, CAMEO root, modality)", res["right"]),
+                     ("'wrong' events still produced", res["wrong_still_produced"]),
+                     ("accepted as correct at review time", fmt(res["accepted_at_review"])),
+                     ("gold articles missing from the database", res["articles_missing"]),
+                     ("unreviewed events in reviewed sentences", res["unreviewed_in_reviewed_sentences"])]:
+        t.add_row(label, str(v))
+    _out.print(t)
+    if res["field_accuracy"]:
+        f = Table(title="field accuracy on matched events")
+        f.add_column("field")
+        f.add_column("accuracy", justify="right")
+        for k, v in res["field_accuracy"].items():
+            f.add_row(k, fmt(v))
+        _out.print(f)
+    for p in res["problems"]:
+        _err.print(f"[yellow]skipped[/] {p}")
+
+
+@eval_app.command("export-reviews")
+def export_reviews_cmd(
+    out: Path = typer.Argument(..., help="Gold JSONL file to write."),
+    db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="Database holding the reviews."),
+) -> None:
+    """Write the latest review of every reviewed event as gold JSONL (what `eval reviews` reads)."""
+    import duckdb
+
+    from eventwire.store.reviews import export_gold
+
+    if not db.exists():
+        _err.print(f"[red]error:[/] no database at {db}")
+        raise typer.Exit(2)
+    con = duckdb.connect(str(db), read_only=True)
+    n = 0
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            for line in export_gold(con):
+                fh.write(line)
+                n += 1
+    finally:
+        con.close()
+    _out.print(f"{n} reviewed events written to {out}")

@@ -67,6 +67,17 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             error_id VARCHAR PRIMARY KEY, run_id VARCHAR, source VARCHAR, member VARCHAR, doc_id VARCHAR,
             stage VARCHAR, severity VARCHAR, reason VARCHAR, detail VARCHAR, recorded_at TIMESTAMPTZ)""",
     ]),
+    # Reviews of coded events from the web app (eventwire serve): who judged which event when, the
+    # verdict (correct / wrong / fixed), the gold codes and actor codes (NULL for 'wrong'), and a JSON
+    # snapshot of the coder's event at review time, so the gold survives a re-run that changes ids.
+    (2, [
+        """CREATE TABLE reviews (
+            review_id VARCHAR PRIMARY KEY, event_id VARCHAR, article_id VARCHAR, sent_idx INTEGER,
+            sentence_start INTEGER, sentence_end INTEGER, trigger_start INTEGER, trigger_end INTEGER,
+            verdict VARCHAR, cameo_code VARCHAR, plover_type VARCHAR, plover_mode VARCHAR,
+            quad_class INTEGER, modality VARCHAR, sources VARCHAR[], targets VARCHAR[],
+            original VARCHAR, note VARCHAR, reviewer VARCHAR, reviewed_at TIMESTAMPTZ)""",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,211 @@
+"""Reviews of coded events: store a reviewer's verdict and export the reviews as gold JSONL.
+
+A review says of one stored event that it is ``correct`` (the coder's codes and actors are right),
+``wrong`` (no such event should be coded from this sentence: a false positive) or ``fixed`` (there is
+an event here, with the corrected codes and actor codes given). Every review is kept with who made it
+and when (``reviews`` table, schema migration 2); the latest review of an event is the one that counts.
+
+The gold JSONL written by :func:`export_gold` has one object per reviewed event (latest review)::
+
+    {"review_id", "event_id", "article_id", "sent_idx", "sentence_start", "sentence_end",
+     "sentence", "trigger", "trigger_start", "trigger_end", "verdict",
+     "gold": null | {"cameo_code", "plover_type", "plover_mode", "quad_class", "modality",
+                     "sources": [actor code, ...], "targets": [actor code, ...]},
+     "coder": {same keys as gold: the coder's output at review time},
+     "reviewer", "reviewed_at" (ISO 8601 UTC), "note", "reviews" (number of reviews of this event)}
+
+Sentences are located by ``article_id`` and character offsets, which stay stable across re-runs
+(article ids are content hashes), so ``eventwire eval reviews`` can score a new coder's events
+against the gold even when event ids change.
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import duckdb
+
+VERDICTS = ("correct", "wrong", "fixed")
+#: The modality values of the event coder (records.Event.modality).
+MODALITIES = ("asserted", "future", "intent", "negation", "hypothetical", "historical")
+#: CAMEO 1.1b3 event codes are 2 (root), 3 (base) or 4 digits.
+CAMEO_RE = re.compile(r"^\d{2,4}$")
+#: Actor codes: ISO3 country or IGO etc. followed by sector codes (``USAGOV``, ``IGOUNO``, ``AFGINS``).
+ACTOR_CODE_RE = re.compile(r"^[A-Z0-9]{3,30}$")
+PLOVER_RE = re.compile(r"^[A-Z_]{2,40}$")
+MAX_NOTE = 2000
+MAX_REVIEWER = 80
+
+
+class ReviewError(ValueError):
+    """A review is invalid (unknown verdict, malformed code, unknown event); the message says which."""
+
+
+@dataclass(slots=True)
+class ReviewInput:
+    """What a reviewer submits for one event.
+
+    Attributes:
+        verdict: ``correct``, ``wrong`` or ``fixed``.
+        reviewer: who reviews (free text, 1-80 characters).
+        cameo_code, plover_type, plover_mode, quad_class, modality, sources, targets: the corrected
+            values for ``fixed`` (each ``None`` keeps the coder's value); ignored otherwise.
+        note: optional free-text comment (at most 2000 characters).
+    """
+
+    verdict: str
+    reviewer: str
+    cameo_code: str | None = None
+    plover_type: str | None = None
+    plover_mode: str | None = None
+    quad_class: int | None = None
+    modality: str | None = None
+    sources: list[str] | None = None
+    targets: list[str] | None = None
+    note: str | None = None
+
+
+GOLD_FIELDS = ("cameo_code", "plover_type", "plover_mode", "quad_class", "modality", "sources", "targets")
+
+
+def coder_values(event: dict[str, Any]) -> dict[str, Any]:
+    """The scored fields of a stored event row: codes, modality, and actor codes (text when uncoded)."""
+    def codes(actors: Any) -> list[str]:
+        return [a.get("code") or a.get("text") or "" for a in (actors or [])]
+
+    return {"cameo_code": event.get("cameo_code"), "plover_type": event.get("plover_type"),
+            "plover_mode": event.get("plover_mode"), "quad_class": event.get("quad_class"),
+            "modality": event.get("modality"), "sources": codes(event.get("sources")),
+            "targets": codes(event.get("targets"))}
+
+
+def validate(inp: ReviewInput) -> None:
+    """Check a review's values; raises :class:`ReviewError` naming the first bad field."""
+    if inp.verdict not in VERDICTS:
+        raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}")
+    who = (inp.reviewer or "").strip()
+    if not who or len(who) > MAX_REVIEWER:
+        raise ReviewError(f"reviewer must be 1-{MAX_REVIEWER} characters")
+    if inp.note and len(inp.note) > MAX_NOTE:
+        raise ReviewError(f"note must be at most {MAX_NOTE} characters")
+    if inp.verdict != "fixed":
+        return
+    if inp.cameo_code is not None and not CAMEO_RE.match(inp.cameo_code):
+        raise ReviewError("cameo_code must be a CAMEO code of 2-4 digits (e.g. 036, 1121)")
+    for name in ("plover_type", "plover_mode"):
+        v = getattr(inp, name)
+        if v is not None and v != "" and not PLOVER_RE.match(v):
+            raise ReviewError(f"{name} must be upper-case letters and underscores (e.g. CONSULT)")
+    if inp.quad_class is not None and inp.quad_class not in (1, 2, 3, 4):
+        raise ReviewError("quad_class must be 1, 2, 3 or 4")
+    if inp.modality is not None and inp.modality not in MODALITIES:
+        raise ReviewError(f"modality must be one of {', '.join(MODALITIES)}")
+    for name in ("sources", "targets"):
+        codes = getattr(inp, name)
+        if codes is None:
+            continue
+        if len(codes) > 20:
+            raise ReviewError(f"{name}: at most 20 actor codes")
+        for c in codes:
+            if not ACTOR_CODE_RE.match(c):
+                raise ReviewError(f"{name}: {c!r} is not an actor code (3-30 upper-case letters/digits, e.g. USAGOV)")
+
+
+def add_review(con: duckdb.DuckDBPyConnection, event: dict[str, Any], inp: ReviewInput) -> dict[str, Any]:
+    """Validate and store one review of ``event`` (a row of ``events`` as a dict); return the stored row.
+
+    Raises:
+        ReviewError: invalid values (see :func:`validate`).
+        duckdb.Error: the database is read-only or lacks the ``reviews`` table (schema < 2).
+    """
+    validate(inp)
+    orig = coder_values(event)
+    if inp.verdict == "wrong":
+        gold: dict[str, Any] = {k: None for k in GOLD_FIELDS}
+    elif inp.verdict == "correct":
+        gold = dict(orig)
+    else:
+        gold = {k: (getattr(inp, k) if getattr(inp, k) not in (None, "") else orig[k]) for k in GOLD_FIELDS}
+    row = {
+        "review_id": uuid.uuid4().hex, "event_id": event["event_id"], "article_id": event["article_id"],
+        "sent_idx": event.get("sent_idx"), "sentence_start": event.get("sentence_start"),
+        "sentence_end": event.get("sentence_end"), "trigger_start": event.get("trigger_start"),
+        "trigger_end": event.get("trigger_end"), "verdict": inp.verdict, **gold,
+        "original": json.dumps(orig, ensure_ascii=False), "note": (inp.note or "").strip() or None,
+        "reviewer": inp.reviewer.strip(), "reviewed_at": datetime.now(timezone.utc),
+    }
+    cols = list(row)
+    con.execute(f"INSERT INTO reviews ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [row[c] for c in cols])
+    return row
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def has_reviews_table(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database has the ``reviews`` table (schema version 2 or later)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'reviews'").fetchone()[0])
+
+
+def reviews_for_event(con: duckdb.DuckDBPyConnection, event_id: str) -> list[dict[str, Any]]:
+    """All reviews of one event, newest first (empty when the database has no ``reviews`` table)."""
+    if not has_reviews_table(con):
+        return []
+    return _rows(con.execute("SELECT * FROM reviews WHERE event_id = ? ORDER BY reviewed_at DESC", [event_id]))
+
+
+def latest_reviews(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
+    """The latest review of every reviewed event, with the event's sentence and trigger, oldest first."""
+    if not has_reviews_table(con):
+        return
+    cur = con.execute("""
+        WITH ranked AS (
+            SELECT r.*, count(*) OVER (PARTITION BY r.event_id) AS reviews,
+                   row_number() OVER (PARTITION BY r.event_id ORDER BY r.reviewed_at DESC, r.review_id) AS rn
+            FROM reviews r)
+        SELECT ranked.* EXCLUDE (rn),
+               substr(a.body, ranked.sentence_start + 1, ranked.sentence_end - ranked.sentence_start) AS sentence,
+               substr(a.body, ranked.trigger_start + 1, ranked.trigger_end - ranked.trigger_start) AS trigger
+        FROM ranked LEFT JOIN articles a ON a.article_id = ranked.article_id
+        WHERE rn = 1 ORDER BY reviewed_at, review_id""")
+    names = [d[0] for d in cur.description]
+    while True:
+        batch = cur.fetchmany(500)
+        if not batch:
+            return
+        for r in batch:
+            yield dict(zip(names, r))
+
+
+def gold_record(r: dict[str, Any]) -> dict[str, Any]:
+    """One gold JSONL object from a :func:`latest_reviews` row (format in the module docstring)."""
+    gold = None if r["verdict"] == "wrong" else {k: r[k] for k in GOLD_FIELDS}
+    if gold is not None:
+        gold["sources"] = list(gold["sources"] or [])
+        gold["targets"] = list(gold["targets"] or [])
+    reviewed_at = r["reviewed_at"]
+    return {
+        "review_id": r["review_id"], "event_id": r["event_id"], "article_id": r["article_id"],
+        "sent_idx": r["sent_idx"], "sentence_start": r["sentence_start"], "sentence_end": r["sentence_end"],
+        "sentence": r.get("sentence"), "trigger": r.get("trigger"), "trigger_start": r["trigger_start"],
+        "trigger_end": r["trigger_end"], "verdict": r["verdict"], "gold": gold,
+        "coder": json.loads(r["original"]) if r.get("original") else None,
+        "reviewer": r["reviewer"],
+        "reviewed_at": reviewed_at.astimezone(timezone.utc).isoformat() if reviewed_at else None,
+        "note": r.get("note"), "reviews": r.get("reviews", 1),
+    }
+
+
+def export_gold(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    """Gold JSONL lines (with trailing newline), one per reviewed event, streamed."""
+    for r in latest_reviews(con):
+        yield json.dumps(gold_record(r), ensure_ascii=False) + "\n"

@@ -1,0 +1,449 @@
+"""API and page tests of ``eventwire serve`` with FastAPI's TestClient, on the web fixture database."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from eventwire.cli import app as cli_app
+from eventwire.evaluate.reviews import read_gold, score
+from eventwire.web import queries as web_queries
+from eventwire.web.app import CSP, create_app
+from eventwire.web.assets import WORLD_FILE, topojson_to_world
+from eventwire.web.render import Span, highlight
+from eventwire.web.server import is_loopback, resolve_token
+from tests.web_fixture import EVIL, make_hostile
+
+TOKEN = "api-test-token-0123456789abcdef"
+HOST = ["testserver"]
+
+
+@pytest.fixture
+def db(tmp_path, web_db_template) -> Path:
+    p = tmp_path / "web.duckdb"
+    shutil.copy(web_db_template, p)
+    return p
+
+
+@pytest.fixture
+def client(db):
+    app = create_app(db, write_token=TOKEN, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        yield c
+    app.state.ew.con.close()
+
+
+@pytest.fixture
+def ro_client(db):
+    app = create_app(db, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        yield c
+    app.state.ew.con.close()
+
+
+def all_events(db: Path, client: TestClient | None = None) -> list[dict]:
+    """Every event row, read directly (through the app's own connection when it holds the file)."""
+    con = client.app.state.ew.con.cursor() if client is not None else duckdb.connect(str(db), read_only=True)
+    cur = con.execute("SELECT e.*, a.published FROM events e JOIN articles a USING (article_id)")
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    con.close()
+    return rows
+
+
+def day_of(e: dict) -> str | None:
+    d = e["date"] or ""
+    return d[:10] if len(d) >= 10 else (e["published"] or "")[:10] or None
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+PAGES = ["/", "/events", "/map", "/network", "/search", "/search?q=ceasefire", "/reviews", "/api"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_render_with_security_headers(ro_client, path):
+    r = ro_client.get(path)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-security-policy"] == CSP
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "<script src=\"/static/app.js\" defer></script>" in r.text
+    assert "http://" not in r.text.split("<main>")[0] and "https://" not in r.text  # no CDN, no external asset
+
+
+def test_dashboard_counts_are_the_database_counts(ro_client, db):
+    con = duckdb.connect(str(db), read_only=True)
+    n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    n_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    con.close()
+    stats = ro_client.get("/api/stats").json()
+    assert (stats["articles"], stats["events"]) == (n_articles, n_events) == (12, 59)
+    assert stats["events_asserted"] == 48 and stats["events_located"] == 29
+    html = ro_client.get("/").text
+    assert '<div class="card" data-count="events"><div class="num">59</div>' in html
+
+
+def test_event_and_article_pages(ro_client, db):
+    ev = next(e for e in all_events(db) if e["trigger"] == "hosted")
+    html = ro_client.get(f"/events/{ev['event_id']}").text
+    assert '<span class="hl trig" title="trigger: hosted">hosted</span>' in html
+    assert '<span class="hl src" title="source: KENGOV Kenya">Kenya&#x27;s foreign minister</span>' in html
+    evidence = html.split('<blockquote id="evidence" class="sentence">')[1].split("</blockquote>")[0]
+    assert evidence.count('class="hl tgt"') == 1  # two target actors on the same span: one highlight
+    assert '<span class="hl tgt" title="target: ETHGOV Ethiopia · target: ERIGOV Eritrea">the two delegations</span>' in evidence
+    assert "KENGOV" in html and "ETHGOV" in html and "ERIGOV" in html and "Nairobi" in html
+    art = ro_client.get(f"/articles/{ev['article_id']}")
+    assert art.status_code == 200
+    assert f'href="/events/{ev["event_id"]}"' in art.text  # the trigger links to the event
+    assert ro_client.get("/events/nope").status_code == 404
+    assert ro_client.get("/articles/nope").status_code == 404
+    assert ro_client.get("/api/events/nope").json() == {"detail": "no such event"}
+
+
+def test_republished_article_provenance(ro_client):
+    res = ro_client.get("/api/search", params={"q": "Dorohusk"}).json()
+    aid = res["results"][0]["article_id"]
+    a = ro_client.get(f"/api/articles/{aid}").json()
+    assert a["translated_from"] == "de" and a["page_date"] and a["boilerplate"]
+    html = ro_client.get(f"/articles/{aid}").text
+    assert "translated from de" in html and "differs from publication date" in html
+    assert '<details id="boilerplate"><summary>Removed boilerplate (5 lines)</summary>' in html
+
+
+# -- filters, paging, CSV ---------------------------------------------------------------------------
+
+FILTERS = [
+    ({"actor": "usa"}, lambda e: any("usa" in "|".join(filter(None, (a["code"], a["name"], a["text"], a["country"]))).lower()
+                                     for a in e["sources"] + e["targets"])),
+    ({"source": "CHN"}, lambda e: any((a["code"] or "").startswith("CHN") for a in e["sources"])),
+    ({"target": "ERIGOV"}, lambda e: any(a["code"] == "ERIGOV" for a in e["targets"])),
+    ({"country": "eth"}, lambda e: any(a["country"] == "ETH" for a in e["sources"] + e["targets"]) or e["location_country"] == "ETH"),
+    ({"cameo": "11"}, lambda e: (e["cameo_code"] or "").startswith("11")),
+    ({"plover": "consult"}, lambda e: e["plover_type"] == "CONSULT"),
+    ({"quad": "4"}, lambda e: e["quad_class"] == 4),
+    ({"modality": "negation"}, lambda e: e["modality"] == "negation"),
+    ({"date_from": "2025-01-01", "date_to": "2025-06-30"}, lambda e: "2025-01-01" <= (day_of(e) or "") <= "2025-06-30"),
+    ({"place": "nairobi"}, lambda e: (e["location_text"] or "").lower() == "nairobi"),
+    ({"place": "184745"}, lambda e: e["location_geonameid"] == 184745),
+    ({"actor": "50%_"}, lambda e: False),  # LIKE wildcards are taken literally
+]
+
+
+@pytest.mark.parametrize("params,pred", FILTERS, ids=[json.dumps(f[0]) for f in FILTERS])
+def test_filters_match_an_independent_count(ro_client, db, params, pred):
+    want = {e["event_id"] for e in all_events(db) if pred(e)}
+    got = ro_client.get("/api/events", params={**params, "limit": 200}).json()
+    assert got["total"] == len(want)
+    assert {e["event_id"] for e in got["events"]} == want
+    page = ro_client.get("/events", params=params).text
+    assert f'<strong id="total">{len(want)}</strong>' in page
+
+
+def test_filter_values_are_checked(ro_client):
+    for bad in ({"quad": "7"}, {"date_from": "yesterday"}, {"cameo": "0a"}, {"review": "maybe"}, {"country": "ETHX"}):
+        assert ro_client.get("/api/events", params=bad).status_code == 422, bad
+
+
+def test_paging_is_capped_and_complete(ro_client):
+    assert ro_client.get("/api/events", params={"limit": 201}).status_code == 422
+    assert ro_client.get("/events", params={"per_page": 500}).status_code == 422
+    seen = []
+    for off in range(0, 60, 7):
+        seen += [e["event_id"] for e in ro_client.get("/api/events", params={"limit": 7, "offset": off}).json()["events"]]
+    assert len(seen) == len(set(seen)) == 59
+    days = [e["day"] for e in ro_client.get("/api/events", params={"limit": 200}).json()["events"]]
+    assert days == sorted(days, reverse=True)
+
+
+def test_csv_download_of_the_current_filter(ro_client, db):
+    r = ro_client.get("/api/events.csv", params={"quad": "3"})
+    assert r.headers["content-type"].startswith("text/csv")
+    assert 'filename="events.csv"' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == sum(1 for e in all_events(db) if e["quad_class"] == 3) == 20
+    r0 = next(x for x in rows if x["trigger"] == "summoned" and x["sources"] == "INDGOV")
+    assert (r0["targets"], r0["cameo_code"], r0["location_text"]) == ("CHNGOV", "111", "New Delhi")
+
+
+def test_csv_neutralises_formulas(tmp_path, web_db_template):
+    db = tmp_path / "hostile.duckdb"
+    shutil.copy(web_db_template, db)
+    make_hostile(db)
+    app = create_app(db, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        rows = list(csv.DictReader(io.StringIO(c.get("/api/events.csv", params={"actor": "chledu"}).text)))
+    app.state.ew.con.close()
+    assert "'=cmd|calc" in [r["trigger"] for r in rows]
+    assert all(not (r["article_title"] or "x").startswith("=") for r in rows)
+    assert any(r["goldstein"] == "-6.5" for r in rows)  # numbers keep their sign
+
+
+# -- stats, map, network ----------------------------------------------------------------------------
+
+def test_daily_pairs_map_network(ro_client, db):
+    evs = all_events(db)
+    daily = ro_client.get("/api/stats/daily").json()
+    assert sum(d["total"] for d in daily) == len(evs)
+    assert sum(d["q4"] for d in daily) == sum(1 for e in evs if e["quad_class"] == 4)
+    pairs = ro_client.get("/api/actor-pairs", params={"limit": 200}).json()
+    top = pairs[0]
+    assert (top["source"], top["target"], top["n"]) in {("PAKGOV", "AFGGOV", 3), ("UKRGOV", "POLGOV", 3)}
+    expected = sum(1 for e in evs if any(a["code"] == "IGOUNO" for a in e["sources"])
+                   and any(a["code"] == "ETHGOV" for a in e["targets"]))
+    assert next(p["n"] for p in pairs if (p["source"], p["target"]) == ("IGOUNO", "ETHGOV")) == expected == 2
+    m = ro_client.get("/api/map").json()
+    assert sum(p["n"] for p in m["points"]) == sum(1 for e in evs if e["location_lat"] is not None) == 29
+    nairobi = next(p for p in m["points"] if p["place"] == "Nairobi")
+    assert (nairobi["n"], nairobi["q1"], nairobi["q3"], nairobi["geonameid"]) == (4, 3, 1, 184745)
+    net = ro_client.get("/api/network", params={"quad": "4"}).json()
+    assert all(e["q4"] == e["n"] for e in net["edges"])
+    assert {n["id"] for n in net["nodes"]} == {x for e in net["edges"] for x in (e["source"], e["target"])}
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+def test_full_text_search_ranks_and_escapes(ro_client):
+    r = ro_client.get("/api/search", params={"q": "ceasefire"}).json()
+    assert r["method"] == "fts" and r["total"] == 2
+    assert [x["title"][:8] for x in r["results"]] == ["Colombia", "Ethiopia"]
+    assert "<mark>ceasefire</mark>" in r["results"][0]["snippet_html"]
+    stem = ro_client.get("/api/search", params={"q": "envoy"}).json()  # stemming: envoy matches envoys
+    assert stem["total"] >= 1 and any("Eritrea" in x["title"] for x in stem["results"])
+    inj = ro_client.get("/api/search", params={"q": "'; DROP TABLE articles; --"})
+    assert inj.status_code == 200
+    assert ro_client.get("/api/stats").json()["articles"] == 12
+
+
+def test_search_falls_back_to_substring_match(ro_client, monkeypatch):
+    monkeypatch.setattr(web_queries, "fts_extension_path", lambda: None)
+    ro_client.app.state.ew.search = web_queries.Search()
+    r = ro_client.get("/api/search", params={"q": "Dorohusk"}).json()
+    assert r["method"] == "ilike" and r["total"] == 1
+    assert "substring match" in ro_client.get("/search", params={"q": "Dorohusk"}).text
+
+
+def test_hostile_text_is_escaped(tmp_path, web_db_template):
+    db = tmp_path / "hostile.duckdb"
+    shutil.copy(web_db_template, db)
+    aid = make_hostile(db)
+    app = create_app(db, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        pages = [c.get(f"/articles/{aid}").text, c.get("/search", params={"q": "script alert"}).text,
+                 c.get("/events", params={"actor": "chledu"}).text]
+        ev = c.get("/api/events", params={"article": aid, "limit": 1}).json()["events"][0]
+        pages.append(c.get(f"/events/{ev['event_id']}").text)
+    app.state.ew.con.close()
+    for html in pages:
+        assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in pages[0] or "&lt;script&gt;alert(&quot;x&quot;)" in pages[0]
+    assert "&lt;<mark>script</mark>&gt;<mark>alert</mark>" in pages[1] and "&lt;script&gt;" in pages[3]
+
+
+# -- security: read-only, token, hosts --------------------------------------------------------------
+
+def test_read_only_server_refuses_reviews(ro_client, db):
+    ev = all_events(db)[0]
+    r = ro_client.post(f"/api/events/{ev['event_id']}/reviews", json={"verdict": "correct", "reviewer": "x"},
+                       headers={"X-Eventwire-Token": TOKEN})
+    assert r.status_code == 403 and "read-only" in r.json()["detail"]
+    assert "This server is read-only" in ro_client.get(f"/events/{ev['event_id']}").text
+    assert ro_client.get("/api/meta").json()["writable"] is False
+
+
+def test_read_only_server_opens_the_file_read_only(db):
+    app = create_app(db, allowed_hosts=HOST)
+    with pytest.raises(duckdb.Error):
+        app.state.ew.con.execute("CREATE TABLE x (a INTEGER)")
+    app.state.ew.con.close()
+
+
+def test_review_needs_the_token_and_valid_values(client, db):
+    ev = all_events(db, client)[0]
+    url = f"/api/events/{ev['event_id']}/reviews"
+    ok = {"verdict": "correct", "reviewer": "Ann"}
+    assert client.post(url, json=ok).status_code == 401
+    assert client.post(url, json=ok, headers={"X-Eventwire-Token": TOKEN[:-1] + "x"}).status_code == 401
+    for bad in ({"verdict": "maybe", "reviewer": "Ann"}, {"verdict": "fixed", "reviewer": "Ann", "cameo_code": "abc"},
+                {"verdict": "fixed", "reviewer": "Ann", "quad_class": 7},
+                {"verdict": "fixed", "reviewer": "Ann", "sources": ["usa gov"]},
+                {"verdict": "fixed", "reviewer": "Ann", "modality": "probably"}, {"verdict": "correct", "reviewer": ""}):
+        r = client.post(url, json=bad, headers={"X-Eventwire-Token": TOKEN})
+        assert r.status_code == 422, bad
+    assert client.post("/api/events/nope/reviews", json=ok, headers={"X-Eventwire-Token": TOKEN}).status_code == 404
+    r = client.post(url, json=ok, headers={"X-Eventwire-Token": TOKEN})
+    assert r.status_code == 201 and r.json()["reviewer"] == "Ann" and r.json()["reviewed_at"]
+    assert len(client.get(f"/api/events/{ev['event_id']}").json()["reviews"]) == 1
+
+
+def test_unknown_hosts_are_refused(client):
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_openapi_is_served_without_a_cdn_ui(ro_client):
+    spec = ro_client.get("/openapi.json").json()
+    for p in ("/api/events", "/api/events.csv", "/api/events/{event_id}", "/api/events/{event_id}/reviews",
+              "/api/articles/{article_id}", "/api/search", "/api/map", "/api/network", "/api/stats/daily",
+              "/api/reviews.jsonl"):
+        assert p in spec["paths"], p
+    assert ro_client.get("/docs").status_code == 404 and ro_client.get("/redoc").status_code == 404
+    assert "/api/events/{event_id}/reviews" in ro_client.get("/api").text
+
+
+# -- reviews -> gold -> eval ------------------------------------------------------------------------
+
+def _review(client, event_id, **body):
+    r = client.post(f"/api/events/{event_id}/reviews", json=body, headers={"X-Eventwire-Token": TOKEN})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_reviews_become_gold_that_measures_the_coder(client, db, tmp_path):
+    evs = {e["trigger"] + "/" + e["cameo_code"]: e for e in all_events(db, client)}
+    good, fix, bad = evs["hosted/043"], evs["clashed/190"], evs["restore/060"]
+    _review(client, good["event_id"], verdict="wrong", reviewer="Ann")  # first opinion, then corrected:
+    _review(client, good["event_id"], verdict="correct", reviewer="Bob")  # the latest review counts
+    _review(client, fix["event_id"], verdict="fixed", reviewer="Ann", targets=["CHNMIL", "CHNGOV"], note="two targets")
+    _review(client, bad["event_id"], verdict="wrong", reviewer="Ann")
+    text = client.get("/api/reviews.jsonl").text
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text(text, encoding="utf-8")
+    gold, problems = read_gold(gold_path)
+    assert problems == [] and len(gold) == 3
+    g = {r["event_id"]: r for r in gold}
+    assert g[good["event_id"]]["verdict"] == "correct" and g[good["event_id"]]["reviews"] == 2
+    assert g[fix["event_id"]]["gold"]["targets"] == ["CHNMIL", "CHNGOV"]
+    assert g[fix["event_id"]]["coder"]["targets"] == ["CHNMIL"] and g[bad["event_id"]]["gold"] is None
+    assert g[fix["event_id"]]["sentence"].startswith("Indian and Chinese soldiers clashed")
+    client.app.state.ew.con.close()  # the server held the file
+    con = duckdb.connect(str(db), read_only=True)
+    before = score(gold, con)
+    con.close()
+    assert (before["gold_events"], before["matched"], before["right"], before["wrong_still_produced"]) == (2, 2, 1, 1)
+    assert before["precision"] == pytest.approx(1 / 3) and before["recall"] == pytest.approx(0.5)
+    assert before["f1"] == pytest.approx(0.4) and before["accepted_at_review"] == pytest.approx(1 / 3)
+    assert before["field_accuracy"]["targets"] == pytest.approx(0.5)
+    # a better coder: drops the negated event, finds both targets; event ids change, the gold still applies
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM events WHERE event_id = ?", [bad["event_id"]])
+    con.execute("UPDATE events SET event_id = 'new-id', targets = list_concat(targets, [struct_pack(text := 'Chinese', "
+                "char_start := NULL::INTEGER, char_end := NULL::INTEGER, name := 'China', code := 'CHNGOV', country := 'CHN', "
+                "sector := 'GOV', qid := NULL::VARCHAR)]) WHERE event_id = ?", [fix["event_id"]])
+    con.close()
+    con = duckdb.connect(str(db), read_only=True)
+    after = score(gold, con)
+    con.close()
+    assert (after["right"], after["wrong_still_produced"], after["wrong_gone"]) == (2, 0, 1)
+    assert after["precision"] == 1.0 and after["recall"] == 1.0 and after["f1"] == 1.0
+    # the same through the command line
+    res = CliRunner().invoke(cli_app, ["eval", "reviews", str(gold_path), "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["f1"] == 1.0
+    out = tmp_path / "again.jsonl"
+    res = CliRunner().invoke(cli_app, ["eval", "export-reviews", str(out), "--db", str(db)])
+    assert res.exit_code == 0 and "3 reviewed events" in res.stdout
+    assert [json.loads(x)["event_id"] for x in out.read_text().splitlines()] == [r["event_id"] for r in gold]
+
+
+def test_gold_reader_reports_bad_lines(tmp_path):
+    p = tmp_path / "g.jsonl"
+    p.write_text('{"article_id": "a", "sentence_start": 0, "sentence_end": 5, "verdict": "correct", "gold": {}}\n'
+                 'not json\n{"article_id": "a", "verdict": "correct"}\n', encoding="utf-8")
+    gold, problems = read_gold(p)
+    assert len(gold) == 1 and problems == ["line 2: not JSON (Expecting value)",
+                                           "line 3: missing sentence_start, sentence_end"]
+
+
+# -- corpus tables (issue 6) are used when present --------------------------------------------------
+
+def test_mentions_table_is_used_when_present(db):
+    evs = [e for e in all_events(db) if e["trigger"] == "met" and e["cameo_code"] == "044"]
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE mentions (global_event_id VARCHAR, event_id VARCHAR, article_id VARCHAR, "
+                "char_start INTEGER, char_end INTEGER, confidence DOUBLE)")
+    for e in evs:
+        con.execute("INSERT INTO mentions VALUES ('g1', ?, ?, ?, ?, 0.9)",
+                    [e["event_id"], e["article_id"], e["sentence_start"], e["sentence_end"]])
+    con.close()
+    app = create_app(db, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        m = c.get(f"/api/events/{evs[0]['event_id']}").json()["mentions"]
+        assert c.get("/api/meta").json()["mentions"] is True
+        assert c.get("/api/stats").json()["mentions"] == 2
+    app.state.ew.con.close()
+    assert len(m) == 2 and sum(x["is_self"] for x in m) == 1
+    assert all(x["sentence"].startswith("NAIROBI - Envoys") for x in m)
+
+
+def test_single_mention_fallback(ro_client, db):
+    ev = all_events(db)[0]
+    m = ro_client.get(f"/api/events/{ev['event_id']}").json()["mentions"]
+    assert len(m) == 1 and m[0]["is_self"] and m[0]["sentence"] == ev["sentence"]
+
+
+# -- units -------------------------------------------------------------------------------------------
+
+def test_highlight_escapes_and_nests():
+    text = 'A <b>"x"</b> & B'
+    out = highlight(text, [Span(0, 1, ("src",), "s<1>"), Span(0, 12, ("quote",)), Span(15, 16, ("tgt",), href="/events/a\"b")])
+    assert out == ('<span class="hl quote src" title="s&lt;1&gt;">A</span><span class="hl quote"> &lt;b&gt;&quot;x&quot;&lt;/b&gt;</span>'
+                   ' &amp; <a href="/events/a&quot;b" class="hl tgt">B</a>')
+    with pytest.raises(ValueError):
+        highlight("x", [Span(0, 1, ("bad class",))])
+
+
+def test_world_geometry_decoding():
+    topo = {"type": "Topology", "transform": {"scale": [1, 1], "translate": [-180, -90]},
+            "arcs": [[[10, 10], [10, 0], [0, 10]], [[10, 10], [0, 10], [10, 0]],
+                     [[359, 100], [-358, 0], [0, 5], [358, 0], [0, -5]]],
+            "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+                {"type": "Polygon", "arcs": [[0, ~1]], "id": "231", "properties": {"name": "Ethiopia"}},
+                {"type": "Polygon", "arcs": [[2]], "properties": {"name": "Wrap"}}]}}}
+    w = topojson_to_world(topo, "test")
+    eth, wrap = w["countries"]
+    assert (eth["id"], eth["iso3"], eth["name"]) == ("231", "ETH", "Ethiopia")
+    assert eth["d"] == "M-170.00,80.00L-160.00,80.00L-160.00,70.00L-170.00,70.00L-170.00,80.00Z"
+    # crosses the antimeridian: unwrapped (179 -> 181) and drawn again shifted by -360 (-181 -> -179)
+    assert wrap["iso3"] is None
+    assert wrap["d"] == ("M179.00,-10.00L181.00,-10.00L181.00,-15.00L179.00,-15.00L179.00,-10.00Z"
+                         "M-181.00,-10.00L-179.00,-10.00L-179.00,-15.00L-181.00,-15.00L-181.00,-10.00Z")
+
+
+def test_world_geometry_is_built(tmp_path):
+    """``make install`` builds the outlines from npm world-atlas; CI must have them."""
+    import os
+
+    if not WORLD_FILE.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{WORLD_FILE} missing: make install runs python -m eventwire.web.assets")
+        pytest.skip(f"{WORLD_FILE} missing (needs npm): python -m eventwire.web.assets")
+    w = json.loads(WORLD_FILE.read_text(encoding="utf-8"))
+    assert len(w["countries"]) == 177 and "Natural Earth" in w["source"]
+    assert {"ETH", "USA", "CHN", "RUS", "FJI"} <= {c["iso3"] for c in w["countries"]}
+    licence = (WORLD_FILE.parent / "world-atlas-LICENSE.txt").read_text()
+    assert "ISC" in licence and "Michael Bostock" in licence and "public domain" in licence
+
+
+def test_token_and_host_helpers():
+    assert resolve_token(False, {}) == (None, False)
+    tok, gen = resolve_token(True, {})
+    assert gen and len(tok) == 32
+    assert resolve_token(True, {"EVENTWIRE_WRITE_TOKEN": "from-env-0123456789"}) == ("from-env-0123456789", False)
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
+
+
+def test_serve_command_errors(tmp_path, db, monkeypatch):
+    r = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "missing.duckdb")])
+    assert r.exit_code == 2 and "no database" in r.output
+    monkeypatch.setenv("EVENTWIRE_WRITE_TOKEN", "short")
+    r = CliRunner().invoke(cli_app, ["serve", "--db", str(db)])
+    assert r.exit_code == 2 and "at least 16" in r.output
