@@ -67,6 +67,10 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             error_id VARCHAR PRIMARY KEY, run_id VARCHAR, source VARCHAR, member VARCHAR, doc_id VARCHAR,
             stage VARCHAR, severity VARCHAR, reason VARCHAR, detail VARCHAR, recorded_at TIMESTAMPTZ)""",
     ]),
+    # knowledge layer: how each quote and its speaker were found
+    (2, [
+        "ALTER TABLE quotes ADD COLUMN rule VARCHAR",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
