@@ -3,7 +3,9 @@
 Mentions come from four rules:
 
 * ``ner``: spaCy ``GPE``/``LOC``/``FAC`` entities (a leading "the" and a trailing "'s" trimmed). A seat of
-  government ("the Kremlin", "the White House") resolves to its city.
+  government ("the Kremlin", "the White House") resolves to its city. ``ORG`` entities count too when
+  they are a seat, a country or a national capital (``ner-org``: NER often calls "Washington" in
+  "Washington said" an organisation).
 * ``demonym``: an adjectival ``NORP`` that is a country's demonym ("the *Qatari* capital", "*Afghan*
   allies") gives that country (plural nouns such as "Americans" are people, not places).
 * ``locative``: a capitalised word that spaCy missed or mislabelled (``PERSON``/``ORG``, e.g. "through
@@ -133,6 +135,20 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
             else:
                 out.append(_Mention(s, e, "ner"))
             taken.update(range(s, e))
+        elif ent.label_ == "ORG":
+            # metonyms that NER calls organisations: "the Kremlin", "Washington" (a capital or country)
+            s, e = _trim(ent)
+            if s >= e:
+                continue
+            text = doc[s:e].text
+            seat = gaz.seat(text)
+            if seat is not None:
+                out.append(_Mention(s, e, "seat", seat, 0.8, f"seat of government in {seat.name}"))
+                taken.update(range(s, e))
+            elif any(c.primary and (c.record.kind == "country" or c.record.feature_code == "PPLC")
+                     for c in gaz.lookup(text)):
+                out.append(_Mention(s, e, "ner-org"))
+                taken.update(range(s, e))
         elif ent.label_ == "NORP":
             s, e = _trim(ent)
             if s >= e:

@@ -30,7 +30,7 @@ parse ourselves):
   or after it when the clause is in the future tense (``future=True``); "last"/"next" force the
   direction and skip the anchor day itself;
 * "this weekend" is the weekend holding the anchor when the anchor is a Saturday or Sunday, else the
-  coming one (the past one in a past-tense clause);
+  coming one; "(over) the weekend" on a weekday is the past one unless the clause is in the future tense;
 * a month without a year ("in March") is the latest such month on or before the anchor month, or the
   next one in a future-tense clause; a day without a year likewise;
 * "N units ago", "last/next/this week|month|year", "earlier/later this ..." count calendar units from
@@ -282,10 +282,10 @@ def _weekend(t: str, anchor: date | None, future: bool) -> Resolved | None:
     elif mod in ("next", "coming", "this coming"):
         sat = sat_this if anchor.weekday() < 5 else sat_this + timedelta(days=7)
         rule = "next weekend"
-    elif anchor.weekday() >= 5 or future:
+    elif anchor.weekday() >= 5 or future or mod == "this":
         sat = sat_this
         rule = "this weekend: the weekend of the anchor" if anchor.weekday() >= 5 else "this weekend: the coming one"
-    else:
+    else:  # "(over) the weekend" in a past-tense clause
         sat = sat_this - timedelta(days=7)
         rule = "the weekend in a past-tense clause: the one before the anchor"
     return _interval(sat, sat + timedelta(days=1), "weekend", rule)
