@@ -30,9 +30,11 @@ parse ourselves):
   or after it when the clause is in the future tense (``future=True``); "last"/"next" force the
   direction and skip the anchor day itself;
 * "this weekend" is the weekend holding the anchor when the anchor is a Saturday or Sunday, else the
-  coming one; "(over) the weekend" on a weekday is the past one unless the clause is in the future tense;
+  coming one (the past one in a past-tense clause); "(over) the weekend" on a weekday is the past one
+  unless the clause is in the future tense;
 * a month without a year ("in March") is the latest such month on or before the anchor month, or the
-  next one in a future-tense clause; a day without a year likewise;
+  next one in a future-tense clause; a day and month without a year ("November 20") is the latest
+  such date in a past-tense clause, the next in a future-tense one, else the nearest to the anchor;
 * "N units ago", "last/next/this week|month|year", "earlier/later this ..." count calendar units from
   the anchor.
 """
@@ -129,10 +131,11 @@ def clean(text: str) -> str:
     punctuation: ``"on Thursday,"`` -> ``"thursday"``."""
     t = text.lower().replace("’", "'").replace("–", "-").replace("—", "-")
     t = re.sub(r"\s+", " ", t).strip(" ,.;:()[]\"'")
+    t = re.sub(r"'s$", "", t)
     return _LEAD.sub("", t).strip()
 
 
-def resolve(text: str, anchor: date | None, future: bool = False) -> Resolved:
+def resolve(text: str, anchor: date | None, future: bool = False, past: bool = False) -> Resolved:
     """Resolve a date/time expression.
 
     Args:
@@ -141,6 +144,8 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> Resolved:
             absolute expressions with a year.
         future: the clause is in the future tense ("will meet on Thursday"): weekdays and months
             without a year then resolve forwards.
+        past: the clause is in the past tense; a day and month without a year then resolves to the
+            latest such date (with neither flag: the nearest one).
 
     Returns:
         A :class:`Resolved`; ``value`` is ``None`` when the expression could not be resolved.
@@ -150,19 +155,20 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> Resolved:
         return UNRESOLVED
     # a weekday in front of a full date ("Friday, July 21, 2017") adds nothing
     t2 = re.sub(rf"^{_WD_RE},?\s+(?=\d|{_MONTH_RE})", "", t)
+    mode = "future" if future else "past" if past else None
     for fn in (_absolute, _relative_fixed, _weekday, _weekend, _units, _month_only, _season, _decade,
                _time_of_day, _duration):
-        r = fn(t2, anchor, future)
+        r = fn(t2, anchor, mode)
         if r is not None:
             return r
     if anchor is not None or re.search(r"\d{4}", t):
-        r = _dateparser(text, anchor, future)
+        r = _dateparser(text, anchor, mode == "future")
         if r is not None:
             return r
     return UNRESOLVED
 
 
-def _absolute(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _absolute(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{2}):(\d{2}))?", t)
     if m:
         try:
@@ -183,10 +189,10 @@ def _absolute(t: str, anchor: date | None, future: bool) -> Resolved | None:
             return None
     m = re.fullmatch(rf"(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {_MONTH_RE},?(?: (\d{{4}}))?", t)
     if m:
-        return _day_month(int(m[1]), MONTHS[m[2]], int(m[3]) if m[3] else None, anchor, future)
+        return _day_month(int(m[1]), MONTHS[m[2]], int(m[3]) if m[3] else None, anchor, mode)
     m = re.fullmatch(rf"{_MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?[,.]?(?: (\d{{4}}))?", t)
     if m:
-        return _day_month(int(m[2]), MONTHS[m[1]], int(m[3]) if m[3] else None, anchor, future)
+        return _day_month(int(m[2]), MONTHS[m[1]], int(m[3]) if m[3] else None, anchor, mode)
     m = re.fullmatch(rf"{_MOD}{_MONTH_RE},? (\d{{4}})", t)
     if m:
         return _month(int(m[3]), MONTHS[m[2]], "month and year", _part(m[1]))
@@ -208,29 +214,38 @@ def _absolute(t: str, anchor: date | None, future: bool) -> Resolved | None:
     return None
 
 
-def _day_month(d: int, mon: int, y: int | None, anchor: date | None, future: bool) -> Resolved | None:
+def _day_month(d: int, mon: int, y: int | None, anchor: date | None, mode: str | None) -> Resolved | None:
     if y is None:
         if anchor is None:
             return None
-        y = anchor.year
-        try:
-            cand = date(y, mon, d)
-        except ValueError:
+        cands = []
+        for yy in (anchor.year - 1, anchor.year, anchor.year + 1):
+            try:
+                cands.append(date(yy, mon, d))
+            except ValueError:
+                continue
+        if not cands:
             return None
-        if future and cand < anchor - timedelta(days=14):
-            y += 1
-        elif not future and cand > anchor + timedelta(days=14):
-            y -= 1
-        rule = "day and month, year from the anchor"
-    else:
-        rule = "full date"
+        slack = timedelta(days=14)
+        if mode == "future":
+            pool = [c for c in cands if c >= anchor - slack] or cands
+            best = min(pool)
+            rule = "day and month in a future-tense clause: next such date"
+        elif mode == "past":
+            pool = [c for c in cands if c <= anchor + slack] or cands
+            best = max(pool)
+            rule = "day and month in a past-tense clause: latest such date"
+        else:
+            best = min(cands, key=lambda c: abs((c - anchor).days))
+            rule = "day and month: the nearest such date to the anchor"
+        return _day(best, rule)
     try:
-        return _day(date(y, mon, d), rule)
+        return _day(date(y, mon, d), "full date")
     except ValueError:
         return None
 
 
-def _relative_fixed(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _relative_fixed(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     if anchor is None:
         return None
     if t in ("today", "tonight", "now", "this morning", "this afternoon", "this evening", "earlier today",
@@ -253,7 +268,7 @@ def _relative_fixed(t: str, anchor: date | None, future: bool) -> Resolved | Non
     return None
 
 
-def _weekday(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _weekday(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     m = re.fullmatch(rf"(last|next|this|this coming|coming|previous|early|late)? ?{_WD_RE}(?:'s)?(?: (morning|afternoon|evening|night))?", t)
     if not m or anchor is None:
         return None
@@ -264,13 +279,13 @@ def _weekday(t: str, anchor: date | None, future: bool) -> Resolved | None:
     if mod in ("next", "coming", "this coming"):
         fwd = (wd - anchor.weekday()) % 7
         return _day(anchor + timedelta(days=fwd or 7), "next <weekday>: the one after the anchor")
-    if future:
+    if mode == "future":
         fwd = (wd - anchor.weekday()) % 7
         return _day(anchor + timedelta(days=fwd), "weekday in a future-tense clause: next one on/after the anchor")
     return _day(anchor - timedelta(days=delta), "weekday: latest one on/before the anchor")
 
 
-def _weekend(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _weekend(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     m = re.fullmatch(r"(this|the|last|next|past|previous|coming|this coming)? ?weekend", t)
     if not m or anchor is None:
         return None
@@ -282,23 +297,24 @@ def _weekend(t: str, anchor: date | None, future: bool) -> Resolved | None:
     elif mod in ("next", "coming", "this coming"):
         sat = sat_this if anchor.weekday() < 5 else sat_this + timedelta(days=7)
         rule = "next weekend"
-    elif anchor.weekday() >= 5 or future or mod == "this":
+    elif anchor.weekday() >= 5 or mode == "future" or (mod == "this" and mode != "past"):
         sat = sat_this
         rule = "this weekend: the weekend of the anchor" if anchor.weekday() >= 5 else "this weekend: the coming one"
-    else:  # "(over) the weekend" in a past-tense clause
+    else:  # "(over) the weekend", or any weekend in a past-tense clause
         sat = sat_this - timedelta(days=7)
         rule = "the weekend in a past-tense clause: the one before the anchor"
     return _interval(sat, sat + timedelta(days=1), "weekend", rule)
 
 
-def _units(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _units(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     if anchor is None:
         return None
-    m = re.fullmatch(r"(?:(earlier|later|early|late) )?(this|last|next|the past|the previous|the coming|previous|coming|the same)"
+    m = re.fullmatch(r"(?:(earlier|later|early|late) )?(this|last|next|the past|the previous|the coming|previous|coming|the same|this past|this coming)"
                      r" (week|month|year)", t)
     if m:
         when, unit = m[2], m[3]
-        k = -1 if when in ("last", "previous", "the past", "the previous") else 1 if when in ("next", "coming", "the coming") else 0
+        k = (-1 if when in ("last", "previous", "the past", "the previous", "this past")
+             else 1 if when in ("next", "coming", "the coming", "this coming") else 0)
         part = _part(m[1]) if unit == "month" else None
         return _shift(anchor, unit, k, f"{m[0]}", part)
     m = re.fullmatch(rf"(?:about |some |nearly |almost |more than |over |just )?{_NUM_RE} (day|week|month|year|decade)s? (ago|earlier|before|later|from now|hence)", t)
@@ -340,7 +356,7 @@ def _shift(anchor: date, unit: str, k: int, rule: str, part: tuple[int, int] | N
     return _year(anchor.year + k, rule)
 
 
-def _month_only(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _month_only(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     m = re.fullmatch(rf"(?:(last|next|this|this past|the|early|mid|late|the end of|end of|the beginning of|beginning of|"
                      rf"the start of|start of|the middle of|middle of)[\s-]+)?{_MONTH_RE}", t)
     if not m or anchor is None:
@@ -353,7 +369,7 @@ def _month_only(t: str, anchor: date | None, future: bool) -> Resolved | None:
     elif mod == "next":
         y = y if mon > anchor.month else y + 1
         rule = "next <month>: the one after the anchor month"
-    elif future:
+    elif mode == "future":
         y = y if mon >= anchor.month else y + 1
         rule = "month in a future-tense clause: next one on/after the anchor month"
     else:
@@ -362,7 +378,7 @@ def _month_only(t: str, anchor: date | None, future: bool) -> Resolved | None:
     return _month(y, mon, rule, _part(mod))
 
 
-def _season(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _season(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     m = re.fullmatch(r"(?:(this|last|next|this past|the|this coming) )?(spring|summer|autumn|fall|winter)(?: of)?(?: (\d{4}))?", t)
     if not m or (anchor is None and not m[3]):
         return None
@@ -384,13 +400,21 @@ def _season(t: str, anchor: date | None, future: bool) -> Resolved | None:
         elif m[1] in ("next", "this coming"):
             y = y0 + 1
         else:
-            y = y0 + 1 if future and not inside else y0
+            y = y0 + 1 if mode == "future" and not inside else y0
         rule = "season relative to the anchor"
     start, end = bounds(y)
     return _interval(start, end, "season", rule + " (meteorological, northern hemisphere)")
 
 
-def _decade(t: str, anchor: date | None, future: bool) -> Resolved | None:
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}
+
+
+def _decade(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
+    m = re.fullmatch(r"(?:the )?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)", t)
+    if m:  # "the sixties": the 1900s' decade (the 2000s' ones are still rare in news)
+        y = 1900 + 10 * _DECADE_WORDS[m[1]]
+        return _interval(date(y, 1, 1), date(y + 9, 12, 31), "decade", "decade in words", f"{y:04d}/{y + 9:04d}")
     m = re.fullmatch(r"(?:the )?(?:(early|mid|late)[\s-]+)?(1\d|20)?'?(\d)0s", t)
     if m:
         cent = m[2]
@@ -409,7 +433,7 @@ def _decade(t: str, anchor: date | None, future: bool) -> Resolved | None:
     return None
 
 
-def _time_of_day(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _time_of_day(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     if anchor is None:
         return None
     m = re.fullmatch(r"(?:around |about |at )?(\d{1,2})(?:[:.](\d{2}))? ?(a\.?m\.?|p\.?m\.?)?(?: local time| gmt| utc)?", t)
@@ -426,7 +450,7 @@ def _time_of_day(t: str, anchor: date | None, future: bool) -> Resolved | None:
                     "time of day on the anchor date")
 
 
-def _duration(t: str, anchor: date | None, future: bool) -> Resolved | None:
+def _duration(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     m = re.fullmatch(rf"(?:about |some |nearly |almost |more than |over |less than |at least |up to |around |roughly |just )?"
                      rf"{_NUM_RE}(?:[\s-]and a half)?[\s-](minute|hour|day|week|month|year|decade|century)s?(?:[\s-]long| old)?", t)
     if m:
