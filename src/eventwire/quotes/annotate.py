@@ -4,8 +4,10 @@ Direct quotes (:func:`find_direct`): text between quotation marks, straight (``"
 (``“ ”``, ``„ “``, ``« »``, and single ``‘ ’`` when not an apostrophe). A quote left open at the end of
 a paragraph continues into the next paragraph when that one opens with a quotation mark (the English
 convention for multi-paragraph quotes), else it is closed at the paragraph end (``unbalanced`` in its
-rule). Quoted spans under three words, or under five words with no speaker, are scare quotes or titles
-("humanitarian crisis", “gain”) and are not kept.
+rule). Quoted spans under three words, or under five words with no speaker, are scare quotes
+("humanitarian crisis", “gain”) and are not kept; nor are quoted names and titles (after "named",
+"called", "titled", a media noun such as "video" or "website", or in title case without sentence
+punctuation: a robot named “Better Idea of Afghan Girls”).
 
 Speaker (for both kinds): the subject of the nearest communication verb (:data:`CUE_VERBS`, "said",
 "told", "added", "wrote", ...) outside the quote in the quote's sentences, else in the sentence before
@@ -141,6 +143,25 @@ def _opens_single(body: str, i: int, ps: int) -> bool:
 
 def _closes_single(body: str, i: int) -> bool:
     return i + 1 >= len(body) or not body[i + 1].isalpha()
+
+
+_TITLE_CUES = re.compile(r"(?:named|called|titled|entitled|dubbed|headlined|website|site|video|film|movie|book|song|"
+                        r"album|show|exhibition|exhibit|series|campaign|operation|slogan|hashtag|article|report|of)\W*$",
+                        re.IGNORECASE)
+_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "vs", "with", "by", "from"}
+
+
+def _is_title(body: str, r: _Raw) -> bool:
+    """A quoted name or title rather than speech: introduced by "named", "called", "titled", a media
+    noun ("the video ..."), or written in title case without sentence punctuation."""
+    text = body[r.start:r.end]
+    if re.search(r"[.!?]\s", text):  # several sentences: speech
+        return False
+    before = body[max(0, r.start - 25):r.start - 1]
+    if _TITLE_CUES.search(before):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w.lower() not in _SMALL]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) / len(words) >= 0.8 and not text.endswith((".", "!", "?"))
 
 
 def _words(s: str) -> int:
@@ -305,7 +326,7 @@ def annotate_quotes(article: Article, doc: "Doc") -> None:
     for r in raws:
         text = body[r.start:r.end]
         n = _words(text)
-        if n < 3:
+        if n < 3 or _is_title(body, r):
             continue
         si, sj = sent_idx(r.start), sent_idx(max(r.start, r.end - 1))
         toks = [t for k in range(si, sj + 1) for t in sents[k]]
