@@ -60,14 +60,18 @@ def _num_value(tok: "Token") -> float | None:
 @register_annotator("amounts", order=450)
 def annotate_amounts(article: Article, doc: "Doc") -> None:
     """Find the amounts of ``article`` (parsed as ``doc``) into ``article.amounts``."""
-    skip = [(t.start, t.end) for t in article.times]
+    skip: set[int] = set()  # tokens inside date/time expressions
+    for t in article.times:
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is not None:
+            skip.update(range(span.start, span.end))
     banned = {i for e in doc.ents if e.label_ in ("DATE", "TIME", "ORDINAL", "PERSON", "ORG", "GPE", "FAC",
                                                    "WORK_OF_ART", "LAW", "PRODUCT", "EVENT") for i in range(e.start, e.end)}
     out: list[Amount] = []
     i, n = 0, len(doc)
     while i < n:
         tok = doc[i]
-        if i in banned or any(s <= tok.idx < e for s, e in skip):
+        if i in banned or i in skip:
             i += 1
             continue
         low = tok.lower_

@@ -176,9 +176,15 @@ class _Speakers:
         self.doc = doc
         self.quoted = quoted
         self.history: list[tuple[int, int, int, str]] = []  # (start, end, char pos, text) of speakers seen
+        self._inside: set[int] = set()
+        for q in quoted:
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is not None:
+                self._inside.update(t.i for t in span if q.start <= t.idx < q.end)
+        self._ent_of: dict[int, "Span"] = {i: e for e in doc.ents for i in range(e.start, e.end)}
 
     def inside(self, tok: "Token") -> bool:
-        return any(q.start <= tok.idx < q.end for q in self.quoted)
+        return tok.i in self._inside
 
     def cues(self, tokens: list["Token"], direct: bool, anchor: int) -> list["Token"]:
         """Communication verbs (and "according") outside quotes, nearest to char offset ``anchor`` first."""
@@ -261,11 +267,11 @@ class _Speakers:
         return span.start_char, span.end_char, span.text
 
     def _ent_or_tok(self, tok: "Token") -> tuple[int, int, str]:
-        for e in self.doc.ents:
-            if e.start <= tok.i < e.end:
-                s = e.start + (1 if e[0].lower_ == "the" else 0)
-                span = self.doc[s:e.end]
-                return span.start_char, span.end_char, span.text
+        e = self._ent_of.get(tok.i)
+        if e is not None:
+            s = e.start + (1 if e[0].lower_ == "the" else 0)
+            span = self.doc[s:e.end]
+            return span.start_char, span.end_char, span.text
         return tok.idx, tok.idx + len(tok.text), tok.text
 
     def antecedent(self, pron: "Token") -> "tuple[int, int, str] | None":
