@@ -53,6 +53,8 @@ _NO_SPACE_AFTER = {"(", "[", "{", "$", "#"}
 
 @dataclass
 class GoldMention:
+    """A gold entity mention: body offsets, GUM type, entity id, Wikification, head token, tokens."""
+
     start: int
     end: int
     type: str
@@ -60,6 +62,7 @@ class GoldMention:
     identity: str | None
     head: int  # token index
     proper: bool
+    toks: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -257,8 +260,7 @@ def _read_tsv(doc: GumDoc, path: Path, toks: list) -> None:
         cs = _char_span(doc.tok_span, min(e["toks"]), max(e["toks"]) + 1)
         if cs is None or any(doc.tok_span[i] is None for i in e["toks"]):
             continue
-        doc.mentions.append(GoldMention(cs[0], cs[1], e["type"], eid, e["identity"], min(e["toks"]), False))
-        doc.mentions[-1]._toks = e["toks"]  # type: ignore[attr-defined]
+        doc.mentions.append(GoldMention(cs[0], cs[1], e["type"], eid, e["identity"], min(e["toks"]), False, e["toks"]))
 
 
 def _read_conllu(path: Path, n: int) -> tuple[list[int], list[str]]:
@@ -285,7 +287,7 @@ def _read_conllu(path: Path, n: int) -> tuple[list[int], list[str]]:
 
 
 def _mention_head(m: GoldMention, heads: list[int], spans: list) -> int:
-    toks = getattr(m, "_toks", [m.head])
+    toks = m.toks or [m.head]
     tokset = set(toks)
     for t in sorted(toks):
         if heads[t] not in tokset:
@@ -320,7 +322,7 @@ def _gold_speakers(doc: GumDoc, toks: list, heads: list[int], deps: list[str],
     out: list[set[str] | None] = []
     mention_by_tok: dict[int, list[GoldMention]] = defaultdict(list)
     for m in doc.mentions:
-        for t in getattr(m, "_toks", []):
+        for t in m.toks:
             mention_by_tok[t].append(m)
     for qs, qe in quotes_tok:
         if _char_span(doc.tok_span, qs, qe) is None:

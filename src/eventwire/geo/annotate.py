@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Prepositions that place something somewhere (not "from"/"to": origin and destination).
+#: "on", "over", "between", "into" are left out: "sanctions on Belarus", "talks between Kyiv and Moscow".
 LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across", "through", "throughout",
-                       "within", "across", "along", "off", "into", "onto", "via", "towards", "toward", "over",
-                       "beyond", "between", "among", "amid", "on"})
+                       "within", "along", "amid"})
 #: Nouns naming something that happens somewhere ("the meeting in Doha").
 EVENT_NOUNS = frozenset("""meeting talks talk summit conference negotiation negotiations protest protests demonstration
 rally march attack attacks strike strikes bombing clash clashes fighting battle war ceremony visit election elections
