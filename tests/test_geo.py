@@ -118,3 +118,17 @@ def test_santiago_mislabelled_by_ner_is_recovered(nlp):
     sant = [p for p in out.article.places if p.text == "Santiago"]
     assert sant and sant[0].country == "CHL" and sant[0].geonameid is not None
     assert sant[0].role == "event_location"
+
+
+def test_division_known_only_by_name_needs_article_context():
+    gulf = GeoRecord(None, "Gulf", "PNG", None, None, None, "A", "ADM1", 0, "adm1")
+    assert choose([Candidate(gulf, True)]).record is None
+    assert choose([Candidate(gulf, True)], {"PNG"}).record is gulf
+    texas = GeoRecord(4736286, "Texas", "USA", "TX", 31.0, -99.0, "A", "ADM1", 0, "adm1")
+    assert choose([Candidate(texas, True)]).confidence <= 0.5
+
+
+def test_wire_dateline_role():
+    a = _annotate("MANILA, Philippines (AP) — The Philippines accused China's coast guard of firing water cannon.")
+    manila = next(p for p in a.places if p.text == "MANILA")
+    assert manila.role == "dateline" and manila.country == "PHL"

@@ -25,6 +25,7 @@ is resolved on its own, so one failure never empties the others.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -239,9 +240,14 @@ def annotate_places(article: Article, doc: "Doc") -> None:
                 rec, conf, rule = m.record, m.confidence, f"{m.rule}: {m.note}"
             else:
                 nxt = doc[m.end].lower_ if m.end < len(doc) else ""
-                ch = choose(gaz.lookup(span.text), article_countries,
-                            sentence_countries.get(sent_of.get(m.start, -1), set()), nxt in DIVISION_WORDS)
-                rec, conf, rule = ch.record, ch.confidence, f"{m.rule}: {ch.rule}"
+                cands = gaz.lookup(span.text)
+                dem = gaz.demonym(span.text) if not cands else None
+                if dem is not None:  # NER sometimes calls a demonym a GPE ("Ukrainian")
+                    rec, conf, rule = dem, 0.9, f"{m.rule}: demonym of {dem.name}"
+                else:
+                    ch = choose(cands, article_countries,
+                                sentence_countries.get(sent_of.get(m.start, -1), set()), nxt in DIVISION_WORDS)
+                    rec, conf, rule = ch.record, ch.confidence, f"{m.rule}: {ch.rule}"
             role = role_of(span.root)
             if m.rule == "demonym":
                 role = "mention"
@@ -250,11 +256,12 @@ def annotate_places(article: Article, doc: "Doc") -> None:
             log.debug("place resolution failed", exc_info=True)
             article.warnings.append(f"place '{span.text}' not resolved: {type(exc).__name__}: {exc}")
             places.append(_place(span, None, 0.0, f"{m.rule}: error {type(exc).__name__}", "mention"))
-    if article.dateline_place:
-        dl = article.dateline_place.casefold()
-        for p in places:
-            if p.start < 60 and p.text.casefold() == dl:
-                p.role = "dateline"
+    dl = (article.dateline_place or "").casefold()
+    for p in places:
+        # the wire dateline: "NAIROBI -", "MANILA, Philippines (AP) --" at the top of the body
+        if (dl and p.start < 60 and p.text.casefold() == dl) or (
+                p.start <= 2 and p.text.isupper() and re.match(r"\s*(?:[,(]|[-–—])", article.body[p.end:p.end + 3])):
+            p.role = "dateline"
     article.places = places
 
 

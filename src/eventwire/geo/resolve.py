@@ -12,8 +12,9 @@ Score of a candidate (higher wins), with the weights chosen by hand on the seed 
 Confidence is 0.5 + 0.15 x the score margin over the runner-up (a lone candidate counts as a margin of
 3), capped by the candidate's own weight: 0.95 for countries, continents, capitals and cities over
 100,000 people, 0.75 for divisions and cities over 15,000, 0.5 below. A city under 15,000 people whose
-country the article never names is **not** resolved (a far-away namesake is worse than no answer); a
-city under 100,000 outside the article's countries gets at most 0.5.
+country the article never names is **not** resolved (a far-away namesake is worse than no answer), nor is
+a division known only by name (countryinfo) outside the article's countries unless a division word
+follows ("the Gulf" is not Papua New Guinea's Gulf province; "Kandahar province" is resolved); a city under 100,000 or a division outside them gets at most 0.5.
 """
 from __future__ import annotations
 
@@ -91,9 +92,11 @@ def choose(cands: Iterable[Candidate], article_countries: set[str] | frozenset[s
     in_context = bool(r.country and r.country in article_countries)
     if r.kind == "city" and r.population < 15_000 and not in_context:
         return Choice(None, 0.0, f"only small namesakes ({r.name}, {r.country}) outside the article's countries")
+    if r.kind == "adm1" and r.geonameid is None and not in_context and not division_hint:
+        return Choice(None, 0.0, f"only a division known by name ({r.name}, {r.country}) outside the article's countries")
     margin = best_s - scored[1][0] if len(scored) > 1 else 3.0
     conf = min(_cap(r), 0.5 + 0.15 * margin)
-    if r.kind == "city" and r.population < 100_000 and not in_context:
+    if (r.kind == "city" and r.population < 100_000 or r.kind == "adm1") and not in_context:
         conf = min(conf, 0.5)
     conf = max(0.05, round(conf, 2))
     rule = f"gazetteer {r.kind}"
