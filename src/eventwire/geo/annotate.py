@@ -83,9 +83,11 @@ def _head(doc: "Doc", s: int, e: int) -> "Token":
 def role_of(tok: "Token") -> str:
     """The role of a toponym whose head token is ``tok`` (see module docstring)."""
     t = tok
-    for _ in range(6):  # climb appositions, coordinations and compound chains ("Doha" -> "capital")
-        if t.dep_ in ("appos", "conj", "compound") and t.head is not t and t.dep_ != "compound":
+    for _ in range(6):  # climb appositions, coordinations and "the town of X" ("Doha" -> "capital")
+        if t.dep_ in ("appos", "conj") and t.head is not t:
             t = t.head
+        elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in GEO_NOUNS:
+            t = t.head.head
         else:
             break
     if t.dep_ in _SUBJ and not _descriptive(t.head):
