@@ -184,6 +184,7 @@ class Quote:
         speaker_code: actor code of the speaker (``USAGOV``), if resolved.
         cue, cue_start, cue_end: the verb or phrase introducing the quote (``said``, ``according to``).
         via: an outlet or agency the quote was given to (``told Reuters``), if any.
+        rule: how the quote and its speaker were found (evidence).
     """
 
     start: int
@@ -199,6 +200,7 @@ class Quote:
     cue_start: int | None = None
     cue_end: int | None = None
     via: str | None = None
+    rule: str = ""
 
 
 @dataclass(slots=True)

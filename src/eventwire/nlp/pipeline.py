@@ -82,7 +82,13 @@ def _load_builtin_annotators() -> None:
 
 
 #: Modules imported to register the default annotators.
-BUILTIN_ANNOTATOR_MODULES: list[str] = []
+BUILTIN_ANNOTATOR_MODULES: list[str] = [
+    "eventwire.geo.annotate",        # 200 places
+    "eventwire.temporal.annotate",   # 300 time expressions
+    "eventwire.quotes.annotate",     # 400 quotes
+    "eventwire.amounts.annotate",    # 450 amounts
+    "eventwire.context.annotate",    # 600 event location and date
+]
 
 
 @lru_cache(maxsize=2)

@@ -78,6 +78,10 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             quad_class INTEGER, modality VARCHAR, sources VARCHAR[], targets VARCHAR[],
             original VARCHAR, note VARCHAR, reviewer VARCHAR, reviewed_at TIMESTAMPTZ)""",
     ]),
+    # knowledge layer: how each quote and its speaker were found
+    (3, [
+        "ALTER TABLE quotes ADD COLUMN rule VARCHAR",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,163 @@
+"""The event context annotator (order 600): where and when each coded event happens.
+
+Runs after the event coder (order 500) and fills, for every :class:`~eventwire.records.Event` in
+``article.events``:
+
+* ``location_*`` from ``article.places`` (order 200). Only places with role ``event_location`` (the
+  object of a locative preposition: "held *in Doha*") count; places used as actors ("*Washington*
+  said"), demonyms and places inside the event's own actor mentions never do. In order:
+
+  1. such a place in the event's sentence, preferring one attached to the trigger, then the nearest;
+  2. the nearest such place within :data:`WINDOW` sentences in the same paragraph (a resolved place
+     first; the following sentence wins a tie: "... wants to meet ... The meeting will be held in Doha");
+  3. the article's dateline place ("NAIROBI -"), when resolved.
+
+* ``date``/``date_granularity`` from ``article.times`` (order 300), skipping durations:
+
+  1. an expression in the event's sentence, preferring one attached to the trigger, then the nearest;
+  2. else the nearest resolved expression within :data:`WINDOW` sentences in the same paragraph;
+  3. else the publication date (granularity ``day``).
+
+  Interval values (weekends, seasons, decades, ranges) give their first day as ``date`` with the
+  interval's granularity (``2021-10-09`` / ``weekend``); other values are copied as they are
+  (``2021-09`` / ``month``, ``2021-W39`` / ``week``).
+
+* ``modality = "historical"`` when the date comes from the event's own sentence and ends more than
+  :data:`HISTORICAL_DAYS` days before the publication date ("the US invasion in 2001" in a 2021
+  article), unless the coder already set ``negation``/``negated``/``hypothetical``. A year is our
+  threshold: news reports the recent past ("last month", "in March") as news, while what lies more
+  than a year back is background.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from eventwire.nlp.pipeline import register_annotator
+from eventwire.records import Article, Event, Place, TimeExpr
+from eventwire.temporal.annotate import anchor_date
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+#: Sentences searched on either side of the event's sentence (same paragraph only).
+WINDOW = 2
+#: An event dated (in its own sentence) more than this many days before publication is historical.
+HISTORICAL_DAYS = 365
+_KEEP_MODALITY = {"negation", "negated", "hypothetical"}
+
+
+def _paragraph_of(body: str, sentences) -> list[int]:
+    breaks = [m.start() for m in re.finditer(r"\n\s*\n", body)]
+    return [bisect.bisect_right(breaks, s.start) for s in sentences]
+
+
+def _attached(doc: "Doc", start: int, end: int, trig_start: int, trig_end: int) -> bool:
+    """Does the phrase at [start, end) hang (through prepositions, appositions) off the trigger?"""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    t = span.root
+    for _ in range(6):
+        if trig_start <= t.idx < trig_end:
+            return True
+        if t.head is t:
+            return False
+        t = t.head
+    return trig_start <= t.idx < trig_end
+
+
+def _end_of(te: TimeExpr) -> date | None:
+    v = te.range_end or te.value
+    if not v:
+        return None
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", v)
+    if not m:
+        return None
+    y = int(m[1])
+    if m[3]:
+        return date(y, int(m[2]), int(m[3]))
+    if m[2]:
+        mo = int(m[2])
+        return date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
+    return date(y, 12, 31)
+
+
+def _in_actor(ev: Event, p: Place) -> bool:
+    return any(a.start <= p.start < a.end for a in ev.sources + ev.targets)
+
+
+@register_annotator("event_context", order=600)
+def annotate_event_context(article: Article, doc: "Doc") -> None:
+    """Fill location, date and the historical flag of ``article.events`` (see module docstring)."""
+    if not article.events:
+        return
+    sents = article.sentences
+    starts = [s.start for s in sents]
+    para = _paragraph_of(article.body, sents)
+
+    def sidx(ch: int) -> int:
+        return max(0, bisect.bisect_right(starts, ch) - 1)
+
+    places = [(sidx(p.start), p) for p in article.places if p.role == "event_location"]
+    times = [(sidx(t.start), t) for t in article.times if t.value and t.granularity != "duration"]
+    pub = anchor_date(article)
+    dateline = next((p for p in article.places if p.role == "dateline" and p.geonameid is not None), None)
+    for ev in article.events:
+        si = ev.sent_idx if 0 <= ev.sent_idx < len(sents) else sidx(ev.sentence_start)
+        _locate(ev, si, places, para, doc, dateline)
+        own = _date(ev, si, times, para, doc, pub)
+        if own is not None and pub is not None and ev.modality not in _KEEP_MODALITY:
+            end = _end_of(own)
+            if end is not None and (pub - end).days > HISTORICAL_DAYS:
+                ev.modality = "historical"
+
+
+def _pick(ev: Event, si: int, items: list, para: list[int], doc: "Doc", resolved) -> tuple[object | None, bool]:
+    """The item for an event: in its sentence (attached to the trigger first, then nearest), else the
+    nearest in the window. Returns (item, from_own_sentence)."""
+    own = [x for s, x in items if s == si]
+    if own:
+        att = [x for x in own if _attached(doc, x.start, x.end, ev.trigger_start, ev.trigger_end)]
+        pool = att or own
+        pool.sort(key=lambda x: (not resolved(x), abs(x.start - ev.trigger_start)))
+        return pool[0], True
+    if not para:
+        return None, False
+    near = [(abs(s - si), 0 if s > si else 1, x) for s, x in items
+            if s != si and abs(s - si) <= WINDOW and s < len(para) and si < len(para) and para[s] == para[si]]
+    near.sort(key=lambda t: (not resolved(t[2]), t[0], t[1]))
+    return (near[0][2], False) if near else (None, False)
+
+
+def _locate(ev: Event, si: int, places: list[tuple[int, Place]], para: list[int], doc: "Doc", dateline: Place | None) -> None:
+    cands = [(s, p) for s, p in places if not _in_actor(ev, p)]
+    p, _ = _pick(ev, si, cands, para, doc, lambda x: x.geonameid is not None)
+    if p is None:
+        p = dateline
+    if p is None:
+        return
+    ev.location_text = p.text
+    ev.location_geonameid = p.geonameid
+    ev.location_country = p.country
+    ev.location_lat = p.lat
+    ev.location_lon = p.lon
+
+
+def _date(ev: Event, si: int, times: list[tuple[int, TimeExpr]], para: list[int], doc: "Doc",
+          pub: date | None) -> TimeExpr | None:
+    """Set the event's date; return the expression when it came from the event's own sentence."""
+    te, own = _pick(ev, si, times, para, doc, lambda x: True)
+    if te is None:
+        if pub is not None:
+            ev.date, ev.date_granularity = pub.isoformat(), "day"
+        return None
+    assert isinstance(te, TimeExpr)
+    if te.value and "/" in te.value and te.range_start:
+        ev.date = te.range_start
+    else:
+        ev.date = te.value
+    ev.date_granularity = te.granularity
+    return te if own else None

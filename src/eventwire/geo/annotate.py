@@ -1,0 +1,275 @@
+"""The geoparser annotator (order 200): toponyms in the body -> :class:`~eventwire.records.Place`.
+
+Mentions come from four rules:
+
+* ``ner``: spaCy ``GPE``/``LOC``/``FAC`` entities (a leading "the" and a trailing "'s" trimmed). A seat of
+  government ("the Kremlin", "the White House") resolves to its city. ``ORG`` entities count too when
+  they are a seat, a country or a national capital (``ner-org``: NER often calls "Washington" in
+  "Washington said" an organisation).
+* ``demonym``: an adjectival ``NORP`` that is a country's demonym ("the *Qatari* capital", "*Afghan*
+  allies") gives that country (plural nouns such as "Americans" are people, not places).
+* ``locative``: a capitalised word that spaCy missed or mislabelled (``PERSON``/``ORG``, e.g. "through
+  central *Santiago*"), object of a locative preposition (in, at, near, through, ...), whose best
+  gazetteer match is a country, division, continent, capital or city over 100,000 people.
+* ``capital``: "the Qatari capital", "the Chilean capital" (no name given) -> that country's capital.
+
+Roles (``Place.role``): ``event_location`` when the toponym (or the noun it is in apposition to) is the
+object of a locative preposition attached to a verb or an event noun ("held *in Doha*", "the meeting
+*in the Qatari capital*"); ``actor`` for metonymy, when it is the subject of a verb or the agent of a
+passive ("*Washington* said", "*Kabul* wants", "*the Kremlin* denied") - such places are never used as
+event locations; ``dateline`` for the wire dateline ("NAIROBI -"); ``mention`` otherwise.
+
+Unknown toponyms are kept with ``geonameid=None``, their text and the reason in ``rule``; each mention
+is resolved on its own, so one failure never empties the others.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from eventwire.geo.gazetteer import GeoRecord, get_gazetteer
+from eventwire.geo.resolve import DIVISION_WORDS, Choice, choose
+from eventwire.nlp.pipeline import register_annotator
+from eventwire.records import Article, Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+log = logging.getLogger(__name__)
+
+#: Prepositions that place something somewhere (not "from"/"to": origin and destination).
+#: "on", "over", "between", "into" are left out: "sanctions on Belarus", "talks between Kyiv and Moscow".
+LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across", "through", "throughout",
+                       "within", "along", "amid"})
+#: Nouns naming something that happens somewhere ("the meeting in Doha").
+EVENT_NOUNS = frozenset("""meeting talks talk summit conference negotiation negotiations protest protests demonstration
+rally march attack attacks strike strikes bombing clash clashes fighting battle war ceremony visit election elections
+vote session gathering forum operation raid explosion blast shooting crash trial hearing funeral parade celebration
+riot riots violence incident event competition games olympics festival signing ceasefire deal agreement consultation
+consultations discussion discussions dialogue round meetings exercise exercises drills offensive assault airstrike
+airstrikes killing killings arrest arrests evacuation evacuations withdrawal deployment""".split())
+#: Nouns that make "X is the <noun>" a description of a place, not metonymy.
+GEO_NOUNS = frozenset("""capital city town village country state province region home seat border part member site
+place centre center hub port""".split())
+_SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+
+@dataclass
+class _Mention:
+    start: int  # token indices, half-open
+    end: int
+    rule: str
+    record: GeoRecord | None = None  # preset for demonyms, seats and capitals
+    confidence: float = 0.0
+    note: str = ""
+
+
+def _trim(span: "Span") -> tuple[int, int]:
+    s, e = span.start, span.end
+    doc = span.doc
+    while s < e and doc[s].lower_ in ("the", "a", "an"):
+        s += 1
+    while e > s and doc[e - 1].text in ("'s", "’s", "'", "’"):
+        e -= 1
+    return s, e
+
+
+def _head(doc: "Doc", s: int, e: int) -> "Token":
+    return doc[s:e].root
+
+
+def role_of(tok: "Token") -> str:
+    """The role of a toponym whose head token is ``tok`` (see module docstring)."""
+    t = tok
+    for _ in range(6):  # climb appositions, coordinations and "the town of X" ("Doha" -> "capital")
+        if t.dep_ in ("appos", "conj") and t.head is not t:
+            t = t.head
+        elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in GEO_NOUNS:
+            t = t.head.head
+        else:
+            break
+    if t.dep_ in _SUBJ and not _descriptive(t.head):
+        return "actor"
+    if t.dep_ == "pobj" and t.head.dep_ == "agent":
+        return "actor"
+    if t.dep_ == "pobj" and t.head.lower_ in LOC_PREPS:
+        gov = t.head.head
+        if gov.pos_ in ("VERB", "AUX") or gov.lemma_.lower() in EVENT_NOUNS or gov.lower_ in EVENT_NOUNS:
+            return "event_location"
+    return "mention"
+
+
+def _descriptive(verb: "Token") -> bool:
+    """True when a clause only describes the place ("Doha is the capital", "Kabul lies in a valley")."""
+    if verb.lemma_ in ("lie", "border", "sit", "stretch", "locate", "situate"):
+        return True
+    if verb.lemma_ == "be":
+        for ch in verb.children:
+            if ch.dep_ == "attr" and ch.lemma_.lower() in GEO_NOUNS:
+                return True
+            if ch.dep_ == "prep" and ch.lower_ in LOC_PREPS:
+                return True
+    return False
+
+
+def _adjectival(tok: "Token") -> bool:
+    return tok.tag_ not in ("NNS", "NNPS") and (tok.pos_ == "ADJ" or tok.dep_ in ("amod", "compound", "nmod"))
+
+
+def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
+    """Candidate toponym mentions in a parsed body, by the rules of the module docstring."""
+    gaz = get_gazetteer()
+    out: list[_Mention] = []
+    taken: set[int] = set()
+    ent_label = {}
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            ent_label[i] = ent.label_
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            s, e = _trim(ent)
+            if s >= e:
+                continue
+            text = doc[s:e].text
+            seat = gaz.seat(text)
+            if seat is not None:
+                out.append(_Mention(s, e, "seat", seat, 0.8, f"seat of government in {seat.name}"))
+            else:
+                out.append(_Mention(s, e, "ner"))
+            taken.update(range(s, e))
+        elif ent.label_ == "ORG":
+            # metonyms that NER calls organisations: "the Kremlin", "Washington" (a capital or country)
+            s, e = _trim(ent)
+            if s >= e:
+                continue
+            text = doc[s:e].text
+            seat = gaz.seat(text)
+            if seat is not None:
+                out.append(_Mention(s, e, "seat", seat, 0.8, f"seat of government in {seat.name}"))
+                taken.update(range(s, e))
+            elif any(c.primary and (c.record.kind == "country" or c.record.feature_code == "PPLC")
+                     for c in gaz.lookup(text)):
+                out.append(_Mention(s, e, "ner-org"))
+                taken.update(range(s, e))
+        elif ent.label_ == "NORP":
+            s, e = _trim(ent)
+            if s >= e:
+                continue
+            rec = gaz.demonym(doc[s:e].text)
+            if rec is not None and _adjectival(doc[s:e].root):
+                out.append(_Mention(s, e, "demonym", rec, 0.9, f"demonym of {rec.name}"))
+                taken.update(range(s, e))
+    # "the Qatari capital" / "the Chilean capital" without a name in apposition
+    for tok in doc:
+        if tok.lower_ != "capital" or tok.pos_ != "NOUN":
+            continue
+        if any(ch.dep_ == "appos" for ch in tok.children):
+            continue
+        for ch in tok.children:
+            if ch.dep_ in ("amod", "compound", "poss") and ch.i < tok.i:
+                rec = gaz.demonym(ch.text) if ch.tag_ not in ("NNP",) or ent_label.get(ch.i) == "NORP" else None
+                if rec is None and ent_label.get(ch.i) == "GPE":
+                    cands = [c for c in gaz.lookup(ch.text) if c.record.kind == "country"]
+                    rec = cands[0].record if cands else None
+                cap = gaz.capital_of.get(rec.country) if rec is not None else None
+                if cap is not None:
+                    out.append(_Mention(ch.i, tok.i + 1, "capital", cap, 0.85, f"the capital of {rec.name}"))
+                break
+    # capitalised words in locative position that NER missed or mislabelled
+    for tok in doc:
+        if tok.i in taken or tok.dep_ != "pobj" or tok.head.lower_ not in LOC_PREPS:
+            continue
+        if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
+            continue
+        if ent_label.get(tok.i) not in (None, "PERSON", "ORG"):
+            continue
+        s = tok.i
+        while s - 1 >= 0 and doc[s - 1].head.i == tok.i and doc[s - 1].dep_ == "compound" and doc[s - 1].text[:1].isupper():
+            s -= 1
+        if any(i in taken for i in range(s, tok.i + 1)):
+            continue
+        cands = gaz.lookup(doc[s:tok.i + 1].text)
+        strong = [c for c in cands if c.primary and (c.record.kind in ("country", "continent")
+                  or (c.record.kind == "adm1" and c.record.lat is not None)
+                  or c.record.feature_code == "PPLC" or c.record.population >= 100_000)]
+        if strong:
+            out.append(_Mention(s, tok.i + 1, "locative"))
+            taken.update(range(s, tok.i + 1))
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _country_of(m: _Mention, choice: Choice | None) -> str | None:
+    rec = m.record or (choice.record if choice else None)
+    return rec.country if rec is not None and rec.kind == "country" else None
+
+
+@register_annotator("places", order=200)
+def annotate_places(article: Article, doc: "Doc") -> None:
+    """Find and resolve the toponyms of ``article`` (parsed as ``doc``) into ``article.places``."""
+    gaz = get_gazetteer()
+    mentions = find_mentions(doc, article)
+    sent_of = {}
+    for si, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            sent_of[i] = si
+    # pass 1: countries the article names (country names and demonyms: nearly unambiguous)
+    article_countries: set[str] = set()
+    sentence_countries: dict[int, set[str]] = {}
+    first: dict[int, Choice] = {}
+    for k, m in enumerate(mentions):
+        if m.record is not None:
+            c = m.record.country if m.record.kind == "country" else None
+        else:
+            cands = gaz.lookup(doc[m.start:m.end].text)
+            ch = choose(cands)
+            first[k] = ch
+            c = ch.record.country if ch.record is not None and ch.record.kind == "country" else None
+        if c:
+            article_countries.add(c)
+            sentence_countries.setdefault(sent_of.get(m.start, -1), set()).add(c)
+    if article.dateline_place:
+        for c in gaz.lookup(article.dateline_place)[:1]:
+            if c.record.country:
+                article_countries.add(c.record.country)
+    # pass 2: resolve every mention with the context
+    places: list[Place] = []
+    for k, m in enumerate(mentions):
+        span = doc[m.start:m.end]
+        try:
+            if m.record is not None:
+                rec, conf, rule = m.record, m.confidence, f"{m.rule}: {m.note}"
+            else:
+                nxt = doc[m.end].lower_ if m.end < len(doc) else ""
+                cands = gaz.lookup(span.text)
+                dem = gaz.demonym(span.text) if not cands else None
+                if dem is not None:  # NER sometimes calls a demonym a GPE ("Ukrainian")
+                    rec, conf, rule = dem, 0.9, f"{m.rule}: demonym of {dem.name}"
+                else:
+                    ch = choose(cands, article_countries,
+                                sentence_countries.get(sent_of.get(m.start, -1), set()), nxt in DIVISION_WORDS)
+                    rec, conf, rule = ch.record, ch.confidence, f"{m.rule}: {ch.rule}"
+            role = role_of(span.root)
+            if m.rule == "demonym":
+                role = "mention"
+            places.append(_place(span, rec, conf, rule, role))
+        except Exception as exc:  # one bad mention must not lose the others
+            log.debug("place resolution failed", exc_info=True)
+            article.warnings.append(f"place '{span.text}' not resolved: {type(exc).__name__}: {exc}")
+            places.append(_place(span, None, 0.0, f"{m.rule}: error {type(exc).__name__}", "mention"))
+    dl = (article.dateline_place or "").casefold()
+    for p in places:
+        # the wire dateline: "NAIROBI -", "MANILA, Philippines (AP) --" at the top of the body
+        if (dl and p.start < 60 and p.text.casefold() == dl) or (
+                p.start <= 2 and p.text.isupper() and re.match(r"\s*(?:[,(]|[-–—])", article.body[p.end:p.end + 3])):
+            p.role = "dateline"
+    article.places = places
+
+
+def _place(span: "Span", rec: GeoRecord | None, conf: float, rule: str, role: str) -> Place:
+    p = Place(span.start_char, span.end_char, span.text, role=role, confidence=conf if rec else 0.0, rule=rule)
+    if rec is not None:
+        p.geonameid, p.name, p.country, p.admin1 = rec.geonameid, rec.name, rec.country, rec.admin1
+        p.lat, p.lon, p.feature_class, p.feature_code = rec.lat, rec.lon, rec.feature_class, rec.feature_code
+    return p
