@@ -82,7 +82,7 @@ def _load_builtin_annotators() -> None:
 
 
 #: Modules imported to register the default annotators.
-BUILTIN_ANNOTATOR_MODULES: list[str] = []
+BUILTIN_ANNOTATOR_MODULES: list[str] = ["eventwire.events.coder"]
 
 
 @lru_cache(maxsize=2)
