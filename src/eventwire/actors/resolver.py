@@ -193,6 +193,14 @@ class ArticleActors:
         out = list(self.refs(tok))
         for c in tok.conjuncts:
             out.extend(self.refs(c))
+        # lists parsed as appositions: "The EU, Norway, Sweden and the United States"
+        named = ("country", "org", "group", "intl", "capital")
+        if out and all(r.kind in named for r in out):
+            for c in tok.children:
+                if c.dep_ == "appos":
+                    more = [r for x in [c, *c.conjuncts] for r in self.refs(x)]
+                    if more and all(r.kind in named for r in more):
+                        out.extend(more)
         return _dedupe(out)
 
     def context_country(self) -> str | None:
@@ -253,6 +261,9 @@ class ArticleActors:
         ent = self.ent_at.get(tok.i)
         if ent is not None and ent.label_ == "PERSON":
             return self._person(tok, ent)
+        if tok.pos_ == "PROPN" and tok.lower_ in self.persons:  # a known surname the NER missed
+            ref = self.persons[tok.lower_]
+            return [_moved(ref, _trim(self.doc, tok.left_edge.i, tok.i), tok.i + 1, ref.rule, ref.certainty)]
         if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC"):
             r = self._org_from_name(ent)
             if r:

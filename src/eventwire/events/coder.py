@@ -250,7 +250,7 @@ class EventCoder:
                 if not any(_prep_like(c, p.prep) for h in heads for c in h.children):
                     continue
             if p.gov:
-                if pos != "N" or tok.head is tok or tok.head.lemma_.lower() not in p.gov:
+                if pos != "N" or tok.head.i == tok.i or tok.head.lemma_.lower() not in p.gov:
                     continue
             if p.obj_words and not _follows(tok, p.obj_words):
                 continue
@@ -333,7 +333,7 @@ class EventCoder:
         if subjects or any(c.dep_ == "expl" for c in v.children):
             return []
         h = v.head
-        if h is v:
+        if h.i == v.i:
             return []
         if v.dep_ == "xcomp":
             raised = next((c for c in h.children if c.dep_ == "nsubjpass"), None)
@@ -344,7 +344,7 @@ class EventCoder:
                 for c in h.children:
                     if c.dep_ in ("dobj", "dative"):
                         return self._np(c, aa, memory, quotes, notes)
-            if h.pos_ == "ADJ" and h.dep_ in ("acomp", "amod") and h.head is not h:
+            if h.pos_ == "ADJ" and h.dep_ in ("acomp", "amod") and h.head.i != h.i:
                 notes.append("inherited")
                 return self._subject(h.head, aa, memory, quotes, notes, depth + 1)
             notes.append("inherited")
@@ -370,7 +370,7 @@ class EventCoder:
 
     def _pronoun(self, tok: "Token", aa: ArticleActors, memory, quotes) -> list[Ref]:
         low = tok.lower_
-        if low not in PRONOUNS or low == "it" and not memory:
+        if low not in PRONOUNS:
             return []
         # "Shaheen said (that) he had held a meeting": the reporting verb's subject
         for anc in tok.ancestors:
@@ -581,8 +581,8 @@ class EventCoder:
                     text = _np_text(c)
                     return text, (refs[0].code if refs else None)
             # "Shaheen said that ... and stressed that ...": the coordinated reporting verb's subject
-            nxt = rep.head if rep.head is not rep else None
-            while nxt is not None and nxt.lemma_.lower() not in REPORTING and nxt.head is not nxt:
+            nxt = rep.head if rep.head.i != rep.i else None
+            while nxt is not None and nxt.lemma_.lower() not in REPORTING and nxt.head.i != nxt.i:
                 nxt = nxt.head
             rep = nxt if nxt is not None and nxt.lemma_.lower() in REPORTING else None
         sent = tok.sent
@@ -599,7 +599,7 @@ class EventCoder:
                 return speaker_text, (ref.code if ref else None)
         # "..., a spokesman said." where the trigger's clause is the reporting verb's complement
         root = sent.root
-        if root is not tok and root.lemma_.lower() in REPORTING and tok in root.subtree:
+        if root.i != tok.i and root.lemma_.lower() in REPORTING and tok in root.subtree:
             for c in root.children:
                 if c.dep_ == "nsubj" and c.i > tok.i:
                     refs = self._np(c, aa, memory, quotes, [])

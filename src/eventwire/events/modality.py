@@ -76,10 +76,10 @@ def chain(trigger: "Token", max_steps: int = 8) -> list["Token"]:
     out = [trigger]
     t = trigger
     for _ in range(max_steps):
-        if t.dep_ == "ROOT" or t.head is t:
+        if t.dep_ == "ROOT" or t.head.i == t.i:
             break
         h = t.head
-        if t.pos_ in ("NOUN", "PROPN") and t is trigger:
+        if t.pos_ in ("NOUN", "PROPN") and t.i == trigger.i:
             if t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr"):
                 out.append(h)
                 t = h
@@ -117,7 +117,7 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
     negation = hypo = hist = ""
     first: tuple[str, str] | None = None
     for k, t in enumerate(ch):
-        if t is rep:
+        if rep is not None and t.i == rep.i:
             break
         lem = t.lemma_.lower()
         for c in t.children:
@@ -176,8 +176,8 @@ def _historical_cue(trigger: "Token", pub_year: int) -> str:
     doc = trigger.doc
     if trigger.pos_ in ("NOUN", "PROPN"):
         toks = list(trigger.subtree)
-        if trigger.head is not trigger and trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj"):
-            toks += [t for c in trigger.head.children if c.dep_ in ("prep", "npadvmod") and c is not trigger
+        if trigger.head.i != trigger.i and trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj"):
+            toks += [t for c in trigger.head.children if c.dep_ in ("prep", "npadvmod") and c.i != trigger.i
                      for t in c.subtree]
     else:
         toks = [t for c in trigger.children if c.dep_ in ("prep", "npadvmod", "advmod", "pobj", "dobj")
