@@ -108,6 +108,15 @@ class Ref:
         return self.code or self.name or ""
 
 
+def _entry_refs(e: ActorEntry, start: int, end: int, date: str | None, rule: str = "dictionary") -> list[Ref]:
+    """Refs of a dictionary entry; a PETRARCH code list ``FRO/BIL/SAM`` names several actors."""
+    ref = _entry_ref(e, start, end, date, rule)
+    if ref.code and "/" in ref.code:
+        return [Ref(ref.name, c, ref.country, ref.sector, ref.qid, start, end, rule, 1.0, ref.kind, ref.role_kind,
+                    ref.region) for c in ref.code.split("/") if c]
+    return [ref]
+
+
 def _entry_ref(e: ActorEntry, start: int, end: int, date: str | None, rule: str = "dictionary") -> Ref:
     code = e.code_on(date)
     sector = e.sector
@@ -251,7 +260,7 @@ class ArticleActors:
                 return [ref]
             if m.entry.kind in ("country", "capital") and self._inside_person(tok):
                 return []
-            return [ref]
+            return _entry_refs(m.entry, m.start, m.end, self.date)
         if m is not None and m.entry.kind == "role":
             if tok.i != m.end - 1 and tok.i != _span_root(self.doc, m).i:
                 return []
@@ -343,7 +352,7 @@ class ArticleActors:
         if m is not None and m.entry.kind != "role":
             if m.entry.kind in ("country", "capital") and self._inside_person(c):
                 return []
-            out = [_entry_ref(m.entry, m.start, m.end, self.date)]
+            out = _entry_refs(m.entry, m.start, m.end, self.date)
             for cc in c.conjuncts:  # "US and Taliban delegations"
                 mm = self.match_at.get(cc.i)
                 if mm is not None and mm.entry.kind != "role":

@@ -421,6 +421,16 @@ class EventCoder:
                             if refs:
                                 notes.append("owner-of-object")
                                 return refs
+            elif slot == "vp":  # the first actor anywhere in the verb's object and prepositional phrases
+                for c in v.children:
+                    if c.dep_ in ("dobj", "prep", "dative", "attr", "oprd") and c.i > v.i:
+                        for t in c.subtree:
+                            if t.dep_ in ("relcl", "ccomp", "advcl", "xcomp"):
+                                break
+                            refs = aa.refs_with_conj(t) if aa.match_at.get(t.i) is not None or t.ent_type_ else []
+                            if refs:
+                                notes.append("in-object-phrase")
+                                return refs
             elif slot == "dat":
                 for c in v.children:
                     if c.dep_ == "dative":

@@ -208,7 +208,7 @@ def load_petrarch_verbs(path: str | Path) -> TriggerDictionary:
         if code in ("---", "+++") or not code:
             return
         lemma = form.lower().replace("_", " ").split()[0]
-        d.add(Pattern(lemma, "V", code, ("obj", "with", "to", "on", "against", "dat"), True,
+        d.add(Pattern(lemma, "V", code, ("obj", "dat", "vp"), True,
                       confidence=0.7, rule=rule or f"petrarch:{lemma}", obj_words=words))
 
     for raw in lines:
