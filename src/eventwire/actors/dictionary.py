@@ -162,28 +162,32 @@ class ActorDictionary:
     def match(self, doc: "Doc") -> list[Match]:
         """All non-overlapping matches in ``doc``, left to right, longest first at each position."""
         out: list[Match] = []
-        n = len(doc)
+        texts = [t.text for t in doc]
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_ for t in doc]
+        n = len(texts)
         i = 0
         by_first, prefixes = self._by_first, self._prefixes
         while i < n:
-            tok = doc[i]
-            low = tok.lower_
+            low = lowers[i]
             best: tuple[int, _Phrase] | None = None
             cands = by_first.get(low)
-            if cands is None and tok.lemma_ != low:
-                cands = by_first.get(tok.lemma_.lower())
+            if cands is None:
+                lem = lemmas[i].lower()
+                if lem != low:
+                    cands = by_first.get(lem)
             if cands:
                 for p in cands:
                     ln = len(p.tokens)
-                    if i + ln > n or (best and ln <= best[0]):
+                    if i + ln > n:
                         continue
-                    if self._matches(doc, i, p):
+                    if self._matches(texts, lowers, lemmas, i, p):
                         best = (ln, p)
                         break
             if best is None and prefixes:
                 for k in range(min(len(low), 20), 2, -1):
                     for p in prefixes.get(low[:k], ()):
-                        if _case_ok(tok, p):
+                        if _case_ok(texts[i], p):
                             best = (1, p)
                             break
                     if best:
@@ -196,22 +200,22 @@ class ActorDictionary:
         return out
 
     @staticmethod
-    def _matches(doc: "Doc", i: int, p: _Phrase) -> bool:
+    def _matches(texts: list[str], lowers: list[str], lemmas: list[str], i: int, p: _Phrase) -> bool:
         last = len(p.tokens) - 1
         for j, want in enumerate(p.tokens):
-            tok = doc[i + j]
             if p.case_sensitive:
-                if tok.text != want and not (tok.text.isupper() and tok.text.lower() == want.lower()):
+                t = texts[i + j]
+                if t != want and not (t.isupper() and t.lower() == want.lower()):
                     return False
             else:
-                low = tok.lower_
+                low = lowers[i + j]
                 if low != want and _norm(low) != want:
-                    if p.entry.kind == "role" and j == last and tok.lemma_.lower() == want:
+                    if p.entry.kind == "role" and j == last and lemmas[i + j].lower() == want:
                         continue
                     if p.prefix_last and j == last and low.startswith(want):
                         continue
                     return False
-        return _case_ok(doc[i], p)
+        return _case_ok(texts[i], p)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -441,10 +445,9 @@ def _expand_macros(phrase: str, macros: dict[str, list[str]]) -> list[str]:
 _CAPITALISED_KINDS = frozenset({"country", "capital", "demonym", "org", "group", "media", "person"})
 
 
-def _case_ok(tok, p: _Phrase) -> bool:
+def _case_ok(t: str, p: _Phrase) -> bool:
     if p.entry.kind not in _CAPITALISED_KINDS or p.case_sensitive or p.entry.origin.startswith("petrarch"):
         return True
-    t = tok.text
     return t[:1].isupper() or (p.tokens[0][:1].islower() and not p.tokens[0][:1].isalpha()) or \
         p.tokens[0] in ("the", "al", "al-qaeda", "al-shabaab", "al-qaida", "dpa")
 
