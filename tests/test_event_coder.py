@@ -100,6 +100,14 @@ def test_user_dictionary_json_and_tsv(tmp_path, nlp):
     assert [(codes(e.sources), codes(e.targets), e.cameo_code) for e in evs] == [(["XYZREBNF"], ["GONGOV"], "190")]
 
 
+def test_dictionary_specs_from_the_environment():
+    from eventwire.actors.dictionary import parse_dictionary_specs
+
+    assert parse_dictionary_specs("a.json:petrarch-actors:/x/actors.txt:petrarch-agents:/x/agents.txt:b.tsv") == [
+        "a.json", "petrarch-actors:/x/actors.txt", "petrarch-agents:/x/agents.txt", "b.tsv"]
+    assert parse_dictionary_specs("") == []
+
+
 def test_bad_user_dictionary_gives_a_clear_error(tmp_path):
     from eventwire.actors.dictionary import DictionaryError
 

@@ -556,8 +556,24 @@ def dictionary_from_env() -> ActorDictionary:
     Raises:
         DictionaryError: a listed file cannot be read.
     """
-    specs = [s for s in os.environ.get("EVENTWIRE_DICTIONARIES", "").split(os.pathsep) if s.strip()]
-    return with_user_dictionaries(tuple(specs))
+    return with_user_dictionaries(tuple(parse_dictionary_specs(os.environ.get("EVENTWIRE_DICTIONARIES", ""))))
+
+
+def parse_dictionary_specs(value: str) -> list[str]:
+    """Split an ``EVENTWIRE_DICTIONARIES`` value into specs (``os.pathsep``-separated; a
+    ``petrarch-actors:`` / ``petrarch-agents:`` prefix stays with the path after it)."""
+    parts = [p for p in value.split(os.pathsep) if p.strip()]
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        p = parts[k].strip()
+        if p in ("petrarch-actors", "petrarch-agents") and k + 1 < len(parts):
+            out.append(f"{p}:{parts[k + 1].strip()}")
+            k += 2
+            continue
+        out.append(p)
+        k += 1
+    return out
 
 
 @lru_cache(maxsize=8)

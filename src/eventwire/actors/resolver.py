@@ -401,6 +401,12 @@ class ArticleActors:
             prev = self._previous(tok.i, lambda r: r.role_kind == "spokes" and bool(r.code))
             if prev:
                 return [_moved(prev, start, tok.i + 1, "coref:spokes", 0.8)]
+        elif role.role_kind == "igo":
+            if definite:
+                prev = self._previous(tok.i, lambda r: r.sector == "IGO" and r.kind in ("org", "intl"))
+                if prev:
+                    return [_moved(prev, start, tok.i + 1, "coref:igo", 0.75)]
+            return []
         elif role.role_kind == "armed" and definite:
             prev = self._previous(tok.i, lambda r: (r.sector in ARMED_SECTORS) and r.kind in ("group", "role"))
             if prev:
@@ -428,7 +434,7 @@ class ArticleActors:
         for m in self.matches:
             if m.start >= before:
                 break
-            if m.entry.kind == "group":
+            if m.entry.kind in ("group", "org"):
                 r = _entry_ref(m.entry, m.start, m.end, self.date)
                 if pred(r):
                     best = r

@@ -158,6 +158,9 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
                 first = first or ("future", t.text)
             elif lem == "go" and ch[k - 1].dep_ == "xcomp" and t.tag_ == "VBG":
                 first = first or ("future", t.text)
+    denied = _denied_report(ch[-1] if rep is None else ch[-2] if len(ch) > 1 else trigger)
+    if denied:
+        negation = negation or denied
     if pub_year:
         hist = _historical_cue(trigger, pub_year)
     if negation:
@@ -169,6 +172,22 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
     if first:
         return ModalityResult(first[0], first[1], rep)
     return ModalityResult("asserted", "", rep)
+
+
+REPORT_NOUNS = frozenset({"report", "claim", "allegation", "suggestion", "rumour", "rumor", "speculation",
+                          "accusation", "assertion", "charge"})
+DENYING = frozenset({"deny", "reject", "dismiss", "refute", "rebut"})
+
+
+def _denied_report(top: "Token") -> str:
+    """"denying reports that the bloc would invite Damascus": the clause of a denied report."""
+    if top.dep_ not in ("acl", "ccomp", "relcl") or top.head.i == top.i:
+        return ""
+    noun = top.head
+    if noun.lemma_.lower() not in REPORT_NOUNS or noun.head.i == noun.i:
+        return ""
+    verb = noun.head
+    return verb.text if verb.lemma_.lower() in DENYING and noun.dep_ in ("dobj", "nsubjpass") else ""
 
 
 def _historical_cue(trigger: "Token", pub_year: int) -> str:
