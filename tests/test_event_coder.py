@@ -226,3 +226,24 @@ def test_long_sentence_list_caps_and_foreign_text_do_not_crash_or_code_junk():
 def test_empty_and_whitespace_bodies():
     for text in ("", "   \n\n  ", "."):
         assert code(text).events == []
+
+
+def test_quote_speakers_get_codes_and_we_resolves_to_the_speaker(nlp):
+    from eventwire.nlp.pipeline import fill_from_doc
+    from eventwire.records import Quote
+
+    body = ('A senior US official told Reuters: "We held talks with the Taliban on Monday." '
+            'Sohail Shaheen, the Taliban spokesman, said the talks went well.')
+    art = Article(article_id="q", doc_id="q", title=None, body=body, published="2021-10-09")
+    doc = nlp(body)
+    fill_from_doc(art, doc)
+    qs = body.index('"')
+    qe = body.index('"', qs + 1) + 1
+    sp = body.index("A senior US official")
+    art.quotes = [Quote(qs, qe, body[qs:qe], speaker_text="A senior US official", speaker_start=sp,
+                        speaker_end=sp + len("A senior US official"), cue="told")]
+    EventCoder(use_classifier=False).code(art, doc)
+    assert art.quotes[0].speaker_code == "USAGOV" and art.quotes[0].speaker_country == "USA"
+    ev = one(art, "held")
+    assert codes(ev.sources) == ["USAGOV"] and codes(ev.targets) == ["AFGINSTAL"]
+    assert ev.attribution_code == "USAGOV"

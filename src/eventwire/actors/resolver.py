@@ -334,7 +334,7 @@ class ArticleActors:
             if own is not None and own.start <= c.i < own.end:  # part of the role phrase itself
                 stack.extend(x for x in c.children if x.i < c.i and x.dep_ in MODIFIER_DEPS)
                 continue
-            out.extend(r for r in self._modifier_refs(c)
+            out.extend(r for r in self.modifier_refs(c)
                        if r.rule != "role+context-country" and not r.rule.startswith("coref"))
         if out:
             return _dedupe(out)
@@ -347,7 +347,8 @@ class ArticleActors:
             pass
         return _dedupe(out)
 
-    def _modifier_refs(self, c: "Token") -> list[Ref]:
+    def modifier_refs(self, c: "Token") -> list[Ref]:
+        """Actors named by a modifier token ("Eritrean" in "Eritrean troops", "US" in "US delegation")."""
         m = self.match_at.get(c.i)
         if m is not None and m.entry.kind != "role":
             if m.entry.kind in ("country", "capital") and self._inside_person(c):

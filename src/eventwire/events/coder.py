@@ -350,14 +350,10 @@ class EventCoder:
             notes.append("inherited")
             return self._subject(h, aa, memory, quotes, notes, depth + 1)
         if v.dep_ in ("conj", "advcl", "pcomp") or (v.dep_ == "pobj" and h.dep_ == "prep"):
-            base = h.head if v.dep_ == "pcomp" and h.dep_ == "prep" else h
-            if v.dep_ == "pcomp" and h.dep_ == "prep":
-                base = h.head
-            notes.append("inherited")
+            base = h.head if v.dep_ in ("pcomp", "pobj") and h.dep_ == "prep" else h
             if base.pos_ in ("VERB", "AUX", "ADJ"):
+                notes.append("inherited")
                 return self._subject(base, aa, memory, quotes, notes, depth + 1)
-        if v.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN") and v.tag_ == "VBN":
-            return []
         return []
 
     def _np(self, tok: "Token", aa: ArticleActors, memory, quotes, notes) -> list[Ref]:
@@ -477,7 +473,7 @@ class EventCoder:
         for c in n.children:
             if c.i < n.i and c.dep_ in ("poss", "compound", "amod", "nmod"):
                 if c.dep_ == "amod" and aa.match_at.get(c.i) is not None and aa.match_at[c.i].entry.kind == "demonym":
-                    mods.extend(aa._modifier_refs(c))
+                    mods.extend(aa.modifier_refs(c))
                 else:
                     mods.extend(aa.refs_with_conj(c) if c.dep_ != "amod" else [])
         if not sources and mods:
@@ -530,7 +526,7 @@ class EventCoder:
         for c in t.subtree if len(list(t.subtree)) > 1 else t.sent:
             m = aa.match_at.get(c.i)
             if m is not None and m.start == c.i and m.entry.kind in ("country", "org", "intl", "group", "capital"):
-                out.extend(aa.refs(self_root(aa.doc, m)))
+                out.extend(aa.refs(aa.doc[m.start:m.end].root))
         return _dedupe(out)
 
     def _root_subject(self, sent: "Span", aa: ArticleActors) -> list[Ref]:
@@ -684,10 +680,6 @@ def modality_chain_reporter(tok: "Token") -> "Token | None":
     """The reporting verb ("said") the trigger's clause depends on, if any."""
     ch = chain(tok)
     return ch[-1] if len(ch) > 1 and ch[-1].lemma_.lower() in REPORTING else None
-
-
-def self_root(doc: "Doc", m) -> "Token":
-    return doc[m.start:m.end].root
 
 
 def self_other(t: "Token") -> bool:
