@@ -87,6 +87,7 @@ BUILTIN_ANNOTATOR_MODULES: list[str] = [
     "eventwire.temporal.annotate",   # 300 time expressions
     "eventwire.quotes.annotate",     # 400 quotes
     "eventwire.amounts.annotate",    # 450 amounts
+    "eventwire.events.coder",        # 500 actors and events
     "eventwire.context.annotate",    # 600 event location and date
 ]
 

@@ -1,0 +1,576 @@
+"""Actor resolution over one parsed article: noun phrase -> actors with codes.
+
+:class:`ArticleActors` answers "which actors does the noun phrase headed by this token name?" using
+the dictionary matches (:mod:`eventwire.actors.dictionary`) and the dependency parse:
+
+* a country, capital, demonym, organisation or group named by the phrase itself ("the Taliban",
+  "Washington, DC" -> USA GOV, "the US State Department" -> USA GOV);
+* a role noun with a country or organisation beside it: compound/adjective/possessive modifiers
+  ("A US delegation", "Kenya's foreign minister", "Eritrean troops") or an ``of/from/for/in`` phrase
+  ("a spokesman for the US State Department", "envoys from Ethiopia and Eritrea", "the head of the
+  Afghan Red Crescent Society", "officials in Kabul") -> country + the role's sector;
+* people: a PERSON name gets the actor of its apposition or title ("the Taliban spokesman ...,
+  Sohail Shaheen"; "Russian Foreign Minister Sergei Lavrov"); later mentions of the surname reuse it;
+* organisations that spaCy finds but the dictionary does not: country from a country name or demonym
+  inside the name, sector from a role word or a keyword inside it ("Afghan Red Crescent Society" ->
+  AFG NGO);
+* definite descriptions referring back: "the spokesman" -> the last spokesperson with a known
+  organisation; "the extremist group", "the militants" -> the last armed group named; "the
+  delegation" -> the last delegation with a country; bare domestic roles ("police", "the government")
+  -> the article's dominant country when one country clearly dominates (>= 60% of country mentions).
+
+Actor codes: ISO3 + sector (``USAGOV``), CAMEO organisation codes (``IGOUNO``), group codes
+(``AFGINSTAL``); PETRARCH agent codes are appended (``~GOVFRM``) or prefixed (``NGO~``).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from eventwire.actors.dictionary import ARMED_SECTORS, ActorDictionary, ActorEntry, Match, countries
+from eventwire.records import Actor
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: Dependency labels of modifiers that may carry a role noun's country or organisation.
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "nummod"})
+#: Prepositions that attach a role noun to its country or organisation ("spokesman for the ministry").
+OWNER_PREPS = frozenset({"of", "from", "for", "in", "at"})
+#: Sectors a bare role may take from the article's dominant country ("police", "the government").
+DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "OPP", "LEG", "JUD", "EDU", "AGR", "LAB", "CVL", "MED", "REF"})
+#: Sectors of social groups whose bare mention ("police", "students") belongs to the story's country;
+#: other bare roles ("officials") take it only when definite ("the government", "the army").
+SOCIAL_SECTORS = frozenset({"COP", "OPP", "EDU", "AGR", "LAB", "CVL", "REF"})
+#: Keywords inside an organisation's name that give its sector (CAMEO 1.1b3 actor codebook, table 3.1).
+ORG_SECTOR_WORDS = {
+    "ministry": "GOV", "department": "GOV", "government": "GOV", "office": "GOV", "embassy": "GOV",
+    "presidency": "GOV", "council": "GOV", "commission": "GOV", "agency": "GOV",
+    "army": "MIL", "navy": "MIL", "forces": "MIL", "force": "MIL", "guard": "MIL", "military": "MIL",
+    "police": "COP", "gendarmerie": "COP", "party": "PTY", "parliament": "LEG", "assembly": "LEG",
+    "senate": "LEG", "congress": "LEG", "court": "JUD", "tribunal": "JUD",
+    "university": "EDU", "school": "EDU", "bank": "BUS", "company": "BUS", "corporation": "BUS",
+    "airways": "BUS", "airlines": "BUS", "group": "BUS",
+    "society": "NGO", "foundation": "NGO", "crescent": "NGO", "cross": "NGO", "association": "NGO",
+    "union": "LAB", "confederation": "LAB", "federation": "NGO",
+    "news": "MED", "television": "MED", "radio": "MED", "times": "MED", "post": "MED",
+}
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+#: Nouns that refer to the two parties of the story with "both" or "the two" ("both sides").
+ROLE_OF_PAIR_NOUN = {"government": "GOV", "delegation": "GOV", "leader": "GOV", "minister": "GOV", "army": "MIL"}
+PAIR_NOUNS = frozenset({"side", "party", "country", "government", "delegation", "leader", "nation", "army",
+                        "neighbour", "neighbor", "rival", "ally", "minister", "foe", "state"})
+
+
+@dataclass(slots=True)
+class Ref:
+    """An actor found for a noun phrase.
+
+    Attributes:
+        name, code, country, sector, qid, region: as in :class:`~eventwire.records.Actor` (``region``:
+            CAMEO region of an international actor, e.g. ``EUR`` for the European Union).
+        start, end: token span of the mention in the ``Doc``.
+        rule: how it was found (``dictionary``, ``role+country``, ``apposition``, ``coref:spokes``, ...).
+        certainty: in (0, 1]: 1 for a named actor, lower for references resolved from context.
+        kind: ``country``, ``org``, ``group``, ``person``, ``intl``, ``role`` (a composite) ...
+        role_kind: the role's kind when a role noun was involved (``spokes``, ``armed``, ...).
+    """
+
+    name: str | None
+    code: str | None
+    country: str | None
+    sector: str | None
+    qid: str | None
+    start: int
+    end: int
+    rule: str
+    certainty: float = 1.0
+    kind: str = "country"
+    role_kind: str | None = None
+    region: str | None = None
+    head_lemma: str = ""
+
+    def to_actor(self, doc: "Doc") -> Actor:
+        """The :class:`~eventwire.records.Actor` record (char offsets into the parsed text)."""
+        span = doc[self.start:self.end]
+        return Actor(text=span.text, start=span.start_char, end=span.end_char, name=self.name,
+                     code=self.code or None, country=self.country, sector=self.sector, qid=self.qid)
+
+    def with_certainty(self, c: float) -> "Ref":
+        """Set ``certainty`` and return the same ref."""
+        self.certainty = c
+        return self
+
+    @property
+    def key(self) -> str:
+        """What the actor is, for comparisons (its code, else its name)."""
+        return self.code or self.name or ""
+
+
+def _entry_refs(e: ActorEntry, start: int, end: int, date: str | None, rule: str = "dictionary") -> list[Ref]:
+    """Refs of a dictionary entry; a PETRARCH code list ``FRO/BIL/SAM`` names several actors."""
+    ref = _entry_ref(e, start, end, date, rule)
+    if ref.code and "/" in ref.code:
+        return [Ref(ref.name, c, ref.country, ref.sector, ref.qid, start, end, rule, 1.0, ref.kind, ref.role_kind,
+                    ref.region) for c in ref.code.split("/") if c]
+    return [ref]
+
+
+def _entry_ref(e: ActorEntry, start: int, end: int, date: str | None, rule: str = "dictionary") -> Ref:
+    code = e.code_on(date)
+    sector = e.sector
+    if e.kind == "capital":
+        sector = sector or "GOV"
+    return Ref(e.name, code, e.country, sector, e.qid, start, end, rule, 1.0, e.kind, e.role_kind, e.region)
+
+
+def compose(base: Ref, role: ActorEntry, start: int, end: int, rule: str) -> Ref:
+    """A role noun applied to the actor that owns it: ``US`` + ``delegation`` -> ``USAGOV``.
+
+    A plain country (or PETRARCH actor) takes the role's sector; an organisation, group or a person
+    keeps its own code (a "Taliban spokesman" is coded as the Taliban). PETRARCH agent codes are added
+    as suffix (``~GOVFRM``) or prefix (``NGO~``).
+    """
+    code, sector = base.code, base.sector
+    rc = role.code
+    if "~" in rc:  # PETRARCH agent
+        part = rc.replace("~", "")
+        if rc.startswith("~"):
+            code = (code or "") + ("" if (code or "").endswith(part) else part)
+        else:
+            code = part + (code or "")
+        sector = sector or part[:3]
+    elif base.kind in ("country", "demonym", "capital") and (base.code or "") and len(base.code) == 3:
+        code, sector = base.code + role.sector, role.sector
+    elif base.kind in ("country", "demonym", "capital") and not sector:
+        code, sector = (base.code or "") + role.sector, role.sector
+    return Ref(base.name, code, base.country, sector, base.qid, start, end, rule,
+               base.certainty, "role" if base.kind in ("country", "demonym", "capital") else base.kind,
+               role.role_kind, base.region, role.name)
+
+
+class ArticleActors:
+    """Actor look-ups for one parsed article (built once per article; results are cached).
+
+    Args:
+        doc: the parsed body.
+        dictionary: the actor dictionary to match.
+        date: the article's date (ISO), for date-restricted (PETRARCH) dictionary entries.
+    """
+
+    def __init__(self, doc: "Doc", dictionary: ActorDictionary, date: str | None = None):
+        self.doc = doc
+        self.date = date
+        self.matches: list[Match] = [m for m in dictionary.match(doc) if not _dateline(doc, m)]
+        self.match_at: dict[int, Match] = {}
+        for m in self.matches:
+            for i in range(m.start, m.end):
+                self.match_at[i] = m
+        self._cache: dict[int, list[Ref]] = {}
+        self._busy: set[int] = set()
+        self.ent_at: dict[int, object] = {}
+        for e in doc.ents:
+            for i in range(e.start, e.end):
+                self.ent_at[i] = e
+        self.persons: dict[str, Ref] = {}
+        self._register_persons()
+        self._context: str | None | bool = False
+        #: the actors of the last event with two or more parties, for "both sides", "the two leaders",
+        #: "each other" (set by the event coder as it goes through the article)
+        self.last_pair: list[Ref] = []
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def refs(self, tok: "Token") -> list[Ref]:
+        """Actors named by the noun phrase headed by ``tok`` (conjuncts not included)."""
+        i = tok.i
+        if i in self._cache:
+            return self._cache[i]
+        if i in self._busy:  # a cycle in a strange parse
+            return []
+        self._busy.add(i)
+        try:
+            out = self._resolve(tok)
+        finally:
+            self._busy.discard(i)
+        self._cache[i] = out
+        return out
+
+    def refs_with_conj(self, tok: "Token") -> list[Ref]:
+        """Actors of ``tok`` and of its coordinated phrases ("the EU, Norway ... and the US")."""
+        out = list(self.refs(tok))
+        for c in tok.conjuncts:
+            out.extend(self.refs(c))
+        # lists parsed as appositions: "The EU, Norway, Sweden and the United States"
+        named = ("country", "org", "group", "intl", "capital")
+        if out and all(r.kind in named for r in out):
+            for c in tok.children:
+                if c.dep_ == "appos":
+                    more = [r for x in [c, *c.conjuncts] for r in self.refs(x)]
+                    if more and all(r.kind in named for r in more):
+                        out.extend(more)
+        return _dedupe(out)
+
+    def context_country(self) -> str | None:
+        """The article's topic country, given to bare domestic roles ("police", "the army").
+
+        The country of the first country mention in the first sentence that has one (a dateline
+        counts), provided the article mentions that country at least twice. ``None`` otherwise.
+        """
+        if self._context is False:
+            self._context = None
+            cnt = Counter(m.entry.country for m in self.matches
+                          if m.entry.country and m.entry.kind in ("country", "demonym", "capital", "org", "group"))
+            for sent in self.doc.sents:
+                first = next((m for m in self.matches if sent.start <= m.start < sent.end and m.entry.country
+                              and m.entry.kind in ("country", "demonym", "capital")), None)
+                if first is not None:
+                    if cnt[first.entry.country] >= 2:
+                        self._context = first.entry.country
+                    break
+        return self._context  # type: ignore[return-value]
+
+    def entity_ref(self, start_tok: int, end_tok: int) -> Ref | None:
+        """The actor of a mention spanning tokens ``[start_tok, end_tok)`` (for entities and quote speakers)."""
+        span = self.doc[start_tok:end_tok]
+        if not len(span):
+            return None
+        refs = self.refs(span.root)
+        if refs:
+            return refs[0]
+        for i in range(start_tok, end_tok):
+            m = self.match_at.get(i)
+            if m and m.entry.kind != "role":
+                return _entry_ref(m.entry, m.start, m.end, self.date)
+        return None
+
+    # -- resolution -----------------------------------------------------------------------------
+
+    def _resolve(self, tok: "Token") -> list[Ref]:
+        pair = self._pair(tok)
+        if pair is not None:
+            return pair
+        m = self.match_at.get(tok.i)
+        if m is not None and m.entry.kind != "role":
+            ref = _entry_ref(m.entry, m.start, m.end, self.date)
+            if m.entry.kind == "demonym" and tok.pos_ == "ADJ":
+                return []
+            if m.entry.kind == "intl" and ref.code == "WST":
+                return [ref]
+            if m.entry.kind in ("country", "capital") and self._inside_person(tok):
+                return []
+            return _entry_refs(m.entry, m.start, m.end, self.date)
+        if m is not None and m.entry.kind == "role":
+            if tok.i != m.end - 1 and tok.i != _span_root(self.doc, m).i:
+                return []
+            return self._role(tok, m.entry, m)
+        if tok.pos_ == "PRON":
+            return []
+        ent = self.ent_at.get(tok.i)
+        if ent is not None and ent.label_ == "PERSON":
+            return self._person(tok, ent)
+        if tok.pos_ == "PROPN" and tok.lower_ in self.persons:  # a known surname the NER missed
+            ref = self.persons[tok.lower_]
+            return [_moved(ref, _trim(self.doc, tok.left_edge.i, tok.i), tok.i + 1, ref.rule, ref.certainty)]
+        if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC"):
+            r = self._org_from_name(ent)
+            if r:
+                return [r]
+        # an unlisted head with an owner ("the Polish side", "Kabul's position")
+        if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in ("side", "camp", "leadership"):
+            owners = self._owners(tok)
+            return [compose(o, ActorEntry(tok.lemma_, "GOV", "role", sector="GOV", role_kind="body"),
+                            min(o.start, tok.left_edge.i), max(tok.i + 1, o.end), "role+" + o.kind)
+                    for o in owners]
+        return []
+
+    def _pair(self, tok: "Token") -> list[Ref] | None:
+        """"both sides", "the two delegations", "each other" -> the last two-party event's actors."""
+        low = tok.lower_
+        if low in ("other", "another") and any(c.lower_ in ("each", "one") for c in tok.children):
+            return [_moved(r, tok.i, tok.i + 1, "pair:" + r.rule, 0.7) for r in self.last_pair] or None
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in PAIR_NOUNS:
+            return None
+        if not any(c.lower_ in ("both", "two") and c.dep_ in ("det", "predet", "nummod", "amod") for c in tok.children):
+            return None
+        if not self.last_pair:
+            return None
+        role = ROLE_OF_PAIR_NOUN.get(tok.lemma_.lower())
+        out = []
+        for r in self.last_pair:
+            if role and r.country:  # "both governments" -> each party's country + GOV
+                info = countries().get(r.country)
+                base = Ref(info.name if info else r.country, r.country, r.country, None, info.qid if info else None,
+                           tok.left_edge.i, tok.i + 1, "pair")
+                out.append(compose(base, ActorEntry(tok.lemma_, role, "role", sector=role, role_kind="body"),
+                                   tok.left_edge.i, tok.i + 1, "pair:" + r.rule).with_certainty(0.7))
+            else:
+                out.append(_moved(r, tok.left_edge.i, tok.i + 1, "pair:" + r.rule, 0.7))
+        return out
+
+    def set_pair(self, refs: list[Ref], from_token: int) -> None:
+        """Remember the two parties of the last event ("both sides" from now on refers to them).
+
+        Cached look-ups from ``from_token`` on are forgotten, since they may depend on the pair.
+        """
+        if len({r.key for r in refs}) != 2:
+            return
+        self.last_pair = list(refs)
+        for k in [k for k in self._cache if k >= from_token]:
+            del self._cache[k]
+
+    def _inside_person(self, tok: "Token") -> bool:
+        e = self.ent_at.get(tok.i)
+        return e is not None and e.label_ == "PERSON" and len(e) > 1
+
+    def _owners(self, head: "Token") -> list[Ref]:
+        """Actors that own a role noun: its modifiers, else its of/from/for/in phrase."""
+        out: list[Ref] = []
+        own = self.match_at.get(head.i)
+        stack = [c for c in head.children if c.i < head.i and c.dep_ in MODIFIER_DEPS]
+        while stack:
+            c = stack.pop(0)
+            if own is not None and own.start <= c.i < own.end:  # part of the role phrase itself
+                stack.extend(x for x in c.children if x.i < c.i and x.dep_ in MODIFIER_DEPS)
+                continue
+            out.extend(r for r in self.modifier_refs(c)
+                       if r.rule != "role+context-country" and not r.rule.startswith("coref"))
+        if out:
+            return _dedupe(out)
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        out.extend(r for r in self.refs_with_conj(p) if r.code or r.country)
+        if not out and head.dep_ == "compound" and head.head.i > head.i:
+            pass
+        return _dedupe(out)
+
+    def modifier_refs(self, c: "Token") -> list[Ref]:
+        """Actors named by a modifier token ("Eritrean" in "Eritrean troops", "US" in "US delegation")."""
+        m = self.match_at.get(c.i)
+        if m is not None and m.entry.kind != "role":
+            if m.entry.kind in ("country", "capital") and self._inside_person(c):
+                return []
+            out = _entry_refs(m.entry, m.start, m.end, self.date)
+            for cc in c.conjuncts:  # "US and Taliban delegations"
+                mm = self.match_at.get(cc.i)
+                if mm is not None and mm.entry.kind != "role":
+                    out.append(_entry_ref(mm.entry, mm.start, mm.end, self.date))
+            return out
+        if c.dep_ == "poss" or (m is not None and m.entry.kind == "role") or self.ent_at.get(c.i) is not None:
+            return self.refs(c)
+        # a compound chain: "the government guest house" -> look one level further; but "Doha-based"
+        # names where the actor sits, not who it belongs to
+        if c.lemma_.lower() in ("base", "based", "born", "bear", "trained", "train", "backed", "back"):
+            return []
+        out = []
+        for cc in c.children:
+            if cc.dep_ in MODIFIER_DEPS and cc.i < c.i:
+                mm = self.match_at.get(cc.i)
+                if mm is not None and mm.entry.kind != "role":
+                    out.append(_entry_ref(mm.entry, mm.start, mm.end, self.date))
+        return out
+
+    def _role(self, tok: "Token", role: ActorEntry, m: Match) -> list[Ref]:
+        owners = self._owners(tok)
+        # "group of protesters": the group is its members
+        if not owners and role.role_kind == "armed" and tok.lemma_.lower() in ("group", "organisation", "organization"):
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self.refs_with_conj(p)
+        start = _trim(self.doc, min(tok.left_edge.i, m.start), tok.i)
+        if owners:
+            out = []
+            for o in owners:
+                if o.rule.startswith("pair") and o.country:  # "commanders from both sides" -> each country
+                    info = countries().get(o.country)
+                    o = Ref(info.name if info else o.country, o.country, o.country, None, info.qid if info else None,
+                            o.start, o.end, o.rule, o.certainty, "country")
+                if o.code in ("INT", "WST") and role.role_kind in ("person", "body", "spokes"):
+                    out.append(Ref(o.name, o.code, None, o.sector, None, min(start, o.start), max(tok.i + 1, o.end),
+                                   "role+intl", o.certainty, "intl", role.role_kind, o.region, role.name))
+                    continue
+                out.append(compose(o, role, min(start, o.start), max(tok.i + 1, o.end), "role+" + o.kind))
+            return out
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
+                       for c in tok.children)
+        if role.role_kind == "spokes":
+            prev = self._previous(tok.i, lambda r: r.role_kind == "spokes" and bool(r.code))
+            if prev:
+                return [_moved(prev, start, tok.i + 1, "coref:spokes", 0.8)]
+        elif role.role_kind == "igo":
+            if definite:
+                prev = self._previous(tok.i, lambda r: r.sector == "IGO" and r.kind in ("org", "intl"))
+                if prev:
+                    return [_moved(prev, start, tok.i + 1, "coref:igo", 0.75)]
+            return []
+        elif role.role_kind == "armed" and definite:
+            prev = self._previous(tok.i, lambda r: (r.sector in ARMED_SECTORS) and r.kind in ("group", "role"))
+            if prev:
+                return [_moved(prev, start, tok.i + 1, "coref:armed-group", 0.75)]
+            return []
+        elif definite:
+            lemma = tok.lemma_.lower()
+            prev = self._previous(tok.i, lambda r: r.head_lemma.split()[-1:] == [lemma] and bool(r.country))
+            if prev:
+                return [_moved(prev, start, tok.i + 1, "coref:role", 0.75)]
+        if role.origin.startswith("petrarch"):
+            return [Ref(None, "---" + role.code.replace("~", ""), None, role.sector, None, start, tok.i + 1,
+                        "role-only", 0.4, "role", role.role_kind)]
+        ctx = self.context_country()
+        if ctx and role.sector in DOMESTIC_SECTORS and role.role_kind != "spokes" and (
+                definite or role.sector in SOCIAL_SECTORS):
+            info = countries().get(ctx)
+            base = Ref(info.name if info else ctx, ctx, ctx, None, info.qid if info else None, start, start, "context")
+            return [compose(base, role, start, tok.i + 1, "role+context-country").with_certainty(0.6)]
+        return []
+
+    def _previous(self, before: int, pred) -> Ref | None:
+        """The last actor before token ``before`` (role composites and named groups) satisfying ``pred``."""
+        best = None
+        for m in self.matches:
+            if m.start >= before:
+                break
+            if m.entry.kind in ("group", "org"):
+                r = _entry_ref(m.entry, m.start, m.end, self.date)
+                if pred(r):
+                    best = r
+                continue
+            if m.entry.kind != "role":
+                continue
+            root = _span_root(self.doc, m)
+            for r in self.refs(root):
+                if r.rule.startswith("coref") or r.rule == "role+context-country":
+                    if not pred(r):
+                        continue
+                if pred(r):
+                    best = r
+        return best
+
+    # -- people -------------------------------------------------------------------------------
+
+    def _register_persons(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            ref = self._person_from_context(ent)
+            if ref is None:
+                continue
+            self.persons.setdefault(ent.text.lower(), ref)
+            if len(ent) > 1:
+                self.persons.setdefault(ent[-1].text.lower(), ref)
+
+    def _person_from_context(self, ent) -> Ref | None:
+        root = ent.root
+        cands: list[Ref] = []
+        # "the Taliban spokesman ..., Sohail Shaheen" / "Sohail Shaheen, the Taliban spokesman"
+        if root.dep_ == "appos":
+            cands.extend(r for r in self.refs(root.head) if r.kind != "person")
+        for c in root.children:
+            if c.dep_ == "appos":
+                cands.extend(r for r in self.refs(c) if r.kind != "person")
+        # titles: "Russian Foreign Minister Sergei Lavrov", "Kenya's President William Ruto"
+        if not cands:
+            for c in root.children:
+                if c.dep_ in ("compound", "amod", "poss") and c.i < ent.start:
+                    m = self.match_at.get(c.i)
+                    if m is not None and m.entry.kind == "role":
+                        cands.extend(self._role(c, m.entry, m))
+                    elif m is not None and m.entry.kind in ("country", "demonym", "org", "group", "capital"):
+                        cands.append(_entry_ref(m.entry, m.start, m.end, self.date))
+        # "spokesman Zabihullah Mujahid" parsed with the name as the head of a role compound
+        if not cands and root.dep_ == "compound":
+            m = self.match_at.get(root.head.i)
+            if m is not None and m.entry.kind == "role":
+                cands.extend(self._role(root.head, m.entry, m))
+        cands = [c for c in cands if c.code or c.country]
+        if not cands:
+            return None
+        c = cands[0]
+        return Ref(c.name, c.code, c.country, c.sector, c.qid, ent.start, ent.end, "person:" + c.rule,
+                   c.certainty * 0.95, "person", c.role_kind, c.region, c.head_lemma)
+
+    def _person(self, tok: "Token", ent) -> list[Ref]:
+        ref = self.persons.get(ent.text.lower()) or self.persons.get(ent[-1].text.lower())
+        if ref is None:
+            ref = self._person_from_context(ent)
+        if ref is None:
+            return []
+        return [_moved(ref, min(ent.start, tok.left_edge.i), ent.end, ref.rule, ref.certainty)]
+
+    def _org_from_name(self, ent) -> Ref | None:
+        """An organisation spaCy found that the dictionary lacks: country and sector from its words."""
+        country = None
+        sector = None
+        for t in ent:
+            m = self.match_at.get(t.i)
+            if m is None:
+                continue
+            if m.entry.kind in ("country", "demonym", "capital") and country is None:
+                country = m.entry.country
+            elif m.entry.kind == "role" and sector is None:
+                sector = m.entry.sector
+            elif m.entry.kind in ("org", "group", "media", "intl"):
+                return _entry_ref(m.entry, ent.start, ent.end, self.date, rule="dictionary-in-name")
+        if country is None or ent.label_ in ("GPE", "NORP"):
+            return None
+        if sector is None:
+            for t in ent:
+                sector = ORG_SECTOR_WORDS.get(t.lower_)
+                if sector:
+                    break
+        info = countries().get(country)
+        name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        return Ref(name, country + (sector or ""), country, sector, None, ent.start, ent.end, "org-name",
+                   0.85, "org", None, None, info.name if info else "")
+
+
+def _moved(r: Ref, start: int, end: int, rule: str, certainty: float) -> Ref:
+    return Ref(r.name, r.code, r.country, r.sector, r.qid, start, end, rule, min(certainty, r.certainty),
+               r.kind, r.role_kind, r.region, r.head_lemma)
+
+
+def _trim(doc: "Doc", start: int, head: int) -> int:
+    """Move a mention's start past leading punctuation and a dateline ("NAIROBI - Envoys ...")."""
+    while start < head and (doc[start].is_punct or (doc[start].text.isupper() and len(doc[start]) >= 4
+                                                     and doc[start].ent_type_ == "GPE")):
+        start += 1
+    return start
+
+
+def _dateline(doc: "Doc", m: Match) -> bool:
+    """A place in a wire dateline: "MANILA, Philippines (AP) -", "NAIROBI -", "RIYADH:" (not an actor)."""
+    if m.entry.kind not in ("capital", "country"):
+        return False
+
+    def para_start(i: int) -> bool:
+        return i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+
+    tok = doc[m.start]
+    nxt = doc[m.end] if m.end < len(doc) else None
+    if tok.text.isupper() and len(tok.text) >= 4 and para_start(m.start):
+        return nxt is not None and nxt.text in (",", "(", "-", "\u2013", "\u2014", ":")
+    # the country after the city: "MANILA, Philippines (AP) -"
+    return (m.start >= 2 and doc[m.start - 1].text == "," and doc[m.start - 2].text.isupper()
+            and len(doc[m.start - 2].text) >= 4 and para_start(m.start - 2)
+            and nxt is not None and nxt.text in ("(", "-", "\u2013", "\u2014", ":"))
+
+
+def _span_root(doc: "Doc", m: Match):
+    return doc[m.start:m.end].root
+
+
+def _dedupe(refs: list[Ref]) -> list[Ref]:
+    seen = set()
+    out = []
+    for r in refs:
+        k = (r.key, r.start)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(r)
+    return out

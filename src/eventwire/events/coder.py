@@ -1,0 +1,749 @@
+"""The rule-based event coder: sentences -> events (who did what to whom, with modality and evidence).
+
+Runs as the annotator ``actors_events`` (order 500, after places, times, quotes and amounts). For each
+article it
+
+1. resolves actors (:class:`~eventwire.actors.resolver.ArticleActors`) and writes their codes onto the
+   article's entities (adding dictionary-found mentions spaCy missed, ``source="dictionary"``) and onto
+   quotation speakers (``Quote.speaker_code``/``speaker_country``);
+2. finds triggers: tokens whose lemma has a pattern in the trigger dictionary (verbs and nouns,
+   :mod:`eventwire.events.patterns`), skipping words that only spell out what a request, offer or
+   refusal is about ("urged X *to release* ...");
+3. fills the roles from the dependency parse: subject / passive agent -> source; object / passive
+   subject / the pattern's preposition ("meet *with*", "call *on*", "talks *between* X and Y") ->
+   target; coordinated phrases give several actors in one event; subjects are inherited through
+   ``xcomp``/``conj``/``advcl`` ("X wants to meet Y", "after discussing ..."); pronouns are resolved to
+   the subject of the reporting verb ("Shaheen said he had met ..."), to a quotation's speaker, or to
+   the previous sentence's subject; "including ..." lists expand vague targets ("envoys from several
+   Western countries. Including the European Union, Norway, ...");
+4. decides modality and attribution (:mod:`eventwire.events.modality`) and the CAMEO code: the
+   pattern's code, refined by what is asked for or offered (:func:`~eventwire.events.patterns.classify_content`);
+   cooperative events (CAMEO 04-07) that are only planned or intended become the matching CAMEO 03
+   "express intent" code and PLOVER AGREE (PLOVER manual 3.1), keeping their ``future``/``intent``
+   modality;
+5. combines the dictionary's type with the PLOVER classifier when it is installed
+   (:mod:`eventwire.events.typing`, one batched call per article) and stores the events with their
+   evidence (sentence, trigger/source/target offsets, rule, confidence).
+
+Sentences longer than :data:`MAX_SENTENCE_TOKENS` tokens and sentences written mostly in capitals are
+not coded (their parse is unreliable; precision first).
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
+from eventwire.actors.resolver import PRONOUNS, ArticleActors, Ref
+from eventwire.events.codebook import codebook
+from eventwire.events.modality import REPORTING, ModalityResult, chain, modality
+from eventwire.events.patterns import FAMILY_BASE, Pattern, TriggerDictionary, builtin_triggers, classify_content
+from eventwire.events.typing import Decision, classifier_status, combine, load_classifier, typing_input
+from eventwire.nlp.pipeline import register_annotator
+from eventwire.records import Article, Entity, Event
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+log = logging.getLogger(__name__)
+
+#: Sentences with more tokens than this are not coded (lists, run-on text; the parse is unreliable).
+MAX_SENTENCE_TOKENS = 150
+#: Triggers whose subject may be several actors with no target (PLOVER: all are actors, no recipient).
+RECIPROCAL = frozenset({"meet", "talk", "agree", "negotiate", "sign", "clash", "fight", "cooperate", "talks",
+                        "meeting", "negotiation", "discussion", "consultation", "summit", "agreement", "deal",
+                        "treaty", "ceasefire", "truce", "hold", "confer", "consult", "pledge", "promise"})
+#: Verbs whose clausal complement says what is demanded, threatened or refused (not a separate event).
+CONTENT_GOVERNORS = frozenset({"threaten", "warn"})
+#: Object-control verbs: in "X urged Y to leave", Y is the subject of "leave".
+OBJECT_CONTROL = frozenset({"urge", "ask", "persuade", "pressure", "press", "force", "call", "encourage",
+                            "invite", "allow", "tell", "order", "help", "request", "pressurize"})
+#: CAMEO 04-07 codes -> the CAMEO 03 "express intent" code used when the event is planned or intended.
+INTENT_CODE = {
+    "04": "036", "045": "039", "05": "032", "057": "030", "06": "031", "061": "0311", "062": "0312",
+    "063": "0313", "064": "0314", "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+}
+CODER_ID = "eventwire-rules/1"
+#: Prepositions introducing the topic of talks or statements ("on reopening", "about sending").
+TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
+#: Verbs whose subject takes part in the event named by their object ("held talks", "attended the summit").
+LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry",
+                         "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
+                         "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
+                         "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
+#: Sectors whose "protest" is a verbal, official complaint (CAMEO 114), not a demonstration (CAMEO 14).
+OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "IGO", "LEG", "JUD", "SPY", "COP"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A trigger with its roles, before typing (internal)."""
+
+    trigger: "Token"
+    pattern: Pattern
+    cameo: str
+    sources: list[Ref]
+    targets: list[Ref]
+    mod: ModalityResult
+    rule: str
+    confidence: float
+    sent_idx: int
+    attribution: tuple[str | None, str | None] = (None, None)
+    notes: list[str] = field(default_factory=list)
+
+
+class EventCoder:
+    """Codes events in parsed articles.
+
+    Args:
+        actors: actor dictionary (default: built-in plus ``EVENTWIRE_DICTIONARIES``).
+        triggers: trigger dictionary (default: the built-in ``triggers.tsv``).
+        use_classifier: combine with the PLOVER classifier when it is installed.
+        keep_unknown_codes: keep codes that are not CAMEO 1.1b3 (PETRARCH test dictionaries) instead
+            of dropping such events.
+    """
+
+    def __init__(self, actors: ActorDictionary | None = None, triggers: TriggerDictionary | None = None,
+                 use_classifier: bool = True, keep_unknown_codes: bool = False):
+        self.actors = actors if actors is not None else dictionary_from_env()
+        self.triggers = triggers if triggers is not None else builtin_triggers()
+        self.use_classifier = use_classifier
+        self.keep_unknown_codes = keep_unknown_codes
+        self.codebook = codebook()
+
+    # -- the annotator ----------------------------------------------------------------------------
+
+    def code(self, article: Article, doc: "Doc") -> list[Event]:
+        """Code ``article`` (parsed as ``doc``): fills entity and quote-speaker codes and ``article.events``.
+
+        Returns:
+            The events (also stored in ``article.events``).
+        """
+        date = article.published[:10] if article.published else None
+        pub_year = int(article.published[:4]) if article.published and article.published[:4].isdigit() else None
+        aa = ArticleActors(doc, self.actors, date)
+        sents = list(doc.sents)
+        starts = [s.start for s in sents]
+        self._code_entities(article, doc, aa, starts)
+        quotes = self._code_quotes(article, doc, aa)
+        memory: list[list[Ref]] = []
+        cands: list[Candidate] = []
+        for si, sent in enumerate(sents):
+            if not _codable(sent):
+                continue
+            found = self._sentence(sent, si, aa, pub_year, memory, quotes, sents)
+            cands.extend(found)
+            root_subj = [r for c in found for r in c.sources] or self._root_subject(sent, aa)
+            if root_subj:
+                memory.append(root_subj)
+        events = self._type_and_build(article, doc, cands)
+        article.events = events
+        return events
+
+    # -- entities and quotes --------------------------------------------------------------------
+
+    def _code_entities(self, article: Article, doc: "Doc", aa: ArticleActors, starts: list[int]) -> None:
+        covered: set[int] = set()
+        for e in article.entities:
+            span = doc.char_span(e.start, e.end, alignment_mode="expand")
+            if span is None:
+                continue
+            covered.update(range(span.start, span.end))
+            if e.label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+                continue
+            ref = aa.entity_ref(span.start, span.end)
+            if ref is not None:
+                e.country = e.country or ref.country
+                e.actor_code = e.actor_code or ref.code or None
+        added = []
+        for m in aa.matches:
+            if m.entry.kind in ("role",) or any(i in covered for i in range(m.start, m.end)):
+                continue
+            span = doc[m.start:m.end]
+            label = {"country": "GPE", "capital": "GPE", "demonym": "NORP"}.get(m.entry.kind, "ORG")
+            added.append(Entity(span.start_char, span.end_char, span.text, label,
+                                bisect.bisect_right(starts, m.start) - 1, m.entry.country,
+                                m.entry.code_on(aa.date) or None, source="dictionary"))
+        if added:
+            article.entities = sorted(article.entities + added, key=lambda x: (x.start, x.end))
+
+    def _code_quotes(self, article: Article, doc: "Doc", aa: ArticleActors) -> list[tuple[int, int, Ref | None, str | None]]:
+        out = []
+        for q in article.quotes:
+            ref = None
+            if q.speaker_start is not None and q.speaker_end is not None:
+                span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+                if span is not None and len(span):
+                    if span.root.lower_ in PRONOUNS:
+                        refs = self._pronoun(span.root, aa, [], [])
+                        ref = refs[0] if refs else None
+                    else:
+                        ref = aa.entity_ref(span.start, span.end)
+            if ref is not None:
+                q.speaker_code = q.speaker_code or ref.code
+                q.speaker_country = q.speaker_country or ref.country
+            out.append((q.start, q.end, ref, q.speaker_text))
+        return out
+
+    # -- sentences ------------------------------------------------------------------------------
+
+    def _sentence(self, sent: "Span", si: int, aa: ArticleActors, pub_year: int | None,
+                  memory: list[list[Ref]], quotes, sents) -> list[Candidate]:
+        out: list[Candidate] = []
+        consumed: set[int] = set()
+        content_toks: set[int] = set()
+        trig: list[tuple["Token", Pattern]] = []
+        for tok in sent:
+            pos = "V" if tok.pos_ == "VERB" else "N" if tok.pos_ in ("NOUN", "PROPN") else None
+            if pos is None:
+                continue
+            lemma = tok.lemma_.lower()
+            pats = self.triggers.get(lemma, pos) or (self.triggers.get(tok.lower_, pos) if tok.lower_ != lemma else [])
+            if not pats:
+                continue
+            p = self._pick(tok, pats, pos)
+            if p is None:
+                continue
+            trig.append((tok, p))
+            if p.family or lemma in CONTENT_GOVERNORS:
+                for h in self._content_heads(tok, p, aa):
+                    content_toks.update(t.i for t in h.subtree)
+            for c in tok.children:  # "accused X of attacking Y": what X is accused of is not an event
+                if c.dep_ == "prep" and c.lower_ in ("of", "for"):
+                    for g in c.children:
+                        if g.dep_ == "pcomp":
+                            content_toks.update(t.i for t in g.subtree)
+            if p.obj and pos == "V":
+                for c in tok.children:
+                    if c.dep_ == "dobj":
+                        consumed.add(c.i)
+        for tok, p in trig:
+            if tok.i in consumed or (tok.i in content_toks and not p.family):
+                continue
+            if p.pos == "V" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and (
+                    tok.head.head.pos_ in ("NOUN", "PROPN") or tok.head.lower_ in TOPIC_PREPS):
+                continue  # "talks on reopening the crossing": the topic, not an event
+            if tok.i in content_toks and p.family and self._content_parent_is_family(tok, trig):
+                continue
+            out.extend(self._candidates(tok, p, si, aa, pub_year, memory, quotes, sents))
+        return out
+
+    def _content_parent_is_family(self, tok: "Token", trig) -> bool:
+        anc = {t.i for t in tok.ancestors}
+        return any(t.i in anc for t, p in trig if p.family or t.lemma_.lower() in CONTENT_GOVERNORS)
+
+    def _pick(self, tok: "Token", pats: list[Pattern], pos: str) -> Pattern | None:
+        for p in pats:
+            if p.obj:
+                objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+                if not any(o.lemma_.lower() in p.obj or o.lower_ in p.obj for o in objs):
+                    continue
+            if p.prt and not any(c.dep_ == "prt" and c.lower_ in p.prt for c in tok.children):
+                continue
+            if p.prep:
+                heads = [tok]
+                if pos == "N" and tok.dep_ in ("dobj", "nsubjpass", "nsubj"):
+                    heads.append(tok.head)
+                if not any(_prep_like(c, p.prep) for h in heads for c in h.children):
+                    continue
+            if p.gov:
+                if pos != "N" or tok.head.i == tok.i or tok.head.lemma_.lower() not in p.gov:
+                    continue
+            if p.obj_words and not _follows(tok, p.obj_words):
+                continue
+            return p
+        return None
+
+    # -- roles ----------------------------------------------------------------------------------
+
+    def _candidates(self, tok: "Token", p: Pattern, si: int, aa: ArticleActors, pub_year: int | None,
+                    memory: list[list[Ref]], quotes, sents) -> list[Candidate]:
+        noun = p.pos == "N"
+        notes: list[str] = []
+        sources: list[Ref] = []
+        targets: list[Ref] = []
+        if noun:
+            sources, targets = self._noun_roles(tok, p, aa, memory, quotes, notes)
+        else:
+            sources = self._subject(tok, aa, memory, quotes, notes)
+            targets = self._targets(tok, p, aa, notes)
+            if not sources and targets and len(targets) >= 2 and "between" in notes:
+                sources, targets = targets[:1], targets[1:]
+        targets = self._expand_vague(targets, tok, aa, sents, si)
+        sources = self._expand_vague(sources, tok, aa, sents, si)
+        if any(t.rule.startswith("pair:") and t.end - t.start == 1 and self_other(aa.doc[t.start]) for t in targets):
+            targets = []  # "accused each other": a reciprocal event
+            notes.append("reciprocal")
+        src_spans = {(r.start, r.end) for r in sources}
+        src_codes = {r.code for r in sources if r.code}
+        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and t.code in src_codes)]
+        if not sources:
+            return []
+        lemma = tok.lemma_.lower()
+        if not targets:
+            if len(sources) >= 2 and (lemma in RECIPROCAL or "reciprocal" in notes):
+                if "reciprocal" not in notes:
+                    notes.append("reciprocal")
+            elif not p.target_optional:
+                return []
+        mod = modality(tok, pub_year)
+        attribution = self._attribution(tok, mod, aa, memory, quotes)
+        codes = self._codes(tok, p, aa)
+        if codes and codes[0][0][:2] == "14" and sources and all(r.sector in OFFICIAL_SECTORS for r in sources):
+            if not targets:
+                return []  # an official "protest" with no one to protest to: not a demonstration
+            codes = [("114", "official-protest")]
+        aa.set_pair(list(sources) + list(targets), tok.sent.end)
+        out = []
+        for cameo, why in codes:
+            if mod.modality in ("future", "intent"):
+                ic = INTENT_CODE.get(cameo[:3]) or INTENT_CODE.get(cameo[:2])
+                if ic and cameo[:2] in ("04", "05", "06", "07"):
+                    why = (why + ";" if why else "") + f"{mod.modality}->{ic}"
+                    cameo = ic
+            cert = min([r.certainty for r in sources] + [r.certainty for r in targets] or [1.0])
+            conf = round(p.confidence * (0.5 + 0.5 * cert), 3)
+            rule = p.rule + (f";{why}" if why else "") + (";" + ",".join(notes) if notes else "")
+            out.append(Candidate(tok, p, cameo, sources, targets, mod, rule, conf, si, attribution, notes))
+        return out
+
+    def _subject(self, v: "Token", aa: ArticleActors, memory, quotes, notes: list[str], depth: int = 0) -> list[Ref]:
+        """Source actors of verb ``v``: its subject, its passive agent, or an inherited subject."""
+        if depth > 6:
+            return []
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        if passive:
+            for c in v.children:
+                if c.dep_ == "agent":
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            notes.append("passive")
+                            return self._np(pobj, aa, memory, quotes, notes)
+            return []
+        subjects = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
+        for c in reversed(subjects):  # the closest first ("MANILA, Philippines (AP) - The Philippines accused")
+            if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+                return self._np(v.head, aa, memory, quotes, notes)
+            refs = self._np(c, aa, memory, quotes, notes)
+            if refs:
+                return refs
+        if subjects or any(c.dep_ == "expl" for c in v.children):
+            return []
+        h = v.head
+        if h.i == v.i:
+            return []
+        if v.dep_ == "xcomp":
+            raised = next((c for c in h.children if c.dep_ == "nsubjpass"), None)
+            if raised is not None and not any(c.dep_ == "agent" for c in h.children):
+                notes.append("raised")  # "X is expected to visit Y"
+                return self._np(raised, aa, memory, quotes, notes)
+            if h.lemma_.lower() in OBJECT_CONTROL:
+                for c in h.children:
+                    if c.dep_ in ("dobj", "dative"):
+                        return self._np(c, aa, memory, quotes, notes)
+            if h.pos_ == "ADJ" and h.dep_ in ("acomp", "amod") and h.head.i != h.i:
+                notes.append("inherited")
+                return self._subject(h.head, aa, memory, quotes, notes, depth + 1)
+            notes.append("inherited")
+            return self._subject(h, aa, memory, quotes, notes, depth + 1)
+        if v.dep_ in ("conj", "advcl", "pcomp") or (v.dep_ == "pobj" and h.dep_ == "prep"):
+            base = h.head if v.dep_ in ("pcomp", "pobj") and h.dep_ == "prep" else h
+            if base.pos_ in ("VERB", "AUX", "ADJ"):
+                notes.append("inherited")
+                return self._subject(base, aa, memory, quotes, notes, depth + 1)
+        return []
+
+    def _np(self, tok: "Token", aa: ArticleActors, memory, quotes, notes) -> list[Ref]:
+        if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS:
+            refs = self._pronoun(tok, aa, memory, quotes)
+            if refs:
+                notes.append("pronoun")
+            return refs
+        return aa.refs_with_conj(tok)
+
+    def _pronoun(self, tok: "Token", aa: ArticleActors, memory, quotes) -> list[Ref]:
+        low = tok.lower_
+        if low not in PRONOUNS:
+            return []
+        # "Shaheen said (that) he had held a meeting": the reporting verb's subject
+        for anc in tok.ancestors:
+            if anc.lemma_.lower() in REPORTING:
+                for c in anc.children:
+                    if c.dep_ == "nsubj" and c.i != tok.i and c.lower_ not in PRONOUNS:
+                        refs = aa.refs_with_conj(c)
+                        if refs:
+                            return [_coref(r, tok, 0.85) for r in refs]
+                break
+        # inside a quotation: its speaker
+        for qs, qe, ref, _ in quotes:
+            if ref is not None and qs <= tok.idx < qe and low in ("we", "i", "he", "she"):
+                return [_coref(ref, tok, 0.8)]
+        if low == "it":
+            return []
+        # the previous sentence's subject
+        if memory:
+            return [_coref(r, tok, 0.7) for r in memory[-1]]
+        return []
+
+    def _targets(self, v: "Token", p: Pattern, aa: ArticleActors, notes: list[str]) -> list[Ref]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        dobj = next((c for c in v.children if c.dep_ == "dobj"), None)
+        for slot in p.targets:
+            if slot == "obj":
+                if passive:
+                    subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+                    if subj is not None and not p.obj:
+                        refs = aa.refs_with_conj(subj)
+                        if refs:
+                            return refs
+                    continue
+                if dobj is not None and not p.obj:
+                    refs = aa.refs_with_conj(dobj)
+                    if refs:
+                        return refs
+                    for c in dobj.children:  # "rejected a proposal from X", "criticised the EU move"
+                        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                            for pobj in c.children:
+                                if pobj.dep_ == "pobj":
+                                    refs = aa.refs_with_conj(pobj)
+                                    if refs:
+                                        notes.append("owner-of-object")
+                                        return refs
+                        elif c.dep_ in ("poss", "compound") and c.i < dobj.i:
+                            refs = aa.refs_with_conj(c)
+                            if refs:
+                                notes.append("owner-of-object")
+                                return refs
+            elif slot == "vp":  # the first actor anywhere in the verb's object and prepositional phrases
+                for c in v.children:
+                    if c.dep_ in ("dobj", "prep", "dative", "attr", "oprd") and c.i > v.i:
+                        for t in c.subtree:
+                            if t.dep_ in ("relcl", "ccomp", "advcl", "xcomp"):
+                                break
+                            refs = aa.refs_with_conj(t) if aa.match_at.get(t.i) is not None or t.ent_type_ else []
+                            if refs:
+                                notes.append("in-object-phrase")
+                                return refs
+            elif slot == "dat":
+                for c in v.children:
+                    if c.dep_ == "dative":
+                        refs = aa.refs_with_conj(c)
+                        if refs:
+                            return refs
+                if p.obj and dobj is None:
+                    continue
+            else:
+                heads = [v] + ([dobj] if dobj is not None else [])
+                for h in heads:
+                    for c in h.children:
+                        if c.dep_ in ("prep", "agent", "dative") and c.lower_ == slot:
+                            for pobj in c.children:
+                                if pobj.dep_ == "pobj":
+                                    refs = aa.refs_with_conj(pobj)
+                                    if refs:
+                                        if slot == "between":
+                                            notes.append("between")
+                                        return refs
+        return []
+
+    def _noun_roles(self, n: "Token", p: Pattern, aa: ArticleActors, memory, quotes, notes) -> tuple[list[Ref], list[Ref]]:
+        sources: list[Ref] = []
+        targets: list[Ref] = []
+        gov = n.head if n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.lemma_.lower() in LIGHT_VERBS else None
+        relcl = next((c for c in n.children if c.dep_ == "relcl"), None)
+        # participants named on the noun: "talks between X and Y", "US-Taliban talks", "Russia's invasion"
+        for slot in p.targets:
+            for h in [n] + [x for x in (gov, relcl) if x is not None]:
+                for c in h.children:
+                    if c.dep_ == "prep" and c.lower_ == slot:
+                        for pobj in c.children:
+                            if pobj.dep_ == "pobj":
+                                targets.extend(aa.refs_with_conj(pobj))
+                if targets:
+                    break
+            if targets:
+                if slot == "between" and not sources and len(targets) >= 2:
+                    sources, targets = targets[:1], targets[1:]
+                    notes.append("between")
+                break
+        mods: list[Ref] = []
+        for c in n.children:
+            if c.i < n.i and c.dep_ in ("poss", "compound", "amod", "nmod"):
+                if c.dep_ == "amod" and aa.match_at.get(c.i) is not None and aa.match_at[c.i].entry.kind == "demonym":
+                    mods.extend(aa.modifier_refs(c))
+                else:
+                    mods.extend(aa.refs_with_conj(c) if c.dep_ != "amod" else [])
+        if not sources and mods:
+            sources = mods[:1]
+            if not targets and len(mods) >= 2:
+                targets = mods[1:]
+        if not sources:
+            for c in n.children:
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            sources = aa.refs_with_conj(pobj)
+        if not sources and gov is not None and n.dep_ != "nsubjpass":
+            sources = self._subject(gov, aa, memory, quotes, notes)
+            if sources:
+                notes.append("light-verb")
+        if not sources and relcl is not None:
+            sources = self._subject(relcl, aa, memory, quotes, notes)
+        if not sources and n.dep_ == "pobj" and n.head.dep_ == "prep" and n.head.head.lemma_ == "be":
+            sources = self._subject(n.head.head, aa, memory, quotes, notes)  # "X is in need of ..."
+        if not sources and p.family in ("appeal", "demand"):
+            rep = modality_chain_reporter(n)
+            if rep is not None:
+                for c in rep.children:
+                    if c.dep_ == "nsubj":
+                        sources = self._np(c, aa, memory, quotes, notes)
+                        if sources:
+                            notes.append("speaker")
+        return sources, targets
+
+    def _expand_vague(self, refs: list[Ref], tok: "Token", aa: ArticleActors, sents, si: int) -> list[Ref]:
+        """Replace vague actors ("several Western countries") by an "including ..." list when one follows."""
+        if not refs or not all(r.code in ("WST", "INT") or (r.code or "").startswith("WST") for r in refs):
+            return refs
+        sent = sents[si]
+        listed = []
+        for t in sent:
+            if t.lower_ == "including" and t.i > tok.i:
+                listed = self._listed(t, aa)
+                break
+        if not listed and si + 1 < len(sents):
+            nxt = sents[si + 1]
+            first = next((t for t in nxt if not t.is_punct and not t.is_space), None)
+            if first is not None and first.lower_ in ("including", "among"):
+                listed = self._listed(first, aa)
+        return listed or refs
+
+    def _listed(self, t: "Token", aa: ArticleActors) -> list[Ref]:
+        out: list[Ref] = []
+        for c in t.subtree if len(list(t.subtree)) > 1 else t.sent:
+            m = aa.match_at.get(c.i)
+            if m is not None and m.start == c.i and m.entry.kind in ("country", "org", "intl", "group", "capital"):
+                out.extend(aa.refs(aa.doc[m.start:m.end].root))
+        return _dedupe(out)
+
+    def _root_subject(self, sent: "Span", aa: ArticleActors) -> list[Ref]:
+        root = sent.root
+        for c in root.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON":
+                return aa.refs_with_conj(c)
+        return []
+
+    # -- typing ----------------------------------------------------------------------------------
+
+    def _content_heads(self, tok: "Token", p: Pattern, aa: ArticleActors) -> list["Token"]:
+        heads = []
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp"):
+                heads.append(c)
+                heads.extend(x for x in c.conjuncts if x.i > c.i)
+            elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that") for m in c.children):
+                heads.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("for", "of") and (p.family or p.lemma == "need"):
+                heads.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+            elif c.dep_ == "dobj" and p.family and c.pos_ != "PROPN" and not aa.refs_with_conj(c):
+                heads.append(c)
+        return heads
+
+    def _codes(self, tok: "Token", p: Pattern, aa: ArticleActors) -> list[tuple[str, str]]:
+        fam = p.family
+        if not fam:
+            return [(p.cameo, "")]
+        heads = self._content_heads(tok, p, aa)
+        out: list[tuple[str, str]] = []
+        seen = set()
+        others = {h.i for h in heads}
+        for h in heads:
+            lemmas = set()
+            for t in h.subtree:
+                if t.i in others and t.i != h.i:
+                    break
+                lemmas.add(t.lemma_.lower())
+                lemmas.add(t.lower_)
+                if len(lemmas) > 60:
+                    break
+            cat = classify_content(lemmas)
+            if cat is None:
+                continue
+            code = cat.codes[fam]
+            if code not in seen:
+                seen.add(code)
+                out.append((code, f"content={cat.name}"))
+        return out or [(FAMILY_BASE[fam], "")]
+
+    def _attribution(self, tok: "Token", mod: ModalityResult, aa: ArticleActors, memory, quotes) -> tuple[str | None, str | None]:
+        rep = mod.reporting_verb
+        while rep is not None:
+            for c in rep.children:
+                if c.dep_ == "nsubj":
+                    refs = self._np(c, aa, memory, quotes, [])
+                    text = _np_text(c)
+                    return text, (refs[0].code if refs else None)
+            # "Shaheen said that ... and stressed that ...": the coordinated reporting verb's subject
+            nxt = rep.head if rep.head.i != rep.i else None
+            while nxt is not None and nxt.lemma_.lower() not in REPORTING and nxt.head.i != nxt.i:
+                nxt = nxt.head
+            rep = nxt if nxt is not None and nxt.lemma_.lower() in REPORTING else None
+        sent = tok.sent
+        for t in sent:
+            if t.lower_ == "according":
+                for c in t.children:
+                    if c.lower_ == "to":
+                        for pobj in c.children:
+                            if pobj.dep_ == "pobj":
+                                refs = aa.refs_with_conj(pobj)
+                                return _np_text(pobj), (refs[0].code if refs else None)
+        for qs, qe, ref, speaker_text in quotes:
+            if qs <= tok.idx < qe and speaker_text:
+                return speaker_text, (ref.code if ref else None)
+        # "..., a spokesman said." where the trigger's clause is the reporting verb's complement
+        root = sent.root
+        if root.i != tok.i and root.lemma_.lower() in REPORTING and tok in root.subtree:
+            for c in root.children:
+                if c.dep_ == "nsubj" and c.i > tok.i:
+                    refs = self._np(c, aa, memory, quotes, [])
+                    return _np_text(c), (refs[0].code if refs else None)
+        return None, None
+
+    def _type_and_build(self, article: Article, doc: "Doc", cands: list[Candidate]) -> list[Event]:
+        if not cands:
+            return []
+        clf = load_classifier() if self.use_classifier else None
+        preds: list[Any | None] = [None] * len(cands)
+        if clf is not None:
+            inputs = []
+            for c in cands:
+                sent = c.trigger.sent
+                base = sent.start_char
+                src = (doc[c.sources[0].start].idx - base, doc[c.sources[0].end - 1].idx + len(doc[c.sources[0].end - 1]) - base) if c.sources else None
+                tgt = (doc[c.targets[0].start].idx - base, doc[c.targets[0].end - 1].idx + len(doc[c.targets[0].end - 1]) - base) if c.targets else None
+                trg = (c.trigger.idx - base, c.trigger.idx + len(c.trigger) - base)
+                inputs.append(typing_input(sent.text, src, tgt, trg))
+            try:
+                preds = list(clf.predict(inputs))
+            except Exception as exc:  # a classifier failure must not lose the dictionary's events
+                article.warnings.append(f"event typing: classifier failed, dictionary only: {type(exc).__name__}: {exc}")
+                preds = [None] * len(cands)
+        elif self.use_classifier:
+            reason = classifier_status()
+            if reason:
+                msg = f"event typing: dictionary only ({reason})"
+                if msg not in article.warnings:
+                    article.warnings.append(msg)
+        events: list[Event] = []
+        seen = set()
+        for c, pred in zip(cands, preds):
+            info = self.codebook.cameo.get(c.cameo)
+            if info is None and not self.keep_unknown_codes:
+                continue
+            plover = info.plover_type if info else None
+            dec: Decision = combine(c.cameo, plover, c.confidence, pred)
+            if dec.cameo is None:
+                continue
+            info = self.codebook.cameo.get(dec.cameo) if dec.cameo != c.cameo else info
+            sent = c.trigger.sent
+            key = (c.sent_idx, c.trigger.i, dec.cameo)
+            if key in seen:
+                continue
+            seen.add(key)
+            coder = f"{CODER_ID}:{c.rule}"
+            if dec.model:
+                coder += f" + {dec.model}({dec.classifier_root}:{dec.classifier_p:.2f})"
+            ev = Event(
+                sent_idx=c.sent_idx, sentence_start=sent.start_char, sentence_end=sent.end_char,
+                trigger=c.trigger.text, trigger_start=c.trigger.idx, trigger_end=c.trigger.idx + len(c.trigger),
+                sources=[r.to_actor(doc) for r in c.sources], targets=[r.to_actor(doc) for r in c.targets],
+                cameo_code=dec.cameo, cameo_base=dec.cameo[:3] if info else None,
+                cameo_root=dec.cameo[:2] if info else None,
+                plover_type=(info.plover_type or None) if info else None,
+                plover_mode=(info.plover_mode or None) if info else None,
+                quad_class=info.quad_class if info else None, goldstein=info.goldstein if info else None,
+                modality=c.mod.modality, confidence=dec.confidence, coder=coder, decided_by=dec.decided_by,
+                attribution_text=c.attribution[0], attribution_code=c.attribution[1])
+            events.append(ev)
+        return events
+
+
+def _coref(r: Ref, tok: "Token", certainty: float) -> Ref:
+    return Ref(r.name, r.code, r.country, r.sector, r.qid, tok.i, tok.i + 1, "pronoun:" + r.rule,
+               min(r.certainty, certainty), r.kind, r.role_kind, r.region, r.head_lemma)
+
+
+def modality_chain_reporter(tok: "Token") -> "Token | None":
+    """The reporting verb ("said") the trigger's clause depends on, if any."""
+    ch = chain(tok)
+    return ch[-1] if len(ch) > 1 and ch[-1].lemma_.lower() in REPORTING else None
+
+
+def self_other(t: "Token") -> bool:
+    """True for "other" in "each other" / "one another"."""
+    return t.lower_ in ("other", "another")
+
+
+def _np_text(t: "Token") -> str:
+    toks = [x for x in t.subtree if x.dep_ not in ("relcl", "punct") or x.i < t.i]
+    if not toks:
+        return t.text
+    doc = t.doc
+    start, end = toks[0].i, toks[-1].i + 1
+    if end - start > 12:
+        start, end = t.left_edge.i, t.i + 1
+    return doc[start:end].text
+
+
+def _prep_like(c: "Token", preps: frozenset[str]) -> bool:
+    """A preposition child in ``preps``, or a clause introduced by one ("called for X not to be ...")."""
+    if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+        return True
+    if c.dep_ in ("advcl", "xcomp", "ccomp"):
+        return any(m.dep_ == "mark" and m.lower_ in preps for m in c.children)
+    return False
+
+
+def _follows(tok: "Token", words: tuple[str, ...]) -> bool:
+    nxt = [t.lower_ for t in tok.doc[tok.i + 1: min(len(tok.doc), tok.i + 12)]]
+    k = 0
+    for w in nxt:
+        if k < len(words) and (w == words[k] or w.rstrip("s") == words[k]):
+            k += 1
+    return k == len(words)
+
+
+def _dedupe(refs: list[Ref]) -> list[Ref]:
+    seen = set()
+    out = []
+    for r in refs:
+        if (r.key, r.start) in seen:
+            continue
+        seen.add((r.key, r.start))
+        out.append(r)
+    return out
+
+
+def _codable(sent: "Span") -> bool:
+    n = len(sent)
+    if n < 3 or n > MAX_SENTENCE_TOKENS:
+        return False
+    alpha = [t for t in sent if t.is_alpha and len(t) > 1]
+    if len(alpha) >= 4 and sum(1 for t in alpha if t.is_upper) / len(alpha) > 0.6:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def default_coder() -> EventCoder:
+    """The process-wide coder (dictionaries built once per process)."""
+    return EventCoder()
+
+
+@register_annotator("actors_events", 500)
+def annotate_events(article: Article, doc: "Doc") -> None:
+    """Annotator (order 500): code actors on entities and quote speakers, and code events."""
+    default_coder().code(article, doc)

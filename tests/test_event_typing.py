@@ -1,0 +1,112 @@
+"""Typing: the codebook, and the combination of dictionary and classifier (with a fake classifier)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from eventwire.events import typing as ty
+from eventwire.events.codebook import codebook
+from eventwire.events.coder import EventCoder
+from eventwire.nlp.pipeline import fill_from_doc
+from eventwire.records import Article
+
+
+def test_codebook_facts():
+    cb = codebook()
+    assert len(cb.cameo) == 316
+    c = cb.get("0256")
+    assert (c.base, c.root, c.plover_type, c.quad_class, c.goldstein) == ("025", "02", "REQUEST", 1, -0.3)
+    assert cb.get("190").plover_type == "ASSAULT" and cb.get("190").goldstein == -10.0
+    assert cb.get("163").plover_type == "COERCE"  # CAMEO2PLOVER: sanctions are COERCE/restrict
+    assert cb.get("0841").plover_type == "RETREAT" and cb.get("0841").plover_mode == "release"
+    assert cb.get("083").plover_type == "CONCEDE"
+    assert cb.get("010").plover_type == ""  # statements have no PLOVER type
+    assert cb.get("057").name == "Sign formal agreement"
+    with pytest.raises(KeyError):
+        cb.get("999")
+    assert cb.plover["ASSAULT"]["quad"] == 4 and "crowd-control" in cb.plover["ASSAULT"]["modes"]
+
+
+@dataclass
+class Pred:
+    root: str
+    probs: dict
+    model: str = "fake-1"
+
+
+@pytest.mark.parametrize("dict_code,dict_plover,conf,pred,expect", [
+    ("040", "CONSULT", 0.8, None, ("040", "dictionary", 0.8)),
+    ("040", "CONSULT", 0.8, Pred("CONSULT", {"CONSULT": 0.9}), ("040", "both", 0.98)),
+    ("0841", "RETREAT", 0.7, Pred("YIELD", {"YIELD": 0.6}), ("0841", "both", 0.88)),
+    ("051", "SUPPORT", 0.6, Pred("ACCUSE", {"ACCUSE": 0.95, "SUPPORT": 0.02}), ("112", "classifier", 0.855)),
+    ("051", "SUPPORT", 0.9, Pred("ACCUSE", {"ACCUSE": 0.95, "SUPPORT": 0.02}), ("051", "dictionary", 0.459)),
+    (None, None, 0.0, Pred("ASSAULT", {"ASSAULT": 0.9}), ("190", "classifier", 0.72)),
+    (None, None, 0.0, Pred("ASSAULT", {"ASSAULT": 0.5}), (None, "", 0.0)),
+])
+def test_combine(dict_code, dict_plover, conf, pred, expect):
+    d = ty.combine(dict_code, dict_plover, conf, pred)
+    assert (d.cameo, d.decided_by, d.confidence) == expect
+
+
+class FakeClassifier:
+    """Says ACCUSE with p=0.97 for every input; records how it was called."""
+
+    def __init__(self):
+        self.calls = []
+
+    def predict(self, inputs):
+        self.calls.append(list(inputs))
+        return [Pred("ACCUSE", {"ACCUSE": 0.97, "CONSULT": 0.01, "REQUEST": 0.01}) for _ in inputs]
+
+
+def _code(text, nlp, clf):
+    ty.set_classifier(clf, reason="test: no classifier")
+    try:
+        art = Article(article_id="x", doc_id="x", title=None, body=text, published="2024-01-01")
+        doc = nlp(text)
+        fill_from_doc(art, doc)
+        EventCoder(use_classifier=True).code(art, doc)
+        return art
+    finally:
+        ty._STATUS.update(loaded=None, reason="")
+
+
+def test_coder_calls_the_classifier_once_per_article_and_records_who_decided(nlp):
+    clf = FakeClassifier()
+    text = "Kenya met Somalia. Uganda praised Kenya. Sudan thanked Egypt."
+    art = _code(text, nlp, clf)
+    assert len(clf.calls) == 1 and len(clf.calls[0]) == 3  # one batched call, only for candidates
+    inp = clf.calls[0][0]
+    s, e = inp.trigger
+    assert inp.sentence[s:e] == "met"
+    assert inp.sentence[inp.source[0]:inp.source[1]] == "Kenya" and inp.sentence[inp.target[0]:inp.target[1]] == "Somalia"
+    by = {e.trigger: e for e in art.events}
+    assert by["met"].decided_by == "dictionary" and by["met"].cameo_code == "040"  # strong rule kept
+    assert "fake-1(ACCUSE:0.97)" in by["met"].coder
+    assert by["met"].confidence < 0.9  # lowered by the disagreement
+
+
+def test_coder_without_classifier_records_the_reason(nlp):
+    art = _code("Kenya met Somalia.", nlp, None)
+    assert [e.decided_by for e in art.events] == ["dictionary"]
+    assert any("dictionary only (test: no classifier)" in w for w in art.warnings)
+
+
+def test_missing_classifier_module_degrades(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake_import(name, *a, **k):
+        if name == "eventwire.events.classifier":
+            raise ModuleNotFoundError("No module named 'eventwire.events.classifier'")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    ty._STATUS.update(loaded=None, reason="")
+    try:
+        assert ty.load_classifier() is None
+        assert "classifier module not available" in ty.classifier_status()
+    finally:
+        ty._STATUS.update(loaded=None, reason="")
