@@ -1,9 +1,7 @@
 """The seed article's events, checked with the matching rules of ../shared/seed/README.md.
 
 ``location`` and ``date_any`` come from the knowledge layer's event-context annotator (order 600);
-they are checked whenever an event carries ``location_text`` / ``date`` and reported as not yet
-checkable otherwise (the integrator makes them strict once that annotator is merged: set
-``STRICT_CONTEXT = True``).
+with ``STRICT_CONTEXT`` every required location/date must be present and match.
 """
 from __future__ import annotations
 
@@ -13,8 +11,8 @@ from eventwire.ingest.files import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Actor, Document, Event
 
-#: After the knowledge layer is merged, every required location/date must be present and match.
-STRICT_CONTEXT = False
+#: Every required location/date must be present and match (the knowledge layer is part of the pipeline).
+STRICT_CONTEXT = True
 
 pytestmark = pytest.mark.shared
 

@@ -2,8 +2,8 @@
 
 Rules (../shared/seed/README.md): places resolve to the GeoNames id / coordinates (within 25 km) and
 country given; dates resolve to one of ``resolves_to_any`` against the publication date; quotes are
-found with a speaker matching one of ``speaker_any`` (case-insensitive substring). The quotes'
-``speaker_country`` needs the actor coder (order 500) and is checked by the integration test.
+found with a speaker matching one of ``speaker_any`` (case-insensitive substring) and, through the
+actor coder (order 500), the speaker's country.
 """
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def test_seed_quotes(seed, seed_expected):
         q = found[0]
         assert q.kind == "direct"
         assert q.speaker_text and any(s.lower() in q.speaker_text.lower() for s in item["speaker_any"]), (item, q)
+        assert q.speaker_country == item["speaker_country"], (item, q)
         assert seed.body[q.speaker_start:q.speaker_end] == q.speaker_text
         assert q.cue
         if "via" in item:
