@@ -48,6 +48,7 @@ def extract(doc: Document) -> Article:
     page_date = None
     boilerplate: list[str] = []
     authors: list[str] = []
+    modified = canonical_url = None
     if doc.text is not None or doc.kind == "txt":
         text = doc.text
         if text is None:
@@ -73,6 +74,7 @@ def extract(doc: Document) -> Article:
         fields = extract_html(html, url)
         title = hints.get("title") or fields.title
         body, published, url = fields.body, fields.published, fields.url or url
+        modified, canonical_url = fields.modified, fields.canonical_url
         outlet_name, boilerplate, authors = fields.outlet, fields.boilerplate, fields.authors
         extractor, lang_hint = fields.extractor, fields.language or hints.get("language")
     if not body.strip():
@@ -93,7 +95,9 @@ def extract(doc: Document) -> Article:
         body=body,
         source=doc.source + (f"#{doc.member}" if doc.member else ""),
         url=url,
+        canonical_url=canonical_url,
         published=published,
+        modified=modified,
         page_date=page_date,
         outlet=outlet,
         outlet_domain=domain,

@@ -17,11 +17,15 @@ from trafilatura.settings import use_config
 from eventwire.extract.boilerplate import split_boilerplate
 from eventwire.extract.embedded import embedded_article_html
 from eventwire.extract.outlets import default_registry, domain_of
-from eventwire.extract.titles import split_title
+from eventwire.extract.authors import choose_authors
+from eventwire.extract.metadata import parse_tree, read_page_metadata
+from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, no_article_reason
+from eventwire.extract.titles import choose_title
 
-#: Bodies shorter than this many words are not articles (index pages, 404 pages, paywall stubs).
-#: Words are whitespace tokens; in Chinese, Japanese and Korean script two characters count as one.
-MIN_ARTICLE_WORDS = 25
+#: Word counts (:func:`word_count`): whitespace tokens; in Chinese, Japanese and Korean script two
+#: characters count as one. ``MIN_ARTICLE_WORDS`` (from :mod:`eventwire.extract.noarticle`) is the
+#: shortest body kept as an article.
+__all__ = ["extract_html", "HtmlFields", "NoArticle", "MIN_ARTICLE_WORDS", "word_count", "split_authors"]
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: trafilatura's ``max_tree_size``: pages with more elements than this are refused by trafilatura,
 #: which keeps pathological markup (deep nesting, 10 MB pages) in bounded time.
@@ -42,18 +46,27 @@ class NoArticle(ValueError):
 
 @dataclass(slots=True)
 class HtmlFields:
-    """Fields read from a page (all optional except ``body``)."""
+    """Fields read from a page (all optional except ``body``).
+
+    ``title_source`` and ``published_source`` say where the title and the publication time came from
+    (``ld``, ``og``, ``h1``, ``meta:article:published_time``, ``trafilatura``, ...).
+    """
 
     body: str
     title: str | None = None
     url: str | None = None
+    canonical_url: str | None = None
     published: str | None = None
+    modified: str | None = None
     outlet: str | None = None
     outlet_domain: str | None = None
+    site_name: str | None = None
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     boilerplate: list[str] = field(default_factory=list)
     extractor: str = "trafilatura"
+    title_source: str | None = None
+    published_source: str | None = None
 
 
 def word_count(text: str) -> int:
@@ -97,57 +110,79 @@ def _trafilatura(html: str, url: str | None):
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlFields:
-    """Extract the article from a page.
+    """Extract the article from a page: body through trafilatura, metadata through our layer.
 
     Args:
         html: the decoded page.
         url: where the page came from (helps trafilatura and gives the outlet domain).
 
     Returns:
-        :class:`HtmlFields`.
+        :class:`HtmlFields`. Metadata comes from :mod:`eventwire.extract.metadata` (JSON-LD, meta tags,
+        visible markup), with trafilatura's values as the fallback; the title is chosen by
+        :func:`~eventwire.extract.titles.choose_title`, the authors by
+        :func:`~eventwire.extract.authors.choose_authors`.
 
     When the markup holds too little text, the article is looked for in script strings
     (:mod:`eventwire.extract.embedded`); ``extractor`` says which source won.
 
     Raises:
-        NoArticle: no main text, or fewer than :data:`MIN_ARTICLE_WORDS` words.
+        NoArticle: no main text, fewer than :data:`MIN_ARTICLE_WORDS` words, or a page that says it is
+            an error page, a paywall stub or an index (:func:`no_article_reason`).
     """
+    tree = parse_tree(html)
+    md = read_page_metadata(html, url, tree=tree)
     res = _trafilatura(html, url)
     if res is None:  # no main text in the markup; metadata may still be there
         res = extract_metadata(html, default_url=url)
     text = (res.text or "").strip()
     extractor = "trafilatura"
     if word_count(text) < MIN_ARTICLE_WORDS:
-        # client-rendered pages: the article is in a script (Next.js data)
+        # client-rendered pages: the article is in a script (Next.js data) or only in JSON-LD
         fragment = embedded_article_html(html)
         inner = _trafilatura(f"<html><body><article>{fragment}</article></body></html>", url) if fragment else None
         if inner is not None and word_count(inner.text or "") > word_count(text):
             text, extractor = inner.text.strip(), "trafilatura+script"
+        if md.ld_body and word_count(md.ld_body) > max(word_count(text), MIN_ARTICLE_WORDS):
+            text, extractor = md.ld_body.strip(), "json-ld"
     n_words = word_count(text)
-    if not text:
-        raise NoArticle("no article text found in HTML")
-    if n_words < MIN_ARTICLE_WORDS:
-        raise NoArticle("no article: main text too short", f"{n_words} words < {MIN_ARTICLE_WORDS}")
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    page_url = res.url or url
+    page_url = url or md.canonical_url or res.url
     domain = domain_of(page_url)
-    sitename = res.sitename
-    title, suffix_outlet = split_title(res.title, sitename=sitename, domain=domain)
+    reason = no_article_reason(tree, md, text, n_words)
+    if reason:
+        raise NoArticle(*reason)
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    sitename = md.site_name or res.sitename
+    reg = default_registry()
+    entry = reg.by_domain(domain) or reg.by_name(sitename)
+    candidates = dict(md.titles)
+    if res.title:
+        candidates.setdefault("title", res.title)
+    title, title_source, suffix_outlet = choose_title(candidates, sitename=sitename, domain=domain, registry=reg)
     if title and paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the <h1> repeated as the first paragraph
     kept, removed = split_boilerplate(paragraphs)
-    reg = default_registry()
-    entry = reg.by_domain(domain) or reg.by_name(sitename) or reg.by_name(suffix_outlet)
+    entry = entry or reg.by_name(suffix_outlet)
     outlet = entry.name if entry else (sitename or suffix_outlet)
+    site_names = [sitename, md.publisher, domain, outlet, *(entry.aliases if entry else ())]
+    authors = choose_authors(md, res.author, site_names=site_names, registry=reg)
+    published, published_source = md.published, md.published_source
+    if published is None and res.date:
+        published, published_source = res.date, "trafilatura"
+    language = md.language or (res.language or None)
     return HtmlFields(
         body="\n\n".join(kept),
         title=title,
         url=page_url,
-        published=res.date,
+        canonical_url=md.canonical_url,
+        published=published,
+        modified=md.modified,
         outlet=outlet,
         outlet_domain=domain,
-        authors=split_authors(res.author),
-        language=(res.language or None),
+        site_name=sitename,
+        authors=authors,
+        language=language,
         boilerplate=removed,
         extractor=extractor,
+        title_source=title_source,
+        published_source=published_source,
     )
