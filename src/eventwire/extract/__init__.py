@@ -103,7 +103,7 @@ def extract(doc: Document) -> Article:
         outlet_domain=domain,
         authors=authors,
         language=language,
-        translated_from=translated_from(body, language, entry.language if entry else None),
+        translated_from=translated_from(body, language, entry.languages if entry else None),
         boilerplate=boilerplate,
         cited_sources=[c for c in cited_sources(body, reg) if c != outlet],  # "told Al Jazeera" in Al Jazeera
         wire=wire,
