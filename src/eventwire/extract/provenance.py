@@ -40,10 +40,28 @@ _LANG_NAMES = {
     "japanese": "ja", "korean": "ko", "dutch": "nl", "polish": "pl", "englischen": "en", "english": "en",
     "russischen": "ru", "französischen": "fr", "anglais": "en", "allemand": "de", "inglés": "en", "alemán": "de",
 }
+_UP = r"[A-ZÀ-ÖØ-Þ]"
+_LOW = r"[a-zß-öø-ÿ'’\-]"
+_PLACE = (
+    rf"(?:{_UP}[A-ZÀ-ÖØ-Þ.'’\-]+(?:\s+{_UP}[A-ZÀ-ÖØ-Þ.'’\-]+){{0,3}}(?:,\s*{_UP}[A-Za-zÀ-ÿ.'’\- ]{{1,30}}?)?"
+    rf"|{_UP}{_LOW}+(?:[\s\-]{_UP}{_LOW}+){{0,2}}(?:,\s*{_UP}{_LOW}+)?)"
+)
+_DATE = (r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-ZÄÖÜ][a-zäéû]{2,9}\.?)(?:,?\s+\d{4})?"
+         r"|,\s*\d{1,2}\.\d{1,2}\.(?:\d{2,4})?)?")
+#: A wire dateline: ``KABUL (Reuters) -``, ``DOHA, Oct 9 (AP) —``, ``LA CROSSE, Wis. (AP) —``,
+#: ``Berlin (dpa) -``, ``Kabul, 9. Oktober (Reuters) -``, ``WASHINGTON (AP/Reuters) —``.
 _WIRE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)?"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?\s*"
-    r"\((?P<agency>[A-Za-z][A-Za-z .&/-]{1,40})\)\s*(?:[-–—]+|:)\s*"
+    rf"^\s*(?P<place>{_PLACE})?{_DATE}\s*\((?P<agency>[A-Za-z][A-Za-z .&/,-]{{1,40}})\)\s*(?:[-–—]+|:)\s*"
+)
+#: Capitalised labels that open a body like a dateline but are not places.
+_NOT_PLACES = {"UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "EXCLUSIVE", "WATCH", "LIVE", "ANALYSIS", "OPINION",
+               "EDITORIAL", "FACTBOX", "EXPLAINER", "CORRECTED", "CORRECTION", "REFILE", "WRAPUP", "VIDEO", "PHOTOS",
+               "NOTE", "EDITOR'S NOTE", "FILE", "FILE PHOTO", "WARNING", "ALERT", "URGENT", "FLASH", "NEW", "SPECIAL",
+               "INTERVIEW", "COMMENT", "REVIEW", "FEATURE", "PODCAST", "TRANSCRIPT", "FACT CHECK", "Q", "A", "UPDATE 1",
+               "UPDATE 2", "UPDATE 3", "EILMELDUNG", "KOMMENTAR", "ANALYSE", "EXKLUSIV", "DIRECT", "EN DIRECT", "ÚLTIMA HORA"}
+#: A dateline without an agency, place in capitals: ``DOHA, Qatar —``, ``NEW DELHI:``.
+_PLACE_ONLY = re.compile(
+    r"^\s*(?P<place>[A-Z]{2,}(?:[ \-][A-Z]{2,}){0,3}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30}?)?)" + _DATE + r"\s*(?:[-–—]+|:)\s+(?=\S)"
 )
 
 
@@ -91,22 +109,31 @@ def cited_sources(text: str, registry: Registry | None = None) -> list[str]:
 
 
 def wire_dateline(body: str, registry: Registry | None = None) -> tuple[str | None, str | None, int]:
-    """Detect a wire dateline at the start of ``body``.
+    """Detect a dateline at the start of ``body``: the wire agency and the place.
+
+    ``KABUL (Reuters) - ...`` -> ``("Reuters", "KABUL", 18)``; ``DOHA, Oct 9 (AP) — ...`` ->
+    ``("Associated Press", "DOHA", 19)``; ``Berlin (dpa) - ...`` -> ``("Deutsche Presse-Agentur",
+    "Berlin", 15)``; ``(AP/Reuters)`` gives the first agency. A capitalised place with no agency
+    (``DOHA, Qatar — ...``) gives ``(None, "DOHA, Qatar", n)``.
 
     Returns:
-        (agency canonical name or the text in parentheses, dateline place or ``None``, length of the
-        dateline prefix in characters) — ``(None, None, 0)`` when there is none. Only parentheses that
-        name a registry outlet count, so ``(Updated)`` is not a wire.
+        (agency canonical name or ``None``, dateline place or ``None``, length of the dateline prefix
+        in characters); ``(None, None, 0)`` when there is none. Only parentheses naming registry
+        agencies or outlets count, so ``(Updated) -`` is not a wire.
     """
-    m = _WIRE.match(body[:200])
-    if not m:
-        return None, None, 0
-    reg = registry or default_registry()
-    entry = reg.by_name(m.group("agency").strip())
-    if entry is None:
-        return None, None, 0
-    place = (m.group("place") or "").strip(" ,") or None
-    return entry.name, place, m.end()
+    head = body[:250]
+    m = _WIRE.match(head)
+    if m:
+        reg = registry or default_registry()
+        for part in re.split(r"\s*[/,&]\s*|\s+and\s+", m.group("agency").strip()):
+            entry = reg.by_name(part.strip())
+            if entry is not None:
+                place = (m.group("place") or "").strip(" ,") or None
+                return entry.name, place, m.end()
+    m = _PLACE_ONLY.match(head)
+    if m and m.group("place").split(",")[0].strip().upper() not in _NOT_PLACES:
+        return None, m.group("place").strip(" ,"), m.end()
+    return None, None, 0
 
 
 def translated_from(text: str, language: str | None, outlet_languages: str | tuple[str, ...] | list[str] | None) -> str | None:
