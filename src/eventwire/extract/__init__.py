@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from eventwire.extract.dates import parse_date
-from eventwire.extract.html import NoArticle, extract_html
+from eventwire.extract.html import NoArticle, extract_html, word_count
 from eventwire.extract.language import detect_language
 from eventwire.extract.outlets import default_registry, domain_of
 from eventwire.extract.plaintext import parse_plaintext
@@ -16,6 +16,11 @@ from eventwire.ingest.decode import BinaryContent, decode_bytes
 from eventwire.records import Article, Document
 
 __all__ = ["extract", "NoArticle", "ExtractionError"]
+
+
+#: A feed entry shorter than this (words) is a summary or teaser, not the article: its page holds the
+#: article (``eventwire run FEED_URL`` fetches it).
+FEED_MIN_WORDS = 100
 
 
 class ExtractionError(ValueError):
@@ -75,10 +80,14 @@ def extract(doc: Document) -> Article:
         title = hints.get("title") or fields.title
         body, published, url = fields.body, fields.published, fields.url or url
         modified, canonical_url = fields.modified, fields.canonical_url
+        warnings += fields.warnings
         outlet_name, boilerplate, authors = fields.outlet, fields.boilerplate, fields.authors
         extractor, lang_hint = fields.extractor, fields.language or hints.get("language")
     if not body.strip():
         raise NoArticle("empty body: no article text after removing the header and boilerplate")
+    if doc.kind == "feed" and (n := word_count(body)) < FEED_MIN_WORDS:
+        raise NoArticle("feed entry has only a summary",
+                        f"{n} words < {FEED_MIN_WORDS}; run eventwire on the feed URL to fetch the entries' pages")
     if hints.get("published"):
         published = _norm_time(hints["published"]) or published
     if isinstance(hints.get("authors"), list):

@@ -32,6 +32,28 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 MAX_TREE_SIZE = 500_000
 
 
+#: Pages larger than this (characters) lose their scripts, styles, SVG and inline ``data:`` URIs
+#: before content extraction (they hold no article text and dominate large pages).
+STRIP_ABOVE_CHARS = 1_000_000
+#: After stripping, pages are cut to this many characters before content extraction, so that a
+#: pathological page (megabytes of text) finishes in bounded time; the cut is recorded as a warning.
+MAX_HTML_CHARS = 4_000_000
+_HEAVY = re.compile(r"<(script|style|svg|noscript)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}",
+                    re.S | re.I)
+
+
+def bounded_html(html: str) -> tuple[str, str | None]:
+    """``html`` made cheap to extract from: heavy non-text parts removed from pages over
+    :data:`STRIP_ABOVE_CHARS`, then cut at :data:`MAX_HTML_CHARS`. Returns (html, warning or ``None``)."""
+    if len(html) <= STRIP_ABOVE_CHARS:
+        return html, None
+    slim = _HEAVY.sub(" ", html)
+    if len(slim) <= MAX_HTML_CHARS:
+        return slim, None
+    return slim[:MAX_HTML_CHARS], (f"page of {len(html):,} characters ({len(slim):,} without scripts and styles): "
+                                   f"content extracted from the first {MAX_HTML_CHARS:,}")
+
+
 class NoArticle(ValueError):
     """The input holds no article (no main text found, or too short to be one).
 
@@ -67,6 +89,7 @@ class HtmlFields:
     extractor: str = "trafilatura"
     title_source: str | None = None
     published_source: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def word_count(text: str) -> int:
@@ -129,11 +152,21 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
         NoArticle: no main text, fewer than :data:`MIN_ARTICLE_WORDS` words, or a page that says it is
             an error page, a paywall stub or an index (:func:`no_article_reason`).
     """
-    tree = parse_tree(html)
-    md = read_page_metadata(html, url, tree=tree)
-    res = _trafilatura(html, url)
+    slim, cut_warning = bounded_html(html)
+    tree = parse_tree(slim)
+    md = read_page_metadata(slim, url, tree=tree)
+    if len(slim) < len(html) and not md.titles.get("ld"):
+        md_full = read_page_metadata(html[:MAX_HTML_CHARS], url)  # JSON-LD lives in scripts
+        md.titles.update({k: v for k, v in md_full.titles.items() if k == "ld"})
+        md.ld_authors = md.ld_authors or md_full.ld_authors
+        md.ld_org_authors = md.ld_org_authors or md_full.ld_org_authors
+        if md_full.published_source and md_full.published_source.startswith("ld"):
+            md.published, md.published_source = md_full.published, md_full.published_source
+        md.modified = md.modified or md_full.modified
+        md.ld_types |= md_full.ld_types
+    res = _trafilatura(slim, url)
     if res is None:  # no main text in the markup; metadata may still be there
-        res = extract_metadata(html, default_url=url)
+        res = extract_metadata(slim, default_url=url)
     text = (res.text or "").strip()
     extractor = "trafilatura"
     if word_count(text) < MIN_ARTICLE_WORDS:
@@ -166,7 +199,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
     site_names = [sitename, md.publisher, domain, outlet, *(entry.aliases if entry else ())]
     authors = choose_authors(md, res.author, site_names=site_names, registry=reg)
     published, published_source = md.published, md.published_source
-    if published is None and res.date:
+    if published is None and res.date and not res.date.endswith("-01-01"):
+        # htmldate's fallback turns a bare year (a copyright line) into January 1st: not a date
         published, published_source = res.date, "trafilatura"
     language = md.language or (res.language or None)
     return HtmlFields(
@@ -185,4 +219,5 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
         extractor=extractor,
         title_source=title_source,
         published_source=published_source,
+        warnings=[cut_warning] if cut_warning else [],
     )
