@@ -75,7 +75,8 @@ def split_title(title: str | None, *, sitename: str | None = None, domain: str |
         short = len(tail.split()) <= 5
         ntail = _norm(tail)
         site_like = bool(ntail) and (ntail in known or any(k and (k in ntail or ntail in k) for k in known if len(k) >= 4))
-        if entry or site_like or head in others or (sep in ("|", "｜", "ㅣ") and short) or (sep == "*" and short):
+        if entry or site_like or head in others or (sep in ("|", "｜", "ㅣ") and short) or (sep == "*" and short) or (
+                sep == "：" and len(tail) <= 20):
             clean = head
             outlet = outlet or (entry.name if entry else tail)
             continue

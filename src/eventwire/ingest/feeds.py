@@ -129,9 +129,17 @@ def parse_feed(data: bytes) -> Feed:
     head = data[:2000].lstrip()
     if head.startswith(b"{") or head.startswith(b"\xef\xbb\xbf{"):
         return _parse_jsonfeed(data)
+    import warnings
+
     import feedparser
 
-    d = feedparser.parse(data)
+    with warnings.catch_warnings():
+        # feedparser warns about its own updated->published fallback on every access; not ours to fix
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _parse_xml_feed(feedparser.parse(data))
+
+
+def _parse_xml_feed(d) -> Feed:
     if not d.version:
         why = f": {d.bozo_exception}" if d.get("bozo") and d.get("bozo_exception") else ""
         raise NotAFeed(f"not an RSS or Atom feed{why}"[:200])
