@@ -177,9 +177,10 @@ def test_run_on_urls_stores_articles_and_reasons(server, tmp_path):
     stats, status = run([server + "/feed.xml", server + "/private/x.html"], cfg)
     assert status == "done" and stats.articles == 1
     con = duckdb.connect(str(db), read_only=True)
-    arts = con.execute("SELECT title, url, authors FROM articles").fetchall()
+    arts = con.execute("SELECT title, url, authors, published, modified, canonical_url FROM articles").fetchall()
     reasons = sorted(r[0] for r in con.execute("SELECT reason FROM errors").fetchall())
     con.close()
-    assert arts == [("Rebels and army agree truce", server + "/news/story.html", ["Ana Ruiz", "Tom Berg"])]
+    assert arts == [("Rebels and army agree truce", server + "/news/story.html", ["Ana Ruiz", "Tom Berg"],
+                     "2024-05-02T10:00+02:00", "2024-05-02T12:30+02:00", server + "/news/story.html")]
     assert "cannot fetch URL: robots.txt disallows" in reasons
     assert "feed entry has only a summary" in reasons

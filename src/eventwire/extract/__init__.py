@@ -38,9 +38,11 @@ def _norm_time(value: object) -> str | None:
 def extract(doc: Document) -> Article:
     """Turn one :class:`Document` into an :class:`Article`.
 
-    Plain text (``.txt`` files, JSONL ``text``) goes through :func:`parse_plaintext`; HTML (files,
-    JSONL ``html``) through :func:`extract_html`. Container hints (JSONL ``url``, ``title``,
-    ``published``, ``outlet``) fill what the text does not give.
+    Plain text (``.txt`` files, JSONL ``text``, feed entries) goes through :func:`parse_plaintext`; HTML
+    (files, JSONL ``html``, WARC records, fetched pages) through :func:`extract_html`. Container hints
+    (JSONL ``url``, ``title``, ``published``, ``outlet``, ``authors``; a feed entry's values) take
+    precedence over what the text gives, except for pages fetched from a feed (kind ``url``), whose own
+    metadata wins and the feed's values only fill gaps.
 
     Raises:
         NoArticle: no article in the document (empty body, a page without main text).
@@ -77,7 +79,9 @@ def extract(doc: Document) -> Article:
                 raise ExtractionError(str(exc)) from exc
             html, warnings = decoded.text, warnings + decoded.warnings
         fields = extract_html(html, url)
-        title = hints.get("title") or fields.title
+        # a page fetched for a feed entry speaks for itself; the feed's values only fill gaps
+        page_first = doc.kind == "url"
+        title = (fields.title or hints.get("title")) if page_first else (hints.get("title") or fields.title)
         body, published, url = fields.body, fields.published, fields.url or url
         modified, canonical_url = fields.modified, fields.canonical_url
         warnings += fields.warnings
@@ -88,9 +92,10 @@ def extract(doc: Document) -> Article:
     if doc.kind == "feed" and (n := word_count(body)) < FEED_MIN_WORDS:
         raise NoArticle("feed entry has only a summary",
                         f"{n} words < {FEED_MIN_WORDS}; run eventwire on the feed URL to fetch the entries' pages")
-    if hints.get("published"):
+    page_first = doc.kind == "url"
+    if hints.get("published") and not (page_first and published):
         published = _norm_time(hints["published"]) or published
-    if isinstance(hints.get("authors"), list):
+    if isinstance(hints.get("authors"), list) and not (page_first and authors):
         authors = [str(a) for a in hints["authors"]]
     domain = domain_of(url)
     entry = reg.by_name(hints.get("outlet")) or reg.by_domain(domain) or reg.by_name(outlet_name)

@@ -1,7 +1,13 @@
-"""Web pages -> article fields, through trafilatura (body, title, date, authors, site name, URL).
+"""Web pages -> article fields: trafilatura for the body, our metadata layer for everything else.
 
-trafilatura does the content extraction; this module maps its output onto eventwire's fields, cleans
-the title (outlet suffixes), splits authors, and removes boilerplate lines that survive extraction.
+trafilatura does the content extraction (with fallbacks to script-embedded HTML and JSON-LD
+``articleBody`` for client-rendered pages). The page's own metadata (:mod:`eventwire.extract.metadata`:
+JSON-LD, meta tags, visible markup) gives the title (:func:`~eventwire.extract.titles.choose_title`),
+all authors (:func:`~eventwire.extract.authors.choose_authors`), publication and modification times
+with time of day and UTC offset, language, canonical URL and site name; trafilatura's values are the
+fallback. Boilerplate lines that survive extraction are removed, and pages that hold no article are
+refused with a reason (:mod:`eventwire.extract.noarticle`). Huge pages are slimmed first
+(:func:`bounded_html`) so that extraction time stays bounded.
 """
 from __future__ import annotations
 
