@@ -132,3 +132,25 @@ def test_parse_feed_and_html_to_text():
     assert feed.kind == "rss" and feed.entries[0].summary_only
     assert html_to_text(feed.entries[0].content) == "One\n\nTwo"
     assert html_to_text("<div>a<br>b<script>x()</script><ul><li>c</li></ul></div>") == "a\n\nb\n\nc"
+
+
+def test_example_full_text_feed():
+    from tests.conftest import EXAMPLES
+
+    docs = list(iter_documents([EXAMPLES / "feeds" / "regional-desk.rss"]))
+    a, b = (extract(d) for d in docs)
+    assert (a.title, a.published, a.authors) == ("Armenia and Azerbaijan agree to resume border demarcation talks",
+                                                 "2024-03-12T14:05+01:00", ["Lena Hartmann"])
+    assert (a.wire, a.dateline_place, a.cited_sources) == ("Agence France-Presse", "TBILISI", ["Agence France-Presse"])
+    assert a.boilerplate == ["Read more: How the border commissions work"]
+    assert b.boilerplate == ["Photo: Example Agency/Staff"] and b.published == "2024-03-13T09:30+06:00"
+
+
+def test_declared_charset_that_lies_and_invalid_bytes_do_not_crash():
+    page = ("<html><head><title>Zürich talks</title></head><body><article><p>"
+            + "Die Außenminister trafen sich am Montag in Zürich, um über den Waffenstillstand zu sprechen. " * 4
+            + "</p></article></body></html>").encode("cp1252") + b"\x81\x8d\xff"
+    doc = Document("cs", "p.html", "url", data=page, hints={"url": "https://example.ch/a", "charset": "utf-8"})
+    a = extract(doc)
+    assert a.title == "Zürich talks" and "Außenminister" in a.body
+    assert any("not valid UTF-8" in w or "invalid UTF-8" in w for w in a.warnings)
