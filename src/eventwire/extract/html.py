@@ -43,7 +43,7 @@ MAX_TREE_SIZE = 500_000
 STRIP_ABOVE_CHARS = 1_000_000
 #: After stripping, pages are cut to this many characters before content extraction, so that a
 #: pathological page (megabytes of text) finishes in bounded time; the cut is recorded as a warning.
-MAX_HTML_CHARS = 4_000_000
+MAX_HTML_CHARS = 2_000_000
 _HEAVY = re.compile(r"<(script|style|svg|noscript)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}",
                     re.S | re.I)
 
