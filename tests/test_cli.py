@@ -66,5 +66,5 @@ def test_installed_script_with_two_workers(tmp_path):
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 12
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
     con.close()

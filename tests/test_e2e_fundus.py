@@ -12,7 +12,7 @@ from eventwire.evaluate.fundus import iter_cases
 from tests.conftest import shared_path
 
 #: Guard against regressions: the exact-title share must not fall below this (measured figure in README).
-TITLE_FLOOR = 0.70
+TITLE_FLOOR = 0.77
 
 
 @pytest.fixture(scope="module")
@@ -62,5 +62,6 @@ def test_fundus_run_records_every_skipped_file(fundus_db):
     n_json = len(list(fundus.rglob("*.json")))
     n_info = len(list(fundus.rglob("meta.info")))
     assert skipped.get("unsupported file type '.info'") == n_info
-    assert skipped.get("unsupported file type '.json'") == n_json
+    # .json files are read as JSON Feeds; fundus's expected-value files are not feeds, and say so
+    assert skipped.get("not a feed") == n_json
     assert "articles kept" in stdout

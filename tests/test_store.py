@@ -41,10 +41,10 @@ def test_second_run_adds_nothing(tmp_path):
     db = tmp_path / "x.duckdb"
     s1, _ = run([str(EXAMPLES)], RunConfig(db=str(db)))
     first = _counts(db)
-    assert first["articles"] == 12 and first["entities"] > 100 and first["sentences"] > 80
+    assert first["articles"] == 14 and first["entities"] > 100 and first["sentences"] > 80
     s2, _ = run([str(EXAMPLES)], RunConfig(db=str(db)))
     assert _counts(db) == first
-    assert s2.already_done == 12 and s2.processed == 0 and s2.articles == 0
+    assert s2.already_done == 14 and s2.processed == 0 and s2.articles == 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*), count(DISTINCT status) FROM runs").fetchone() == (2, 1)
     con.close()
@@ -67,7 +67,7 @@ def test_interrupted_run_keeps_batches_and_resumes(tmp_path):
     assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
     con.close()
     stats, status = run([str(EXAMPLES)], RunConfig(db=str(db), batch_size=3))
-    assert status == "done" and stats.already_done == 6 and stats.articles == 6
+    assert status == "done" and stats.already_done == 6 and stats.articles == 14 - 6
     fresh = tmp_path / "fresh.duckdb"
     run([str(EXAMPLES)], RunConfig(db=str(fresh)))
     assert _counts(db) == _counts(fresh)

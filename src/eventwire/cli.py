@@ -45,7 +45,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @app.command()
 def run(
-    paths: list[Path] = typer.Argument(..., help="Files or directories (recursive): .txt, .html/.htm(.gz), .jsonl."),
+    paths: list[str] = typer.Argument(..., help="Files or directories (recursive): .txt, .html/.htm(.gz), .jsonl, "
+                                      ".warc(.gz), .rss/.atom/.xml/.json feeds; or http(s):// URLs of pages and feeds."),
     db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database file (created if missing)."),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Also append one JSON record per new article to this file."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the models once)."),
@@ -54,6 +55,8 @@ def run(
     reprocess: bool = typer.Option(False, "--reprocess", help="Process documents again even if already stored (replaces their rows)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    user_agent: Optional[str] = typer.Option(None, "--user-agent", help="User agent for URLs (default names eventwire)."),
+    delay: float = typer.Option(1.0, "--delay", min=0.0, help="Seconds between two requests to the same host (URLs)."),
 ) -> None:
     """Read news files, extract articles, annotate them and store everything in a DuckDB database.
 
@@ -63,12 +66,15 @@ def run(
     from eventwire.runner import RunConfig, RunStats, count_inputs
     from eventwire.runner import run as run_pipeline
 
-    missing = [str(p) for p in paths if not p.exists()]
+    from eventwire.ingest.http import HttpConfig, is_url
+
+    missing = [p for p in paths if not is_url(p) and not Path(p).exists()]
     if missing:
         console.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}")
         raise typer.Exit(2)
+    http = HttpConfig(delay=delay, max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
     config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers,
-                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess)
+                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http)
     total = count_inputs([str(p) for p in paths])
     show = not quiet and (total is None or total > 5)
     progress = Progress(TextColumn("[bold]eventwire run"), BarColumn(), MofNCompleteColumn(),

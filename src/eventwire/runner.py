@@ -87,6 +87,7 @@ class RunConfig:
     batch_size: int = DEFAULT_BATCH
     max_bytes: int = DEFAULT_MAX_BYTES
     reprocess: bool = False
+    http: Any = None  # eventwire.ingest.http.HttpConfig for URL inputs (None: defaults)
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -128,14 +129,18 @@ def count_inputs(paths: Sequence[str]) -> int | None:
     """Estimate the number of documents under ``paths`` (files, plus lines of plain JSONL files), for
     the progress bar. ``None`` when it cannot be estimated cheaply (compressed JSONL)."""
     from eventwire.ingest.files import iter_paths
+    from eventwire.ingest.http import is_url
 
+    if any(is_url(p) for p in paths):
+        return None
     total = 0
     for p in iter_paths(paths):
         name = p.name.lower()
         if name.endswith((".jsonl", ".ndjson")):
             with open(p, "rb") as fh:
                 total += sum(1 for line in fh if line.strip())
-        elif name.endswith((".jsonl.gz", ".ndjson.gz", ".warc", ".warc.gz")):
+        elif name.endswith((".jsonl.gz", ".ndjson.gz", ".warc", ".warc.gz", ".rss", ".atom", ".rdf", ".xml", ".json",
+                            ".rss.gz", ".atom.gz", ".xml.gz", ".json.gz")):
             return None
         else:
             total += 1
@@ -160,8 +165,10 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         KeyboardInterrupt: re-raised after the run is recorded as interrupted; every batch written
             before it is kept.
     """
+    from eventwire.ingest.http import is_url
+
     for p in paths:
-        if not Path(p).exists():
+        if not is_url(p) and not Path(p).exists():
             raise FileNotFoundError(f"no such file or directory: {p}")
     stats = RunStats()
     t0 = time.perf_counter()
@@ -172,7 +179,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
     seen: set[str] = set()
     pool: ProcessPoolExecutor | None = None
     try:
-        stream = _batches(iter_documents(paths, config.max_bytes), config.batch_size)
+        stream = _batches(iter_documents(paths, config.max_bytes, http=config.http), config.batch_size)
 
         def fresh_documents(docs: list[Document], probs: list[Problem]) -> list[Document]:
             """Count read problems; drop documents stored by an earlier run or seen earlier in this one."""

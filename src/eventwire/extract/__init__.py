@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from eventwire.extract.dates import parse_date
-from eventwire.extract.html import NoArticle, extract_html
+from eventwire.extract.html import NoArticle, extract_html, word_count
 from eventwire.extract.language import detect_language
 from eventwire.extract.outlets import default_registry, domain_of
 from eventwire.extract.plaintext import parse_plaintext
@@ -16,6 +16,11 @@ from eventwire.ingest.decode import BinaryContent, decode_bytes
 from eventwire.records import Article, Document
 
 __all__ = ["extract", "NoArticle", "ExtractionError"]
+
+
+#: A feed entry shorter than this (words) is a summary or teaser, not the article: its page holds the
+#: article (``eventwire run FEED_URL`` fetches it).
+FEED_MIN_WORDS = 100
 
 
 class ExtractionError(ValueError):
@@ -33,9 +38,11 @@ def _norm_time(value: object) -> str | None:
 def extract(doc: Document) -> Article:
     """Turn one :class:`Document` into an :class:`Article`.
 
-    Plain text (``.txt`` files, JSONL ``text``) goes through :func:`parse_plaintext`; HTML (files,
-    JSONL ``html``) through :func:`extract_html`. Container hints (JSONL ``url``, ``title``,
-    ``published``, ``outlet``) fill what the text does not give.
+    Plain text (``.txt`` files, JSONL ``text``, feed entries) goes through :func:`parse_plaintext`; HTML
+    (files, JSONL ``html``, WARC records, fetched pages) through :func:`extract_html`. Container hints
+    (JSONL ``url``, ``title``, ``published``, ``outlet``, ``authors``; a feed entry's values) take
+    precedence over what the text gives, except for pages fetched from a feed (kind ``url``), whose own
+    metadata wins and the feed's values only fill gaps.
 
     Raises:
         NoArticle: no article in the document (empty body, a page without main text).
@@ -48,6 +55,7 @@ def extract(doc: Document) -> Article:
     page_date = None
     boilerplate: list[str] = []
     authors: list[str] = []
+    modified = canonical_url = None
     if doc.text is not None or doc.kind == "txt":
         text = doc.text
         if text is None:
@@ -71,15 +79,23 @@ def extract(doc: Document) -> Article:
                 raise ExtractionError(str(exc)) from exc
             html, warnings = decoded.text, warnings + decoded.warnings
         fields = extract_html(html, url)
-        title = hints.get("title") or fields.title
+        # a page fetched for a feed entry speaks for itself; the feed's values only fill gaps
+        page_first = doc.kind == "url"
+        title = (fields.title or hints.get("title")) if page_first else (hints.get("title") or fields.title)
         body, published, url = fields.body, fields.published, fields.url or url
+        modified, canonical_url = fields.modified, fields.canonical_url
+        warnings += fields.warnings
         outlet_name, boilerplate, authors = fields.outlet, fields.boilerplate, fields.authors
         extractor, lang_hint = fields.extractor, fields.language or hints.get("language")
     if not body.strip():
         raise NoArticle("empty body: no article text after removing the header and boilerplate")
-    if hints.get("published"):
+    if doc.kind == "feed" and (n := word_count(body)) < FEED_MIN_WORDS:
+        raise NoArticle("feed entry has only a summary",
+                        f"{n} words < {FEED_MIN_WORDS}; run eventwire on the feed URL to fetch the entries' pages")
+    page_first = doc.kind == "url"
+    if hints.get("published") and not (page_first and published):
         published = _norm_time(hints["published"]) or published
-    if isinstance(hints.get("authors"), list):
+    if isinstance(hints.get("authors"), list) and not (page_first and authors):
         authors = [str(a) for a in hints["authors"]]
     domain = domain_of(url)
     entry = reg.by_name(hints.get("outlet")) or reg.by_domain(domain) or reg.by_name(outlet_name)
@@ -93,13 +109,15 @@ def extract(doc: Document) -> Article:
         body=body,
         source=doc.source + (f"#{doc.member}" if doc.member else ""),
         url=url,
+        canonical_url=canonical_url,
         published=published,
+        modified=modified,
         page_date=page_date,
         outlet=outlet,
         outlet_domain=domain,
         authors=authors,
         language=language,
-        translated_from=translated_from(body, language, entry.language if entry else None),
+        translated_from=translated_from(body, language, entry.languages if entry else None),
         boilerplate=boilerplate,
         cited_sources=[c for c in cited_sources(body, reg) if c != outlet],  # "told Al Jazeera" in Al Jazeera
         wire=wire,

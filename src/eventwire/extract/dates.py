@@ -32,7 +32,8 @@ _DATE_WORDS = {
     "miércoles", "jueves", "viernes", "sábado", "domingo",
     # glue and time words
     "uhr", "um", "at", "à", "a", "las", "h", "am", "pm", "a.m", "p.m", "de", "del", "le", "the", "of", "on",
-    "utc", "gmt", "cet", "cest", "mez", "mesz", "et", "est", "edt", "pst", "pdt", "bst",
+    "utc", "gmt", "cet", "cest", "mez", "mesz", "et", "est", "edt", "pst", "pdt", "bst", "ct", "cdt", "cst",
+    "mt", "mdt", "mst", "pt", "eet", "eest", "msk", "ist", "jst", "kst", "hkt", "sgt", "aest", "aedt",
     # prefixes of date lines
     "published", "updated", "posted", "last", "modified", "date", "stand", "veröffentlicht", "aktualisiert",
     "publié", "mis", "jour", "publicado", "actualizado",
@@ -45,6 +46,12 @@ _PREFIX = re.compile(
 _WORD = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]+)*", re.U)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _HAS_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)|\b\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
+
+
+#: Generic North American zone names (no standard/daylight letter): their offset depends on the date,
+#: so they are resolved with the IANA zone (``ET`` in October is EDT, -04:00; in January EST, -05:00).
+_GENERIC_TZ = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
+_GENERIC_TZ_RE = re.compile(r"\s+(ET|CT|MT|PT)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +115,18 @@ def parse_date(text: str, languages: tuple[str, ...] = ("en", "de", "fr", "es"))
         iso = _parse_iso(s)
         if iso:
             return iso
+    zone = None
+    if (gm := _GENERIC_TZ_RE.search(s)):
+        zone, s = _GENERIC_TZ[gm.group(1)], s[: gm.start()]
     data = _parser(languages).get_date_data(s)
     if data is None or data.date_obj is None:
         return None
-    return to_iso(data.date_obj, data.period or "day")
+    value = data.date_obj
+    if zone and data.period == "time" and value.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        value = value.replace(tzinfo=ZoneInfo(zone))
+    return to_iso(value, data.period or "day")
 
 
 def _parse_iso(s: str) -> ParsedDate | None:

@@ -1,7 +1,13 @@
-"""Web pages -> article fields, through trafilatura (body, title, date, authors, site name, URL).
+"""Web pages -> article fields: trafilatura for the body, our metadata layer for everything else.
 
-trafilatura does the content extraction; this module maps its output onto eventwire's fields, cleans
-the title (outlet suffixes), splits authors, and removes boilerplate lines that survive extraction.
+trafilatura does the content extraction (with fallbacks to script-embedded HTML and JSON-LD
+``articleBody`` for client-rendered pages). The page's own metadata (:mod:`eventwire.extract.metadata`:
+JSON-LD, meta tags, visible markup) gives the title (:func:`~eventwire.extract.titles.choose_title`),
+all authors (:func:`~eventwire.extract.authors.choose_authors`), publication and modification times
+with time of day and UTC offset, language, canonical URL and site name; trafilatura's values are the
+fallback. Boilerplate lines that survive extraction are removed, and pages that hold no article are
+refused with a reason (:mod:`eventwire.extract.noarticle`). Huge pages are slimmed first
+(:func:`bounded_html`) so that extraction time stays bounded.
 """
 from __future__ import annotations
 
@@ -17,15 +23,41 @@ from trafilatura.settings import use_config
 from eventwire.extract.boilerplate import split_boilerplate
 from eventwire.extract.embedded import embedded_article_html
 from eventwire.extract.outlets import default_registry, domain_of
-from eventwire.extract.titles import split_title
+from eventwire.extract.authors import choose_authors
+from eventwire.extract.metadata import parse_tree, read_page_metadata
+from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, no_article_reason
+from eventwire.extract.titles import choose_title
 
-#: Bodies shorter than this many words are not articles (index pages, 404 pages, paywall stubs).
-#: Words are whitespace tokens; in Chinese, Japanese and Korean script two characters count as one.
-MIN_ARTICLE_WORDS = 25
+#: Word counts (:func:`word_count`): whitespace tokens; in Chinese, Japanese and Korean script two
+#: characters count as one. ``MIN_ARTICLE_WORDS`` (from :mod:`eventwire.extract.noarticle`) is the
+#: shortest body kept as an article.
+__all__ = ["extract_html", "HtmlFields", "NoArticle", "MIN_ARTICLE_WORDS", "word_count", "split_authors"]
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: trafilatura's ``max_tree_size``: pages with more elements than this are refused by trafilatura,
 #: which keeps pathological markup (deep nesting, 10 MB pages) in bounded time.
 MAX_TREE_SIZE = 500_000
+
+
+#: Pages larger than this (characters) lose their scripts, styles, SVG and inline ``data:`` URIs
+#: before content extraction (they hold no article text and dominate large pages).
+STRIP_ABOVE_CHARS = 1_000_000
+#: After stripping, pages are cut to this many characters before content extraction, so that a
+#: pathological page (megabytes of text) finishes in bounded time; the cut is recorded as a warning.
+MAX_HTML_CHARS = 2_000_000
+_HEAVY = re.compile(r"<(script|style|svg|noscript)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}",
+                    re.S | re.I)
+
+
+def bounded_html(html: str) -> tuple[str, str | None]:
+    """``html`` made cheap to extract from: heavy non-text parts removed from pages over
+    :data:`STRIP_ABOVE_CHARS`, then cut at :data:`MAX_HTML_CHARS`. Returns (html, warning or ``None``)."""
+    if len(html) <= STRIP_ABOVE_CHARS:
+        return html, None
+    slim = _HEAVY.sub(" ", html)
+    if len(slim) <= MAX_HTML_CHARS:
+        return slim, None
+    return slim[:MAX_HTML_CHARS], (f"page of {len(html):,} characters ({len(slim):,} without scripts and styles): "
+                                   f"content extracted from the first {MAX_HTML_CHARS:,}")
 
 
 class NoArticle(ValueError):
@@ -42,18 +74,28 @@ class NoArticle(ValueError):
 
 @dataclass(slots=True)
 class HtmlFields:
-    """Fields read from a page (all optional except ``body``)."""
+    """Fields read from a page (all optional except ``body``).
+
+    ``title_source`` and ``published_source`` say where the title and the publication time came from
+    (``ld``, ``og``, ``h1``, ``meta:article:published_time``, ``trafilatura``, ...).
+    """
 
     body: str
     title: str | None = None
     url: str | None = None
+    canonical_url: str | None = None
     published: str | None = None
+    modified: str | None = None
     outlet: str | None = None
     outlet_domain: str | None = None
+    site_name: str | None = None
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     boilerplate: list[str] = field(default_factory=list)
     extractor: str = "trafilatura"
+    title_source: str | None = None
+    published_source: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def word_count(text: str) -> int:
@@ -97,57 +139,91 @@ def _trafilatura(html: str, url: str | None):
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlFields:
-    """Extract the article from a page.
+    """Extract the article from a page: body through trafilatura, metadata through our layer.
 
     Args:
         html: the decoded page.
         url: where the page came from (helps trafilatura and gives the outlet domain).
 
     Returns:
-        :class:`HtmlFields`.
+        :class:`HtmlFields`. Metadata comes from :mod:`eventwire.extract.metadata` (JSON-LD, meta tags,
+        visible markup), with trafilatura's values as the fallback; the title is chosen by
+        :func:`~eventwire.extract.titles.choose_title`, the authors by
+        :func:`~eventwire.extract.authors.choose_authors`.
 
     When the markup holds too little text, the article is looked for in script strings
     (:mod:`eventwire.extract.embedded`); ``extractor`` says which source won.
 
     Raises:
-        NoArticle: no main text, or fewer than :data:`MIN_ARTICLE_WORDS` words.
+        NoArticle: no main text, fewer than :data:`MIN_ARTICLE_WORDS` words, or a page that says it is
+            an error page, a paywall stub or an index (:func:`no_article_reason`).
     """
-    res = _trafilatura(html, url)
+    slim, cut_warning = bounded_html(html)
+    tree = parse_tree(slim)
+    md = read_page_metadata(slim, url, tree=tree)
+    if len(slim) < len(html) and not md.titles.get("ld"):
+        md_full = read_page_metadata(html[:MAX_HTML_CHARS], url)  # JSON-LD lives in scripts
+        md.titles.update({k: v for k, v in md_full.titles.items() if k == "ld"})
+        md.ld_authors = md.ld_authors or md_full.ld_authors
+        md.ld_org_authors = md.ld_org_authors or md_full.ld_org_authors
+        if md_full.published_source and md_full.published_source.startswith("ld"):
+            md.published, md.published_source = md_full.published, md_full.published_source
+        md.modified = md.modified or md_full.modified
+        md.ld_types |= md_full.ld_types
+    res = _trafilatura(slim, url)
     if res is None:  # no main text in the markup; metadata may still be there
-        res = extract_metadata(html, default_url=url)
+        res = extract_metadata(slim, default_url=url)
     text = (res.text or "").strip()
     extractor = "trafilatura"
     if word_count(text) < MIN_ARTICLE_WORDS:
-        # client-rendered pages: the article is in a script (Next.js data)
+        # client-rendered pages: the article is in a script (Next.js data) or only in JSON-LD
         fragment = embedded_article_html(html)
         inner = _trafilatura(f"<html><body><article>{fragment}</article></body></html>", url) if fragment else None
         if inner is not None and word_count(inner.text or "") > word_count(text):
             text, extractor = inner.text.strip(), "trafilatura+script"
+        if md.ld_body and word_count(md.ld_body) > max(word_count(text), MIN_ARTICLE_WORDS):
+            text, extractor = md.ld_body.strip(), "json-ld"
     n_words = word_count(text)
-    if not text:
-        raise NoArticle("no article text found in HTML")
-    if n_words < MIN_ARTICLE_WORDS:
-        raise NoArticle("no article: main text too short", f"{n_words} words < {MIN_ARTICLE_WORDS}")
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    page_url = res.url or url
+    page_url = url or md.canonical_url or res.url
     domain = domain_of(page_url)
-    sitename = res.sitename
-    title, suffix_outlet = split_title(res.title, sitename=sitename, domain=domain)
+    reason = no_article_reason(tree, md, text, n_words)
+    if reason:
+        raise NoArticle(*reason)
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    sitename = md.site_name or res.sitename
+    reg = default_registry()
+    entry = reg.by_domain(domain) or reg.by_name(sitename)
+    candidates = dict(md.titles)
+    if res.title:
+        candidates.setdefault("title", res.title)
+    title, title_source, suffix_outlet = choose_title(candidates, sitename=sitename, domain=domain, registry=reg)
     if title and paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the <h1> repeated as the first paragraph
     kept, removed = split_boilerplate(paragraphs)
-    reg = default_registry()
-    entry = reg.by_domain(domain) or reg.by_name(sitename) or reg.by_name(suffix_outlet)
+    entry = entry or reg.by_name(suffix_outlet)
     outlet = entry.name if entry else (sitename or suffix_outlet)
+    site_names = [sitename, md.publisher, domain, outlet, *(entry.aliases if entry else ())]
+    authors = choose_authors(md, res.author, site_names=site_names, registry=reg)
+    published, published_source = md.published, md.published_source
+    if published is None and res.date and not res.date.endswith("-01-01"):
+        # htmldate's fallback turns a bare year (a copyright line) into January 1st: not a date
+        published, published_source = res.date, "trafilatura"
+    language = md.language or (res.language or None)
     return HtmlFields(
         body="\n\n".join(kept),
         title=title,
         url=page_url,
-        published=res.date,
+        canonical_url=md.canonical_url,
+        published=published,
+        modified=md.modified,
         outlet=outlet,
         outlet_domain=domain,
-        authors=split_authors(res.author),
-        language=(res.language or None),
+        site_name=sitename,
+        authors=authors,
+        language=language,
         boilerplate=removed,
         extractor=extractor,
+        title_source=title_source,
+        published_source=published_source,
+        warnings=[cut_warning] if cut_warning else [],
     )

@@ -128,7 +128,10 @@ def parse_plaintext(text: str, hints: dict | None = None) -> ParsedText:
             i += 1
             continue
         if (m := _BYLINE.match(b)) and len(b.split()) <= 15:
-            authors.extend(_split_names(m.group("names")))
+            names, when = _byline_date(m.group("names"))
+            authors.extend(_split_names(names))
+            if when is not None and published is None and (raw_title is not None or hint_title):
+                published = when.iso
             i += 1
             continue
         if raw_title is not None and _same(b, raw_title):
@@ -158,6 +161,16 @@ def parse_plaintext(text: str, hints: dict | None = None) -> ParsedText:
         raw_title=raw_title,
         warnings=warnings,
     )
+
+
+def _byline_date(s: str):
+    """Split ``"Jane Doe, October 9, 2021"`` / ``"Jane Doe | 09.10.2021 13:24"`` into the names and the
+    parsed date (``None`` when no trailing date)."""
+    for m in re.finditer(r"\s*(?:[,|–—]|\s-\s)\s*", s):
+        d = date_line(s[m.end():])
+        if d is not None:
+            return s[: m.start()], d
+    return s, None
 
 
 def _split_names(s: str) -> list[str]:

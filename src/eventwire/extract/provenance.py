@@ -4,8 +4,10 @@
   "the news agency France Press agency", "said Reuters:"), mapped to the registry's canonical names.
 * Wire datelines at the start of a body: ``KABUL (Reuters) -``, ``DOHA, Oct 9 (AP) —`` give the wire
   agency and the dateline place.
-* ``translated_from``: a translation marker in the text ("translated from German"), or an English text
-  published by an outlet whose registry language is not English.
+* ``translated_from``: a translation marker in the text ("translated from German"), or a text whose
+  language is none of the languages its outlet publishes in (an English text from RT DE, which
+  publishes only in German, is a translation; the English copy of France 24, which publishes in
+  French, English, Arabic and Spanish, is not).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ _CUE_AFTER = re.compile(
 )
 _TRANSLATED = re.compile(
     r"\b(?:translated\s+from(?:\s+the)?\s+(?P<lang>[A-Z][a-z]+)|machine[- ]translated|machine\s+translation|"
-    r"this\s+(?:article|text|story)\s+(?:was|has\s+been)\s+translated|aus\s+dem\s+(?P<de>[A-Z][a-z]+)\s+übersetzt|"
+    r"this\s+(?:article|text|story)\s+(?:was|has\s+been)\s+(?:machine[- ])?translated(?:\s+from(?:\s+the)?\s+(?P<lang2>[A-Z][a-z]+))?|aus\s+dem\s+(?P<de>[A-Z][a-z]+)\s+übersetzt|"
     r"traduit\s+de\s+l'(?P<fr>\w+)|traducido\s+del\s+(?P<es>\w+))",
     re.I,
 )
@@ -38,10 +40,28 @@ _LANG_NAMES = {
     "japanese": "ja", "korean": "ko", "dutch": "nl", "polish": "pl", "englischen": "en", "english": "en",
     "russischen": "ru", "französischen": "fr", "anglais": "en", "allemand": "de", "inglés": "en", "alemán": "de",
 }
+_UP = r"[A-ZÀ-ÖØ-Þ]"
+_LOW = r"[a-zß-öø-ÿ'’\-]"
+_PLACE = (
+    rf"(?:{_UP}[A-ZÀ-ÖØ-Þ.'’\-]+(?:\s+{_UP}[A-ZÀ-ÖØ-Þ.'’\-]+){{0,3}}(?:,\s*{_UP}[A-Za-zÀ-ÿ.'’\- ]{{1,30}}?)?"
+    rf"|{_UP}{_LOW}+(?:[\s\-]{_UP}{_LOW}+){{0,2}}(?:,\s*{_UP}{_LOW}+)?)"
+)
+_DATE = (r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-ZÄÖÜ][a-zäéû]{2,9}\.?)(?:,?\s+\d{4})?"
+         r"|,\s*\d{1,2}\.\d{1,2}\.(?:\d{2,4})?)?")
+#: A wire dateline: ``KABUL (Reuters) -``, ``DOHA, Oct 9 (AP) —``, ``LA CROSSE, Wis. (AP) —``,
+#: ``Berlin (dpa) -``, ``Kabul, 9. Oktober (Reuters) -``, ``WASHINGTON (AP/Reuters) —``.
 _WIRE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30})?)?"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?\s*"
-    r"\((?P<agency>[A-Za-z][A-Za-z .&/-]{1,40})\)\s*(?:[-–—]+|:)\s*"
+    rf"^\s*(?P<place>{_PLACE})?{_DATE}\s*\((?P<agency>[A-Za-z][A-Za-z .&/,-]{{1,40}})\)\s*(?:[-–—]+|:)\s*"
+)
+#: Capitalised labels that open a body like a dateline but are not places.
+_NOT_PLACES = {"UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "EXCLUSIVE", "WATCH", "LIVE", "ANALYSIS", "OPINION",
+               "EDITORIAL", "FACTBOX", "EXPLAINER", "CORRECTED", "CORRECTION", "REFILE", "WRAPUP", "VIDEO", "PHOTOS",
+               "NOTE", "EDITOR'S NOTE", "FILE", "FILE PHOTO", "WARNING", "ALERT", "URGENT", "FLASH", "NEW", "SPECIAL",
+               "INTERVIEW", "COMMENT", "REVIEW", "FEATURE", "PODCAST", "TRANSCRIPT", "FACT CHECK", "Q", "A", "UPDATE 1",
+               "UPDATE 2", "UPDATE 3", "EILMELDUNG", "KOMMENTAR", "ANALYSE", "EXKLUSIV", "DIRECT", "EN DIRECT", "ÚLTIMA HORA"}
+#: A dateline without an agency, place in capitals: ``DOHA, Qatar —``, ``NEW DELHI:``.
+_PLACE_ONLY = re.compile(
+    r"^\s*(?P<place>[A-Z]{2,}(?:[ \-][A-Z]{2,}){0,3}(?:,\s*[A-Z][A-Za-z.'\- ]{1,30}?)?)" + _DATE + r"\s*(?:[-–—]+|:)\s+(?=\S)"
 )
 
 
@@ -63,8 +83,9 @@ def cited_sources(text: str, registry: Registry | None = None) -> list[str]:
     """Canonical names of agencies/outlets the text cites as sources, in order of first mention.
 
     A registry name or alias counts when a citation cue surrounds it (``according to``, ``told``,
-    ``news agency``, ``reported``, ``said X:``), or when it names a news agency. Short all-capital
-    aliases (``AP``, ``AFP``, ``dpa``) must match with their case.
+    ``news agency``, ``reported``, ``said X:``), or when it is the full name of a news agency. Short
+    aliases (``AP``, ``AFP``, ``dpa``, at most 4 characters) and one-word names must match with their
+    case, and short aliases always need a cue (``MENA`` is also a region, ``AA`` an airline).
     """
     reg = registry or default_registry()
     pat = _alias_pattern(id(reg), _names(reg))
@@ -75,51 +96,71 @@ def cited_sources(text: str, registry: Registry | None = None) -> list[str]:
         if entry is None:
             continue
         canonical_aliases = (entry.name, *entry.aliases)
-        if len(alias) <= 4 and alias not in canonical_aliases:
-            continue  # 'ap' in running text is not AP
+        short = len(alias) <= 4
+        if (short or " " not in alias) and alias not in canonical_aliases:
+            continue  # 'ap' in running text is not AP, 'time' is not Time magazine
         before = text[max(0, m.start() - 80): m.start()]
         after = text[m.end(): m.end() + 40]
-        if entry.is_agency or _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
+        cue = bool(_CUE_BEFORE.search(before) or _CUE_AFTER.match(after))
+        if cue or (entry.is_agency and not short):
             if entry.name not in found:
                 found.append(entry.name)
     return found
 
 
 def wire_dateline(body: str, registry: Registry | None = None) -> tuple[str | None, str | None, int]:
-    """Detect a wire dateline at the start of ``body``.
+    """Detect a dateline at the start of ``body``: the wire agency and the place.
+
+    ``KABUL (Reuters) - ...`` -> ``("Reuters", "KABUL", 18)``; ``DOHA, Oct 9 (AP) — ...`` ->
+    ``("Associated Press", "DOHA", 19)``; ``Berlin (dpa) - ...`` -> ``("Deutsche Presse-Agentur",
+    "Berlin", 15)``; ``(AP/Reuters)`` gives the first agency. A capitalised place with no agency
+    (``DOHA, Qatar — ...``) gives ``(None, "DOHA, Qatar", n)``.
 
     Returns:
-        (agency canonical name or the text in parentheses, dateline place or ``None``, length of the
-        dateline prefix in characters) — ``(None, None, 0)`` when there is none. Only parentheses that
-        name a registry outlet count, so ``(Updated)`` is not a wire.
+        (agency canonical name or ``None``, dateline place or ``None``, length of the dateline prefix
+        in characters); ``(None, None, 0)`` when there is none. Only parentheses naming registry
+        agencies or outlets count, so ``(Updated) -`` is not a wire.
     """
-    m = _WIRE.match(body[:200])
-    if not m:
-        return None, None, 0
-    reg = registry or default_registry()
-    entry = reg.by_name(m.group("agency").strip())
-    if entry is None:
-        return None, None, 0
-    place = (m.group("place") or "").strip(" ,") or None
-    return entry.name, place, m.end()
+    head = body[:250]
+    m = _WIRE.match(head)
+    if m:
+        reg = registry or default_registry()
+        for part in re.split(r"\s*[/,&]\s*|\s+and\s+", m.group("agency").strip()):
+            entry = reg.by_name(part.strip())
+            if entry is not None:
+                place = (m.group("place") or "").strip(" ,") or None
+                return entry.name, place, m.end()
+    m = _PLACE_ONLY.match(head)
+    if m and m.group("place").split(",")[0].strip().upper() not in _NOT_PLACES:
+        return None, m.group("place").strip(" ,"), m.end()
+    return None, None, 0
 
 
-def translated_from(text: str, language: str | None, outlet_language: str | None) -> str | None:
+def translated_from(text: str, language: str | None, outlet_languages: str | tuple[str, ...] | list[str] | None) -> str | None:
     """The ISO 639-1 language the text was translated from, or ``None``.
 
-    Evidence, in order: an explicit marker naming the language; an outlet whose registry language
-    differs from the detected ``language`` of the text; a marker without a language gives ``"und"``.
+    Args:
+        text: the body; language: its detected ISO 639-1 language;
+        outlet_languages: the languages the outlet publishes in, main language first (a single code
+            is accepted too).
+
+    Evidence, in order: an explicit marker naming the language ("translated from German"); a text
+    whose language is none of the outlet's languages (then the outlet's main language is the
+    original); a marker without a language gives ``"und"`` (undetermined).
     """
-    m = _TRANSLATED.search(text)
-    if m:
-        for g in ("lang", "de", "fr", "es"):
+    if isinstance(outlet_languages, str):
+        outlet_languages = (outlet_languages,)
+    outlet_languages = tuple(outlet_languages or ())
+    markers = list(_TRANSLATED.finditer(text))
+    for m in markers:
+        for g in ("lang", "lang2", "de", "fr", "es"):
             name = m.group(g)
             if name and name.lower() in _LANG_NAMES:
                 code = _LANG_NAMES[name.lower()]
                 if code != language:
                     return code
-    if language and outlet_language and outlet_language != language:
-        return outlet_language
-    if m:
+    if language and outlet_languages and language not in outlet_languages:
+        return outlet_languages[0]
+    if markers:
         return "und"
     return None

@@ -1,5 +1,7 @@
-"""Sources -> Documents. Importing this package registers every reader in :data:`files.READERS`."""
-from eventwire.ingest import files  # noqa: F401  (registers txt, html, jsonl readers)
+"""Sources -> Documents. Importing this package registers every reader in :data:`files.READERS`:
+plain text, HTML, JSON Lines (:mod:`files`), WARC (:mod:`warc`), RSS/Atom/JSON Feed (:mod:`feeds`);
+URLs are read by :mod:`http`."""
+from eventwire.ingest import feeds, files, warc  # noqa: F401  (importing registers the readers)
 from eventwire.ingest.files import DEFAULT_MAX_BYTES, iter_documents
 
 __all__ = ["iter_documents", "DEFAULT_MAX_BYTES"]

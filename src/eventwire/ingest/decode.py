@@ -6,7 +6,7 @@ Order of evidence for the charset (first that applies wins):
 3. a ``<meta charset>`` / ``http-equiv`` declaration in the first 4 KB of HTML;
 4. strict UTF-8;
 5. Windows-1252 when every non-ASCII byte decodes to a Latin letter (Western European text, which
-   statistical detectors misread when it is short);
+   statistical detectors misread when it is short), tolerating a few undefined junk bytes;
 6. ``charset_normalizer``'s best guess;
 7. UTF-8 with invalid bytes replaced by U+FFFD (recorded as a warning, never silently).
 
@@ -104,6 +104,8 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
     latin = _as_western(data)
     if latin is not None:
         warnings.append("not valid UTF-8; decoded as cp1252 (Western European letters)")
+        if (bad := latin.count("\ufffd")):
+            warnings.append(f"invalid bytes: {bad} byte(s) undefined in cp1252 replaced by U+FFFD")
         return _finish(latin, "cp1252", warnings)
     try:
         from charset_normalizer import from_bytes
@@ -126,15 +128,17 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
 
 
 def _as_western(data: bytes) -> str | None:
-    """``data`` decoded as cp1252 if all its non-ASCII characters are Latin letters or common
-    punctuation (curly quotes, dashes, euro sign), else ``None``."""
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
+    """``data`` decoded as cp1252 if its non-ASCII characters are Latin letters or common punctuation
+    (curly quotes, dashes, euro sign), else ``None``. A few bytes that cp1252 leaves undefined (0x81,
+    0x8D, 0x8F, 0x90, 0x9D: stray junk in otherwise Western text) are tolerated and replaced by U+FFFD:
+    at most 3, or 1% of the non-ASCII characters."""
+    text = data.decode("cp1252", errors="replace")
     high = [c for c in text if ord(c) > 127]
+    bad = sum(1 for c in high if c == "\ufffd")
+    if not high or bad > max(3, len(high) // 100):
+        return None
     ok = sum(1 for c in high if c.isalpha() or c in "‘’“”–—€…«»°·")
-    return text if high and ok == len(high) else None
+    return text if ok + bad == len(high) and ok > bad else None
 
 
 def _finish(text: str, codec: str, warnings: list[str]) -> Decoded:

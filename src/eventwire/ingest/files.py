@@ -15,7 +15,8 @@ suffix                              kind     one document per
                                              ``title``, ``published``, ``outlet``, ``language``
 ==================================  =======  ==================================================
 
-More readers (WARC, feeds, URLs) register themselves in :data:`READERS`.
+More readers register themselves in :data:`READERS`: WARC (:mod:`eventwire.ingest.warc`), RSS/Atom/JSON
+Feed files (:mod:`eventwire.ingest.feeds`); URLs are read by :mod:`eventwire.ingest.http`.
 """
 from __future__ import annotations
 
@@ -84,31 +85,50 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             raise FileNotFoundError(f"no such file or directory: {path}")
 
 
-def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Problem]:
-    """Read every file under ``paths`` into Documents, and Problems for what cannot be read.
+def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEFAULT_MAX_BYTES,
+                   http=None) -> Iterator[Document | Problem]:
+    """Read every file under ``paths`` (and every URL) into Documents, and Problems for what cannot be read.
 
     Args:
-        paths: files and directories (walked recursively).
+        paths: files and directories (walked recursively), and ``http(s)://`` URLs of pages or feeds.
         max_bytes: cap on one document's raw size; larger ones become a Problem.
+        http: settings of the polite HTTP client for URLs (:class:`eventwire.ingest.http.HttpConfig`);
+            defaults apply when ``None``.
 
     Yields:
-        :class:`Document` or :class:`Problem`, in a deterministic order (sorted walk).
+        :class:`Document` or :class:`Problem`, in a deterministic order (inputs in the order given,
+        directories in a sorted walk).
 
     Raises:
         FileNotFoundError: a given path does not exist (checked lazily, when reached).
     """
-    for path in iter_paths(paths):
-        found = reader_for(path)
-        if found is None:
-            suffix = "".join(path.suffixes[-2:]) or "(none)"
-            yield Problem(str(path), "read", "skipped", f"unsupported file type '{suffix}'",
-                          "supported: " + ", ".join(sorted(READERS)))
-            continue
-        _, reader = found
-        try:
-            yield from reader(path, max_bytes)
-        except OSError as exc:
-            yield Problem(str(path), "read", "error", "cannot read file", repr(exc))
+    client = None
+    try:
+        for p in paths:
+            if isinstance(p, str) and p.lower().startswith(("http://", "https://")):
+                from eventwire.ingest.http import HttpConfig, PoliteClient, read_url
+
+                if client is None:
+                    cfg = http or HttpConfig()
+                    cfg.max_bytes = min(cfg.max_bytes, max_bytes)
+                    client = PoliteClient(cfg)
+                yield from read_url(p, client, max_bytes)
+                continue
+            for path in iter_paths([p]):
+                found = reader_for(path)
+                if found is None:
+                    suffix = "".join(path.suffixes[-2:]) or "(none)"
+                    yield Problem(str(path), "read", "skipped", f"unsupported file type '{suffix}'",
+                                  "supported: " + ", ".join(sorted(READERS)))
+                    continue
+                _, reader = found
+                try:
+                    yield from reader(path, max_bytes)
+                except OSError as exc:
+                    yield Problem(str(path), "read", "error", "cannot read file", repr(exc))
+    finally:
+        if client is not None:
+            client.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""The HTML metadata layer: title, all authors, times with offsets, canonical URL, language; pages
+without an article; bounded time on huge and deeply nested pages."""
+from __future__ import annotations
+
+import pytest
+
+from eventwire.extract import NoArticle, extract
+from eventwire.extract.authors import split_names
+from eventwire.extract.html import extract_html
+from eventwire.extract.metadata import read_page_metadata
+from eventwire.extract.titles import choose_title, split_title
+from eventwire.records import Document
+
+PARAS = "".join(
+    f"<p>Paragraph {i}: the foreign ministers met in Geneva on Monday to discuss the ceasefire, the release of "
+    f"prisoners and the reopening of the border crossings, officials said after the meeting.</p>" for i in range(6))
+
+GRAPH = """<html lang="de-AT"><head><title>Minister treten zurück – Beispiel Zeitung</title>
+<meta property="og:title" content="Minister treten zurück">
+<meta property="og:site_name" content="Beispiel Zeitung">
+<meta property="article:published_time" content="2024-05-03T17:47:42+02:00">
+<link rel="canonical" href="https://www.beispiel.at/politik/minister-1234">
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "Beispiel Zeitung", "headline": "Beispiel Zeitung – Nachrichten"},
+  {"@type": "BreadcrumbList", "itemListElement": []},
+  {"@type": "NewsArticle", "headline": "Minister treten zur&uuml;ck",
+   "datePublished": "2024-05-03T15:47:42.389Z", "dateModified": "2024-05-04T08:00:00Z",
+   "author": [{"@type": "Person", "name": "Birgit Baumann"}, {"@type": "Person", "name": "Anna Giulia Fink (agf)"},
+              {"@type": "Organization", "name": "dpa"}, {"@type": "Organization", "name": "Beispiel Zeitung"}],
+   "publisher": {"@type": "Organization", "name": "Beispiel Zeitung"}}]}</script>
+</head><body><header><h1>Minister treten zurück</h1></header><article>""" + PARAS + "</article></body></html>"
+
+
+def test_json_ld_graph_gives_every_field():
+    f = extract_html(GRAPH, "https://www.beispiel.at/politik/minister-1234?ref=x")
+    assert f.title == "Minister treten zurück" and f.title_source == "ld"
+    # persons, then the agency credit; the publisher itself is not an author
+    assert f.authors == ["Birgit Baumann", "Anna Giulia Fink", "dpa"]
+    assert f.published == "2024-05-03T15:47:42+00:00" and f.published_source == "ld:datePublished"
+    assert f.modified == "2024-05-04T08:00+00:00"
+    assert f.canonical_url == "https://www.beispiel.at/politik/minister-1234"
+    assert f.language == "de"
+    assert f.site_name == "Beispiel Zeitung" and f.outlet_domain == "beispiel.at"
+
+
+def test_meta_tags_only_page_time_and_authors():
+    html = ("<html><head><title>Talks collapse - The Daily Example</title>"
+            "<meta name='author' content='By Jane Doe and John Roe'>"
+            "<meta property='article:published_time' content='2021-10-09T13:24:00-04:00'></head>"
+            "<body><article><h1>Talks collapse</h1>" + PARAS + "</article></body></html>")
+    f = extract_html(html, "https://dailyexample.com/a")
+    assert (f.title, f.authors, f.published) == ("Talks collapse", ["Jane Doe", "John Roe"], "2021-10-09T13:24-04:00")
+
+
+def test_time_element_refines_a_day_only_date():
+    html = ("<html><head><title>Flood</title><script type='application/ld+json'>"
+            '{"@type": "NewsArticle", "headline": "Flood", "datePublished": "2024-06-30"}</script></head>'
+            "<body><article><time datetime='2024-06-30T07:48:14+02:00'>30.6.</time>" + PARAS + "</article></body></html>")
+    md = read_page_metadata(html)
+    assert md.published_candidates == [("ld:datePublished", "2024-06-30"), ("time", "2024-06-30T07:48:14+02:00")]
+    assert md.published == "2024-06-30T07:48:14+02:00"
+
+
+def test_live_blog_headline_is_the_page_not_an_update():
+    html = ("<html><head><script type='application/ld+json'>"
+            '{"@type": "LiveBlogPosting", "headline": "UK riots LIVE: latest", "datePublished": "2024-08-05T08:00:00Z",'
+            '"liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Loud bang heard", "articleBody": "x"}]}'
+            "</script></head><body>" + PARAS + "</body></html>")
+    assert read_page_metadata(html).titles["ld"] == "UK riots LIVE: latest"
+
+
+@pytest.mark.parametrize("raw, others, expected", [
+    ("Talks between the US and Taliban delegations are scheduled in Doha – RT DE", (), "Talks between the US and Taliban delegations are scheduled in Doha"),
+    ("Rebels seize town | Reuters", (), "Rebels seize town"),
+    ("Bubi-Bomber wieder da: Thioune fordert Geduld | Sport | BILD.de", (), "Bubi-Bomber wieder da: Thioune fordert Geduld"),
+    ("Flut in Bayern - Golem.de", ("Flut in Bayern",), "Flut in Bayern"),
+    ("南海トラフ、一時調査 巨大地震：中日新聞Web", (), "南海トラフ、一時調査 巨大地震"),
+    ("Fed raises rates - what it means for you", (), "Fed raises rates - what it means for you"),
+])
+def test_title_suffixes(raw, others, expected):
+    assert split_title(raw, shorter=others)[0] == expected
+
+
+def test_choose_title_prefers_json_ld_then_og_and_skips_a_login_h1():
+    assert choose_title({"title": "A | Site", "og": "A", "ld": "A longer headline"})[:2] == ("A longer headline", "ld")
+    assert choose_title({"h1": "Log In", "og": "Union rebels win", "title": "Union rebels win | The Nation"},
+                        sitename="The Nation")[:2] == ("Union rebels win", "og")
+    assert choose_title({"h1": "Log In", "title": "Union rebels win | The Nation"})[:2] == ("Union rebels win", "title")
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("Von Anna Martel und Lea Wagner", ["Anna Martel", "Lea Wagner"]),
+    ("Elena Oberholzer (obe)", ["Elena Oberholzer"]),
+    ("Trine Juncher Jørgensen og Tôrtia Reimer-Johansen", ["Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen"]),
+    ("d.kuckelkorn@example.de", []),
+    ("(Image: Getty Images)", []),
+    ("chuck-ross", []),
+    ("신현주 기자", ["신현주"]),
+])
+def test_author_names(raw, names):
+    assert split_names(raw) == names
+
+
+def _doc(html: str, url: str | None = None) -> Document:
+    data = html.encode("utf-8")
+    return Document(doc_id="t", source="t.html", kind="html", data=data, hints={"url": url} if url else {}, size=len(data))
+
+
+def test_error_page_paywall_stub_and_index_page_are_no_articles():
+    e404 = ("<html><head><title>Page not found | Example News</title></head><body><h1>404 - Page not found</h1>"
+            "<p>Sorry, we can't find the page you were looking for. It may have been moved or deleted, or the "
+            "address may be wrong. Try the search or go back to the home page to find the latest news.</p></body></html>")
+    paywall = ("<html><head><title>Budget deal reached</title><script type='application/ld+json'>"
+               '{"@type": "NewsArticle", "headline": "Budget deal reached", "isAccessibleForFree": "False"}</script>'
+               "</head><body><article><h1>Budget deal reached</h1><p>The coalition parties agreed late on Sunday on "
+               "a budget for next year after weeks of talks, according to people familiar with the matter.</p>"
+               "<p>Subscribe to continue reading this article and get unlimited access to all our journalism.</p>"
+               "</article></body></html>")
+    links = "".join(f"<li><a href='/news/{i}'>Headline number {i} about the talks in the capital city</a></li>" for i in range(40))
+    index = f"<html><head><title>News</title><meta property='og:type' content='website'></head><body><ul>{links}</ul></body></html>"
+    reasons = []
+    for html in (e404, paywall, index):
+        with pytest.raises(NoArticle) as e:
+            extract(_doc(html))
+        reasons.append(e.value.reason)
+    assert reasons == ["no article: error page", "no article: paywall stub", "no article: index page"]
+
+
+def test_ten_megabyte_page_and_deep_nesting_finish():
+    """Not a timing test: these inputs must finish and give a stated outcome (bounded by the caps)."""
+    script = "<script>var blob = '" + "a" * 9_500_000 + "';</script>"
+    big = "<html><head><title>Truce agreed | Example</title>" + script + "</head><body><article><h1>Truce agreed</h1>" + PARAS + "</article></body></html>"
+    assert len(big) > 9_500_000
+    f = extract_html(big, "https://example.org/truce")
+    assert f.title == "Truce agreed" and f.body.startswith("Paragraph 0:")
+    text_flood = "<html><body><article>" + "".join(
+        f"<p>Item {i}: ministers met again and talked about the same things once more.</p>" for i in range(70_000)) + "</article></body></html>"
+    f2 = extract_html(text_flood, None)
+    assert f2.warnings and "content extracted from the first 2,000,000" in f2.warnings[0]
+    deep = "<html><body>" + "<div>" * 50_000 + "<p>" + "Deep text about talks in Doha. " * 20 + "</p>" + "</div>" * 50_000 + "</body></html>"
+    try:
+        f3 = extract_html(deep, None)
+        assert "Deep text about talks in Doha." in f3.body
+    except NoArticle as exc:
+        assert exc.reason.startswith("no article")
