@@ -259,12 +259,18 @@ def annotate_places(article: Article, doc: "Doc") -> None:
             article.warnings.append(f"place '{span.text}' not resolved: {type(exc).__name__}: {exc}")
             places.append(_place(span, None, 0.0, f"{m.rule}: error {type(exc).__name__}", "mention"))
     dl = (article.dateline_place or "").casefold()
+    # the wire dateline ("NAIROBI -", "MANILA, Philippines (AP) --") is the body's prefix up to its dash;
+    # a later "met in Nairobi" is not part of it even though it names the same place
+    head = _DATELINE_PREFIX.match(article.body)
+    prefix_end = head.end() if head else 0
     for p in places:
-        # the wire dateline: "NAIROBI -", "MANILA, Philippines (AP) --" at the top of the body
-        if (dl and p.start < 60 and p.text.casefold() == dl) or (
+        if (dl and p.end <= prefix_end and dl.startswith(p.text.casefold())) or (
                 p.start <= 2 and p.text.isupper() and re.match(r"\s*(?:[,(]|[-–—])", article.body[p.end:p.end + 3])):
             p.role = "dateline"
     article.places = places
+
+
+_DATELINE_PREFIX = re.compile(r"[^\n]{0,80}?(?:\s[-–—]+\s|\)\s*[-–—:]+\s*)")
 
 
 def _place(span: "Span", rec: GeoRecord | None, conf: float, rule: str, role: str) -> Place:
