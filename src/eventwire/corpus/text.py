@@ -28,7 +28,7 @@ SHINGLE_WORDS = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # a token: a number with inner separators (17,000 / 1.5 / 13:24 stays two numbers), or a word
-_TOKEN = re.compile(r"\d+(?:[.,'\u2019\u00a0]\d{3})+(?!\d)|\d+|[^\W\d_]+|[.!?:\u2026\"\u201c\u201e\u00ab\u00bb]", re.UNICODE)
+_TOKEN = re.compile(r"(?<!\d)\d{1,3}(?:[.,'\u2019 ]\d{3})+(?![\d.,]\d)|\d+|[^\W\d_]+|[.!?:\u2026\"\u201c\u201e\u00ab\u00bb]", re.UNICODE)
 _OPENERS = set(".!?:\u2026\"\u201c\u201e\u00ab\u00bb")
 
 

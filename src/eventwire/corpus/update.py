@@ -99,6 +99,23 @@ def outlet_key(outlet_domain: str | None, outlet: str | None) -> str | None:
     return None
 
 
+#: A paragraph of at least this many words is the lead; shorter ones before it (datelines, bylines, a
+#: republisher's header) are skipped over.
+LEAD_MIN_WORDS = 15
+
+
+def lead_end(body: str) -> int:
+    """Offset of the end of the lead paragraph: the first paragraph of at least
+    :data:`LEAD_MIN_WORDS` words (GDELT's IsRootEvent marks events of the lead paragraph)."""
+    pos = 0
+    for para in body.split("\n\n"):
+        pos += len(para)
+        if len(para.split()) >= LEAD_MIN_WORDS:
+            return pos
+        pos += 2
+    return len(body)
+
+
 def features(row: dict[str, Any]) -> _Art:
     """Compute a new article's features from its ``articles`` row (plus ``processed_at``)."""
     body = row["body"] or ""
@@ -106,13 +123,12 @@ def features(row: dict[str, Any]) -> _Art:
     sh = shingles(toks)
     lead = shingles(toks[: signatures.LEAD_WORDS])
     s_at, basis = seen_at(row.get("published"), row.get("processed_at"))
-    lead_end = body.find("\n\n")
     return _Art(
         article_id=row["article_id"], run_id=row.get("run_id"), title=row.get("title"),
         language=row.get("language"), translated_from=row.get("translated_from"),
         published=row.get("published"), stored_at=row.get("processed_at"), seen_at=s_at, seen_basis=basis,
         outlet_key=outlet_key(row.get("outlet_domain"), row.get("outlet")), body_chars=len(body),
-        lead_end=lead_end if lead_end >= 0 else len(body), body_hash=body_hash(toks), shingles=set(sh),
+        lead_end=lead_end(body), body_hash=body_hash(toks), shingles=set(sh),
         sig=signatures.minhash(sh), lead_sig=signatures.minhash(lead), anchors=dict(anchors(body)))
 
 

@@ -268,7 +268,7 @@ def _actor_table(con: duckdb.DuckDBPyConnection, inner_sql: str, params: list[An
     return pa.table(out, schema=pa.schema([(k, pa.string()) for k in out]))
 
 
-def gdelt_sql(inner_sql: str) -> str:
+def gdelt_sql(inner_sql: str, sort: bool = False) -> str:
     """SQL turning aggregated events (``inner_sql``) into the 61 GDELT 2.0 columns, all as text.
 
     Needs the Arrow tables ``_ew_actor`` (:func:`_actor_table`) and ``_ew_fips`` (ISO3 -> FIPS).
@@ -313,7 +313,8 @@ LEFT JOIN _ew_actor a1 ON a1.code IS NOT DISTINCT FROM e.source_code
     AND a1.country IS NOT DISTINCT FROM e.source_country AND a1.sector IS NOT DISTINCT FROM e.source_sector
 LEFT JOIN _ew_actor a2 ON a2.code IS NOT DISTINCT FROM e.target_code
     AND a2.country IS NOT DISTINCT FROM e.target_country AND a2.sector IS NOT DISTINCT FROM e.target_sector
-LEFT JOIN _ew_fips f ON f.iso3 = e.location_country"""
+LEFT JOIN _ew_fips f ON f.iso3 = e.location_country""" + (
+        "\nORDER BY e.date_start, e.global_event_id" if sort else "")
 
 
 # -- PLOVER --------------------------------------------------------------------------------------
@@ -486,9 +487,11 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
             fips = _fips()
             con.register("_ew_fips", pa.table({"iso3": list(fips), "fips": list(fips.values())}))
             registered += ["_ew_actor", "_ew_fips"]
-            sql = gdelt_sql(sql)
+            sql = gdelt_sql(sql, sort=sort)
         elif fmt == "plover":
             sql = _PLOVER_SQL.format(inner=sql, columns=", ".join("e." + c for c in _PLOVER_COLUMNS))
+            if sort:  # the joins do not keep the inner order
+                sql += " ORDER BY e.date_start, e.global_event_id"
         elif fmt == "jsonl":
             sql = f"SELECT to_json(t) AS j FROM ({sql}) t"
         elif fmt == "csv":
