@@ -10,7 +10,7 @@ generator makes what a news pipeline receives:
 * wire copies on other sites with their own boilerplate (header, footer, related links),
 * copies with small edits (a few words changed, a sentence dropped),
 * a copy cut after two paragraphs, an exact copy,
-* translations (German, French) written by us, and
+* translations (German, French, Spanish) written by us, and
 * independent reports of the same happening by another outlet (same story, not a copy),
 * distractors: other happenings on the same topic, the same days (``B`` next to ``A``, ``E`` next to ``D``).
 
@@ -159,6 +159,14 @@ B_FACTS = [
     Fact("ordered 400 additional troops", "ordered", "COLGOV", None, "154", date="2024-05-15", place="Arauca"),
 ]
 
+B_ES = ("El Ejército colombiano dice que combatientes del ELN atacaron una base en Arauca", """ARAUCA, Colombia - El Ejército de Colombia informó el miércoles que combatientes del ELN atacaron durante la noche una base militar cerca de la frontera con Venezuela, con un saldo de dos soldados muertos y cinco heridos.
+
+El ataque se produjo un día después de que el Gobierno y los rebeldes celebraran conversaciones en Oslo. El comandante del Ejército para la región, el general Felipe Rojas, acusó al ELN de utilizar las negociaciones "como tapadera para reagruparse".
+
+El ELN no hizo comentarios. El ministro de Defensa de Colombia ordenó el envío de 400 soldados adicionales al departamento de Arauca, informó el ministerio en un comunicado.
+
+Habitantes del municipio de Saravena dijeron que escucharon explosiones durante más de una hora, y las escuelas locales permanecieron cerradas el miércoles.""")
+
 C_EN = ("Qatar to host UN conference on aid to Afghanistan in June", """DOHA - Qatar will host a United Nations conference on humanitarian aid to Afghanistan on 18 June, the Qatari foreign ministry said on Monday.
 
 Envoys from 25 countries and representatives of the Taliban administration have been invited to the two-day meeting in Doha, ministry spokesman Khalid Al-Mansouri told a news conference.
@@ -288,7 +296,8 @@ def _cut(body: str) -> str:
 
 
 def build(seed: int = 13) -> list[GenArticle]:
-    """The corpus: 24 articles in 6 stories (see the module docstring). Deterministic for a seed."""
+    """The corpus: 23 articles in 6 stories, 15 of them copies (see the module docstring).
+    Deterministic for a seed."""
     rng = random.Random(seed)
     out: list[GenArticle] = []
 
@@ -311,6 +320,8 @@ def build(seed: int = 13) -> list[GenArticle]:
     add("b-original", "Andean Wire", "andeanwire.example", B_EN, "2024-05-15T09:10:00Z", "en", "B", facts=B_FACTS)
     add("b-wire", "Bogota Today", "bogotatoday.example", (B_EN[0], _wire_copy(B_EN[1], rng)),
         "2024-05-15T10:00:00Z", "en", "B", "b-original", "near", B_FACTS)
+    add("b-spanish", "El Diario Andino", "eldiarioandino.example", B_ES, "2024-05-15T13:30:00-05:00", "es", "B",
+        "b-original", "translation")
     # C: conference in Doha (original, exact copy, cut copy, German translation)
     add("c-original", "Gulf Desk", "gulfdesk.example", C_EN, "2024-05-13T11:00:00+03:00", "en", "C", facts=C_FACTS)
     add("c-exact", "Asia Briefing", "asiabriefing.example", C_EN, "2024-05-13T12:30:00+03:00", "en", "C",

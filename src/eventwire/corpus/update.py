@@ -116,8 +116,9 @@ def lead_end(body: str) -> int:
     return len(body)
 
 
-def features(row: dict[str, Any]) -> _Art:
-    """Compute a new article's features from its ``articles`` row (plus ``processed_at``)."""
+def features(row: dict[str, Any], with_signatures: bool = True) -> _Art:
+    """Compute an article's features from its ``articles`` row (plus ``processed_at``); the MinHash
+    signatures only when ``with_signatures`` (a stored candidate needs its shingles and anchors only)."""
     body = row["body"] or ""
     toks = words(body)
     sh = shingles(toks)
@@ -129,7 +130,8 @@ def features(row: dict[str, Any]) -> _Art:
         published=row.get("published"), stored_at=row.get("processed_at"), seen_at=s_at, seen_basis=basis,
         outlet_key=outlet_key(row.get("outlet_domain"), row.get("outlet")), body_chars=len(body),
         lead_end=lead_end(body), body_hash=body_hash(toks), shingles=set(sh),
-        sig=signatures.minhash(sh), lead_sig=signatures.minhash(lead), anchors=dict(anchors(body)))
+        sig=signatures.minhash(sh) if with_signatures else None,
+        lead_sig=signatures.minhash(lead) if with_signatures else None, anchors=dict(anchors(body)))
 
 
 # -- small SQL helpers ---------------------------------------------------------------------------
@@ -193,10 +195,6 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, *lists) -> list[dict[str, A
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     return _with_lists(con, sql, lists, rows)
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register(name, table)
 
 
 # -- the update ----------------------------------------------------------------------------------
@@ -389,7 +387,7 @@ def _find_duplicates(con, arts: list[_Art], by_id: dict[str, _Art], weights: dic
     # exact: equal body hashes
     for nid, oid in _fetch(con, """
             SELECT n.article_id, o.article_id FROM article_corpus n JOIN article_corpus o USING (body_hash)
-            WHERE n.article_id IN (SELECT unnest(?)) AND o.article_id <> n.article_id""", ids):
+            WHERE n.article_id IN (SELECT unnest(?)) AND o.article_id <> n.article_id AND n.n_shingles > 0""", ids):
         cand[(nid, oid)] = "exact"
     # near: a shared LSH bucket (full or lead signature)
     for nid, oid in _fetch(con, """
@@ -474,7 +472,7 @@ def _load_others(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, _Ar
         WHERE a.article_id IN (SELECT unnest(?))""", list(ids))
     out = {}
     for r in rows:
-        art = features(r)
+        art = features(r, with_signatures=False)
         out[art.article_id] = art
     # seen_at as stored (a rebuild recomputes it the same way; keep the stored value authoritative)
     for aid, s in _fetch(con, "SELECT article_id, seen_at FROM article_corpus WHERE article_id IN (SELECT unnest(?))", list(ids)):
