@@ -18,8 +18,9 @@ Every article carries its expected ``story`` and ``copy_of`` (the original's nam
 English texts, the events a coder should find (evidence sentence, actors, CAMEO/PLOVER, modality,
 date, place), so tests can insert coded articles without the event coder.
 
-Usage: ``python tests/corpus_gen.py OUTDIR`` writes one JSON Lines file per outlet for
-``eventwire run OUTDIR``; :func:`build` returns the articles.
+Usage: ``python tests/corpus_gen.py OUTDIR [--story A]`` writes one JSON Lines file per outlet for
+``eventwire run OUTDIR`` (``--story A``: only the talks in Oslo, its copies, translation and second
+report: one story); :func:`build` returns the articles.
 """
 from __future__ import annotations
 
@@ -419,7 +420,13 @@ def to_article(g: GenArticle, run_id: str = "gen"):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python tests/corpus_gen.py OUTDIR")
-    for p in write_jsonl(Path(sys.argv[1])):
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Write the generated corpus as JSON Lines, one file per outlet.")
+    ap.add_argument("outdir", type=Path)
+    ap.add_argument("--story", action="append", choices=list("ABCDEF"),
+                    help="only these happenings (repeatable); default: all six")
+    args = ap.parse_args()
+    arts = [a for a in build() if not args.story or a.story in args.story]
+    for p in write_jsonl(args.outdir, arts):
         print(p)

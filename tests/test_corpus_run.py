@@ -104,3 +104,32 @@ def test_a_failing_corpus_update_is_recorded_and_the_run_kept(folder, tmp_path, 
     assert con.execute("SELECT stage, severity, reason FROM errors WHERE stage = 'corpus'").fetchall() == [
         ("corpus", "error", "corpus update failed: RuntimeError")]
     con.close()
+
+
+@pytest.mark.shared
+def test_seed_and_a_republished_copy_are_one_story_and_events_count_once(seed_path, tmp_path):
+    """The seed and another site's copy of it (its own date line, header and footer): one story, one
+    copy, and every aggregated event reported once (num_articles 1) by two articles (num_copies 2)."""
+    text = seed_path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "seed.txt").write_text(text, encoding="utf-8")
+    copy = ["August 2, 2024", ""] + lines[2:8] + ["This report was translated and republished by our partners.", ""] \
+        + lines[8:] + ["", "Follow us on Telegram for more news"]
+    (d / "copy.txt").write_text("\n".join(copy) + "\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    stats, status = run([str(d)], RunConfig(db=str(db)))
+    assert status == "done" and stats.articles == 2
+    assert stats.corpus["duplicates"] == 1 and stats.corpus["new_stories"] == 1
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*), min(n_articles), min(n_unique) FROM stories").fetchone() == (1, 2, 1)
+    n_events = con.execute("SELECT count(*) FROM events GROUP BY article_id ORDER BY 1").fetchall()
+    agg = con.execute("SELECT num_articles, num_copies, num_sources FROM aggregated_events").fetchall()
+    # the same text gives the same events in both copies; aggregated, each is one report seen twice
+    assert len({n for n, in n_events}) <= 1
+    assert all(r == (1, 2, 1) for r in agg), agg
+    keys_one_article = con.execute("""SELECT count(DISTINCT agg_event_id) FROM event_mentions
+        WHERE article_id = (SELECT min(article_id) FROM event_mentions)""").fetchone()[0]
+    assert len(agg) == keys_one_article
+    con.close()

@@ -312,3 +312,29 @@ def test_seed_copies_with_other_boilerplate_are_one_story(seed_path, tmp_path):
         assert stats.duplicates == 1 and stats.pairs == {"near": 1} and stats.new_stories == 1
         label = store.con.execute("SELECT label FROM stories").fetchone()[0]
         assert label.startswith("Talks between the US and Taliban delegations")
+
+
+def test_a_story_chains_over_days_but_not_for_ever(tmp_path):
+    """Reports every two days naming the same people and places: one story for 14 days, then a new one."""
+    from eventwire.ids import content_id, stable_id
+    from eventwire.records import Article
+
+    rng = random.Random(2)
+    filler = ["".join(rng.choice("abcdefghiklmnoprstu") for _ in range(7)) for _ in range(3000)]  # lower case
+    arts = []
+    for day in range(0, 20, 2):
+        words = []
+        for _ in range(8):
+            words += rng.sample(filler, 12) + ["Marta", "Ferreyra", "met", "Andrés", "Quintero", "in", "Oslo",
+                                               "near", "Catatumbo", "and", "Arauca", "with", "ELN", "envoys."]
+        body = " ".join(words)
+        doc_id = content_id(body.encode())
+        arts.append(Article(article_id=stable_id("article", doc_id), doc_id=doc_id, title=f"day {day}", body=body,
+                            published=f"2024-05-{1 + day:02d}T10:00", language="en"))
+    with Store(tmp_path / "x.duckdb") as store:
+        store.write("days", [Outcome(Document(doc_id=a.doc_id, source=a.title, kind="gen"), "article", a)
+                             for a in arts])
+        stats = update_corpus(store.con)
+        assert stats.duplicates == 0
+        rows = store.con.execute("SELECT label, n_articles FROM stories ORDER BY first_seen").fetchall()
+        assert rows == [("day 0", 8), ("day 16", 2)]  # days 0-14 in one story; day 16 is past 14 days

@@ -12,7 +12,8 @@ An article joins a story in one of two ways:
    that similarity reaches :data:`STORY_COSINE`, else it starts a new story. Anchors are language
    independent, so reports in different languages can join one story. This is single-link
    clustering in a sliding time window, as news-story trackers do (Event Registry groups articles
-   into events by text similarity within a time window); a developing story can chain over days.
+   into events by text similarity within a time window); a developing story can chain over days,
+   up to :data:`MAX_STORY_DAYS` days from its first article.
 
 A story's label is the title of its earliest English original (not a duplicate), else of its earliest
 original; its first-seen time is the earliest ``seen_at`` of its members.
@@ -30,6 +31,10 @@ MIN_SHARED = 3
 STORY_COSINE = 0.45
 #: Candidates compared per article (the ones sharing most anchors).
 MAX_CANDIDATES = 50
+#: An article joins a story through its anchors only within this many days of the story's first
+#: article; later, a new story starts (single-link chaining would otherwise let a long-running topic
+#: grow into one story for ever). Copies always join their original's story.
+MAX_STORY_DAYS = 14
 
 
 def anchor_cosine(a: Mapping[str, object], b: Mapping[str, object], weights: Mapping[str, float]) -> float:

@@ -624,6 +624,9 @@ def _assign_stories(con, arts: list[_Art], weights: dict[str, float], n_docs: in
                     oa = other_anchors.get(o, {})
                 if s is None:
                     continue
+                start = first_seen.get(s)
+                if start is not None and abs(a.seen_at - start) > timedelta(days=stories.MAX_STORY_DAYS):
+                    continue  # a story does not chain on for ever: past its span, a new story starts
                 sim = stories.anchor_cosine(a.anchors, oa, weights)
                 if sim > best_sim or (sim == best_sim and best is not None and s < best):
                     best, best_sim = s, sim
