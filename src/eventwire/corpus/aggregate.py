@@ -214,12 +214,13 @@ BEST_COLUMNS = [
     "location_lat", "location_lon",
 ]
 
-#: SQL computing the aggregated rows of the events listed in the temporary table ``_ew_keys(agg_event_id)``.
+#: SQL computing the aggregated rows from the registered tables ``_ew_m`` (the mentions of the events
+#: to aggregate), ``_ew_ac`` (``article_corpus`` rows of their articles and of their groups'
+#: originals) and ``_ew_urls`` (``articles`` URLs of those articles).
 AGGREGATE_SQL = f"""
 WITH m AS (
     SELECT em.*, ac.dup_group, ac.is_duplicate, ac.story_id
-    FROM event_mentions em JOIN article_corpus ac USING (article_id)
-    WHERE em.agg_event_id IN (SELECT agg_event_id FROM _ew_keys)
+    FROM _ew_m em JOIN _ew_ac ac USING (article_id)
 ),
 per_article AS (
     SELECT agg_event_id, dup_group, article_id, count(*) AS n FROM m GROUP BY ALL
@@ -228,7 +229,7 @@ per_group AS (
     SELECT p.agg_event_id, p.dup_group, max(p.n) AS n,
            any_value(coalesce(orig.outlet_key, 'group:' || p.dup_group)) AS outlet
     FROM per_article p
-    LEFT JOIN article_corpus orig ON orig.dup_group = p.dup_group AND NOT orig.is_duplicate
+    LEFT JOIN (SELECT DISTINCT article_id, outlet_key FROM _ew_ac) orig ON orig.article_id = p.dup_group
     GROUP BY p.agg_event_id, p.dup_group
 ),
 counts AS (
@@ -255,7 +256,7 @@ SELECT s.agg_event_id, s.date, s.date_basis, s.modality, s.source_key, s.target_
        s.location_key, {", ".join("b." + c for c in BEST_COLUMNS)},
        c.num_mentions, c.num_sources, c.num_articles, s.num_copies, s.first_seen, s.last_seen,
        s.is_root, s.confidence, b.best_mention_id, s.first_article_id,
-       coalesce(a.url, a.canonical_url, a.source) AS source_url, s.story_ids
+       coalesce(u.url, u.canonical_url, u.source) AS source_url, s.story_ids
 FROM spans s JOIN counts c USING (agg_event_id) JOIN best b USING (agg_event_id)
-LEFT JOIN articles a ON a.article_id = s.first_article_id
+LEFT JOIN _ew_urls u ON u.article_id = s.first_article_id
 """

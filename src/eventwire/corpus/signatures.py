@@ -70,14 +70,17 @@ def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def band_buckets(sig: np.ndarray | None, offset: int = 0) -> list[tuple[int, int]]:
-    """``[(band, bucket), ...]``: each band's rows hashed to a signed 64-bit bucket (BLAKE2b)."""
+    """``[(band, bucket), ...]``: each band's number and rows hashed together to a signed 64-bit
+    bucket (BLAKE2b), so equal buckets mean the same band with the same rows: a lookup needs the
+    bucket alone."""
     if sig is None:
         return []
     raw = sig.astype("<u4")
     out = []
     for b in range(BANDS):
-        h = hashlib.blake2b(raw[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=8).digest()
-        out.append((offset + b, int.from_bytes(h, "little", signed=True)))
+        band = offset + b
+        h = hashlib.blake2b(band.to_bytes(2, "little") + raw[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=8).digest()
+        out.append((band, int.from_bytes(h, "little", signed=True)))
     return out
 
 
