@@ -14,8 +14,8 @@ from eventwire.cli import app
 from eventwire.corpus import update_corpus
 from eventwire.records import Document, Outcome
 from eventwire.store.db import Store
-from eventwire.store.export import (GDELT_BLANK, GDELT_COLUMNS, ExportError, actor_parts, build_query, export,
-                                    parse_where, table_columns)
+from eventwire.store.export import (GDELT_BLANK, GDELT_COLUMNS, ExportError, Filter, actor_parts, build_query,
+                                    export, parse_where, table_columns)
 from tests import corpus_gen
 
 GEN = corpus_gen.build()
@@ -232,6 +232,8 @@ def test_where_binds_values_and_checks_columns(con):
         parse_where(["num_articles"], cols)
     with pytest.raises(ExportError, match="cannot filter"):
         parse_where(["story_ids=x"], cols)
+    assert parse_where(["source_name=a != b"], cols)[0] == Filter("source_name", "=", "a != b")
+    assert parse_where(["num_articles>=2"], cols)[0] == Filter("num_articles", ">=", 2)
     # a hostile value is only ever a value
     assert run(con, "jsonl", where=["source_name=x' OR '1'='1"]) == ""
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(GEN)

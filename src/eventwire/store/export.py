@@ -125,13 +125,12 @@ def parse_where(exprs: Sequence[str], columns: dict[str, str]) -> list[Filter]:
     """
     out = []
     for e in exprs:
-        for op in _OPS:
-            i = e.find(op)
-            if i > 0:
-                col, val = e[:i].strip(), e[i + len(op):].strip()
-                break
-        else:
+        # the leftmost operator (a two-character one first at the same place): the value may hold any text
+        found = sorted((e.find(op), -len(op), op) for op in _OPS if e.find(op) > 0)
+        if not found:
             raise ExportError(f"--where {e!r}: expected COLUMN=VALUE (or !=, <, <=, >, >=)")
+        i, _, op = found[0]
+        col, val = e[:i].strip(), e[i + len(op):].strip()
         if col not in columns:
             raise ExportError(f"--where {e!r}: unknown column {col!r}; columns: {', '.join(columns)}")
         out.append(Filter(col, op, _convert(val, columns[col], col)))
