@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eventwire import __version__
+from eventwire.corpus.cli import corpus_app
 from eventwire.evaluate.cli import eval_app
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(eval_app, name="eval")
+app.add_typer(corpus_app, name="corpus")
 console = Console(stderr=True)
 out = Console()
 
@@ -53,6 +55,7 @@ def run(
     batch_size: int = typer.Option(16, "--batch-size", min=1, max=4096, help="Documents per batch and per transaction."),
     max_bytes: int = typer.Option(20_000_000, "--max-bytes", min=1, help="Refuse documents larger than this many bytes."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Process documents again even if already stored (replaces their rows)."),
+    corpus: bool = typer.Option(True, "--corpus/--no-corpus", help="Update duplicates, stories and aggregated events at the end (eventwire corpus update)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     user_agent: Optional[str] = typer.Option(None, "--user-agent", help="User agent for URLs (default names eventwire)."),
@@ -74,7 +77,8 @@ def run(
         raise typer.Exit(2)
     http = HttpConfig(delay=delay, max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
     config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers,
-                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http)
+                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http,
+                       corpus=corpus)
     total = count_inputs([str(p) for p in paths])
     show = not quiet and (total is None or total > 5)
     progress = Progress(TextColumn("[bold]eventwire run"), BarColumn(), MofNCompleteColumn(),
@@ -135,6 +139,11 @@ def print_summary(stats, db: str) -> None:
         for (sev, reason), n in stats.reasons.most_common(20):
             r.add_row(sev, reason, str(n))
         out.print(r)
+    if getattr(stats, "corpus", None):
+        c = stats.corpus
+        out.print(f"corpus view: {c['articles']:,} articles added, {c['duplicates']:,} copies, "
+                  f"{c['new_stories']:,} new stories, {c['aggregated']:,} aggregated events written "
+                  f"({c['elapsed_s']:.1f} s)")
     out.print(f"database: {db}  (details: SELECT * FROM errors)")
 
 
@@ -196,6 +205,52 @@ def serve(
     except duckdb.IOException as exc:
         console.print(f"[red]error:[/] cannot open {db}: {exc}")
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", "-f", help="gdelt, plover, parquet, csv or jsonl."),
+    db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default: standard output; parquet needs a file)."),
+    table: str = typer.Option("events", "--table", help="events (aggregated), mentions, stories or articles (parquet/csv/jsonl)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only rows from this ISO date on (events: event date; mentions/articles: seen; stories: last seen)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only rows up to this ISO date (inclusive)."),
+    where: list[str] = typer.Option([], "--where", "-w", help="COLUMN=VALUE filter (also !=, <, <=, >, >=); repeat it; several = on one column mean any of them."),
+    all_modalities: bool = typer.Option(False, "--all-modalities", help="gdelt/plover: also export planned, wished, denied and conditional events."),
+    sort: bool = typer.Option(False, "--sort", help="Order rows by time (needs memory for the whole result; without it memory stays flat)."),
+) -> None:
+    """Export aggregated events (or mentions, stories, articles) in GDELT 2.0, PLOVER JSON, Parquet, CSV or JSONL.
+
+    Streams in batches: memory stays flat on a large database. Values in --where are bound as query
+    parameters, never pasted into SQL; columns are checked against the table. See docs/corpus.md.
+    """
+    from eventwire.store.db import Store
+    from eventwire.store.export import ExportError
+    from eventwire.store.export import export as run_export
+
+    if not db.exists():
+        console.print(f"[red]error:[/] no such database: {db}")
+        raise typer.Exit(2)
+    with Store(db, read_only=True) as store:
+        if not store.has_table("article_corpus"):
+            console.print("[red]error:[/] this database has no corpus view: run eventwire corpus update first")
+            raise typer.Exit(2)
+        from eventwire.corpus.update import pending_articles
+
+        new, stale = pending_articles(store.con)
+        if new or stale:
+            console.print(f"[yellow]note:[/] {len(new) + len(stale):,} articles are not in the corpus view yet "
+                          "(run eventwire corpus update)")
+        try:
+            res = run_export(store.con, fmt, str(out_file) if out_file else None, table=table, where=where,
+                             since=since, until=until, all_modalities=all_modalities, sort=sort)
+        except ExportError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2)
+    msg = f"exported {res.rows:,} rows ({fmt}, {table})" + (f" to {out_file}" if out_file else "")
+    if res.skipped:
+        msg += f"; skipped {res.skipped:,}: {res.reason}"
+    console.print(msg)
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ class RunStats:
     words: int = 0
     elapsed_s: float = 0.0
     reasons: Counter = field(default_factory=Counter)  # (severity, reason) -> count
+    corpus: dict[str, Any] | None = None  # the corpus view update's counters (eventwire.corpus)
 
     def as_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in self.__dict__.items() if k != "reasons"}
@@ -88,6 +89,7 @@ class RunConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     reprocess: bool = False
     http: Any = None  # eventwire.ingest.http.HttpConfig for URL inputs (None: defaults)
+    corpus: bool = True       # update the corpus view (duplicates, stories, aggregated events) at the end
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -145,6 +147,25 @@ def count_inputs(paths: Sequence[str]) -> int | None:
         else:
             total += 1
     return total
+
+
+def update_corpus_view(store: Store, run_id: str) -> dict[str, Any] | None:
+    """Update the corpus view (:func:`eventwire.corpus.update_corpus`) after a run's batches are stored.
+
+    A failure is recorded in ``errors`` (stage ``corpus``) and does not fail the run: the articles are
+    stored, and ``eventwire corpus update`` carries on later. Returns the update's counters, or
+    ``None`` when it failed.
+    """
+    import traceback
+
+    from eventwire.corpus import update_corpus
+
+    try:
+        return update_corpus(store.con).as_dict()
+    except Exception as exc:  # recorded with its reason; the stored articles are kept
+        store.write(run_id, [], [Problem("corpus", "corpus", "error", f"corpus update failed: {type(exc).__name__}",
+                                         traceback.format_exc(limit=5))])
+        return None
 
 
 def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunStats], None] | None = None,
@@ -232,6 +253,9 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                     store_batch(pr, f.result() if f else [])
             for f, pr in inflight:
                 store_batch(pr, f.result() if f else [])
+        if config.corpus:
+            with stage("corpus"):
+                stats.corpus = update_corpus_view(store, run_id)
         status = "done"
     except KeyboardInterrupt:
         status = "interrupted"

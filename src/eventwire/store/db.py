@@ -173,6 +173,10 @@ class Store:
             raise ValueError(f"unknown table {table!r}")
         return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
 
+    def has_table(self, table: str) -> bool:
+        """True when ``table`` exists (e.g. ``article_corpus`` once the corpus view is migrated in)."""
+        return table in self._tables()
+
     def _tables(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 

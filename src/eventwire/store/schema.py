@@ -82,6 +82,57 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (3, [
         "ALTER TABLE quotes ADD COLUMN rule VARCHAR",
     ]),
+    # 4: the corpus view (eventwire.corpus, docs/corpus.md): per-article signatures, duplicates and
+    # story membership, LSH buckets and anchors for incremental matching, stories, and events
+    # aggregated across articles with their mentions (GDELT 2.0 events/mentions).
+    (4, [
+        """CREATE TABLE article_corpus (
+            article_id VARCHAR PRIMARY KEY, article_run_id VARCHAR, language VARCHAR,
+            translated_from VARCHAR, seen_at TIMESTAMP, seen_basis VARCHAR, outlet_key VARCHAR,
+            body_hash VARCHAR, body_chars INTEGER, n_shingles INTEGER, minhash BLOB, lead_minhash BLOB,
+            n_anchors INTEGER, dup_group VARCHAR, is_duplicate BOOLEAN, duplicate_of VARCHAR,
+            duplicate_kind VARCHAR, duplicate_score DOUBLE, story_id VARCHAR, story_score DOUBLE,
+            updated_at TIMESTAMPTZ)""",
+        "CREATE TABLE minhash_bands (article_id VARCHAR, band SMALLINT, bucket BIGINT)",
+        """CREATE TABLE article_anchors (
+            article_id VARCHAR, anchor VARCHAR, rank SMALLINT, seen_at TIMESTAMP, language VARCHAR)""",
+        "CREATE TABLE anchor_df (anchor VARCHAR PRIMARY KEY, df INTEGER)",
+        """CREATE TABLE duplicate_pairs (
+            article_id VARCHAR, other_id VARCHAR, kind VARCHAR, jaccard DOUBLE, containment DOUBLE,
+            anchor_overlap DOUBLE, order_tau DOUBLE, found_at TIMESTAMPTZ)""",
+        """CREATE TABLE stories (
+            story_id VARCHAR PRIMARY KEY, label VARCHAR, label_article_id VARCHAR, first_seen TIMESTAMP,
+            last_seen TIMESTAMP, n_articles INTEGER, n_unique INTEGER, n_duplicates INTEGER,
+            languages VARCHAR[], outlets VARCHAR[], n_events INTEGER, updated_at TIMESTAMPTZ)""",
+        """CREATE TABLE event_mentions (
+            mention_id VARCHAR, agg_event_id VARCHAR, event_id VARCHAR, article_id VARCHAR,
+            sent_idx INTEGER, sentence_start INTEGER, sentence_end INTEGER, trigger VARCHAR,
+            trigger_start INTEGER, trigger_end INTEGER, source_start INTEGER, source_end INTEGER,
+            target_start INTEGER, target_end INTEGER, source_text VARCHAR, target_text VARCHAR,
+            confidence DOUBLE, modality VARCHAR, in_lead BOOLEAN, seen_at TIMESTAMP,
+            date VARCHAR, date_basis VARCHAR, source_key VARCHAR, target_key VARCHAR, code_key VARCHAR,
+            location_key VARCHAR, source_code VARCHAR, source_name VARCHAR, source_country VARCHAR,
+            source_sector VARCHAR, source_qid VARCHAR, target_code VARCHAR, target_name VARCHAR,
+            target_country VARCHAR, target_sector VARCHAR, target_qid VARCHAR, cameo_code VARCHAR,
+            cameo_base VARCHAR, cameo_root VARCHAR, plover_type VARCHAR, plover_mode VARCHAR,
+            quad_class INTEGER, goldstein DOUBLE, location_text VARCHAR, location_geonameid BIGINT,
+            location_country VARCHAR, location_admin1 VARCHAR, location_feature_code VARCHAR,
+            location_lat DOUBLE, location_lon DOUBLE, attribution_text VARCHAR, coder VARCHAR)""",
+        """CREATE TABLE aggregated_events (
+            agg_event_id VARCHAR PRIMARY KEY, global_event_id BIGINT, date VARCHAR, date_start DATE,
+            date_end DATE, date_basis VARCHAR, modality VARCHAR, source_key VARCHAR, target_key VARCHAR,
+            code_key VARCHAR, location_key VARCHAR, source_code VARCHAR, source_name VARCHAR,
+            source_country VARCHAR, source_sector VARCHAR, source_qid VARCHAR, target_code VARCHAR,
+            target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR, target_qid VARCHAR,
+            cameo_code VARCHAR, cameo_base VARCHAR, cameo_root VARCHAR, plover_type VARCHAR,
+            plover_mode VARCHAR, quad_class INTEGER, goldstein DOUBLE, location_text VARCHAR,
+            location_geonameid BIGINT, location_country VARCHAR, location_admin1 VARCHAR,
+            location_feature_code VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
+            num_mentions INTEGER, num_sources INTEGER, num_articles INTEGER, num_copies INTEGER,
+            first_seen TIMESTAMP, last_seen TIMESTAMP, is_root BOOLEAN, confidence DOUBLE,
+            best_mention_id VARCHAR, first_article_id VARCHAR, source_url VARCHAR,
+            story_ids VARCHAR[], added_at TIMESTAMPTZ, updated_at TIMESTAMPTZ)""",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
