@@ -52,3 +52,25 @@ def web_db_template(tmp_path_factory) -> Path:
     from tests.web_fixture import build
 
     return build(tmp_path_factory.mktemp("webdb") / "template.duckdb")
+
+
+@pytest.fixture(scope="session")
+def web_fallback_template(tmp_path_factory, web_db_template) -> Path:
+    """The web fixture without the corpus view's tables (a database from before the corpus view)."""
+    import shutil
+
+    from tests.web_fixture import drop_corpus
+
+    db = tmp_path_factory.mktemp("webdb-nocorpus") / "template.duckdb"
+    shutil.copy(web_db_template, db)
+    return drop_corpus(db)
+
+
+@pytest.fixture(scope="session")
+def web_real_template(tmp_path_factory, seed_path) -> Path:
+    """A database built by the real pipeline only (no hand-coded rows): ``examples/``, then the seed
+    and the generated story A with its copies and translation. Tests copy it before changing it."""
+    from tests.web_fixture import build_real
+
+    work = tmp_path_factory.mktemp("webdb-real")
+    return build_real(work / "demo.duckdb", seed_path, work)

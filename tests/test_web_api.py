@@ -65,7 +65,8 @@ def day_of(e: dict) -> str | None:
 
 # -- pages ------------------------------------------------------------------------------------------
 
-PAGES = ["/", "/events", "/map", "/network", "/search", "/search?q=ceasefire", "/reviews", "/api"]
+PAGES = ["/", "/events", "/map", "/network", "/search", "/search?q=ceasefire", "/reviews", "/api", "/stories",
+         "/?unit=coded", "/map?unit=coded", "/network?unit=coded"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -190,21 +191,23 @@ def test_csv_neutralises_formulas(tmp_path, web_db_template):
 # -- stats, map, network ----------------------------------------------------------------------------
 
 def test_daily_pairs_map_network(ro_client, db):
+    """Counting coded events (``unit=coded``): compared with the ``events`` rows."""
     evs = all_events(db)
-    daily = ro_client.get("/api/stats/daily").json()
+    coded = {"unit": "coded"}
+    daily = ro_client.get("/api/stats/daily", params=coded).json()
     assert sum(d["total"] for d in daily) == len(evs)
     assert sum(d["q4"] for d in daily) == sum(1 for e in evs if e["quad_class"] == 4)
-    pairs = ro_client.get("/api/actor-pairs", params={"limit": 200}).json()
+    pairs = ro_client.get("/api/actor-pairs", params={"limit": 200, **coded}).json()
     top = pairs[0]
     assert (top["source"], top["target"], top["n"]) in {("PAKGOV", "AFGGOV", 3), ("UKRGOV", "POLGOV", 3)}
     expected = sum(1 for e in evs if any(a["code"] == "IGOUNO" for a in e["sources"])
                    and any(a["code"] == "ETHGOV" for a in e["targets"]))
     assert next(p["n"] for p in pairs if (p["source"], p["target"]) == ("IGOUNO", "ETHGOV")) == expected == 2
-    m = ro_client.get("/api/map").json()
+    m = ro_client.get("/api/map", params=coded).json()
     assert sum(p["n"] for p in m["points"]) == sum(1 for e in evs if e["location_lat"] is not None) == 29
     nairobi = next(p for p in m["points"] if p["place"] == "Nairobi")
     assert (nairobi["n"], nairobi["q1"], nairobi["q3"], nairobi["geonameid"]) == (4, 3, 1, 184745)
-    net = ro_client.get("/api/network", params={"quad": "4"}).json()
+    net = ro_client.get("/api/network", params={"quad": "4", **coded}).json()
     assert all(e["q4"] == e["n"] for e in net["edges"])
     assert {n["id"] for n in net["nodes"]} == {x for e in net["edges"] for x in (e["source"], e["target"])}
 
@@ -362,31 +365,286 @@ def test_gold_reader_reports_bad_lines(tmp_path):
                                            "line 3: missing sentence_start, sentence_end"]
 
 
-# -- corpus tables (issue 6) are used when present --------------------------------------------------
+# -- without the corpus view (a database from before issue 6) -----------------------------------------
 
-def test_mentions_table_is_used_when_present(db):
-    evs = [e for e in all_events(db) if e["trigger"] == "met" and e["cameo_code"] == "044"]
-    con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE mentions (global_event_id VARCHAR, event_id VARCHAR, article_id VARCHAR, "
-                "char_start INTEGER, char_end INTEGER, confidence DOUBLE)")
-    for e in evs:
-        con.execute("INSERT INTO mentions VALUES ('g1', ?, ?, ?, ?, 0.9)",
-                    [e["event_id"], e["article_id"], e["sentence_start"], e["sentence_end"]])
-    con.close()
+@pytest.fixture
+def fallback_client(tmp_path, web_fallback_template):
+    db = tmp_path / "nocorpus.duckdb"
+    shutil.copy(web_fallback_template, db)
     app = create_app(db, allowed_hosts=HOST)
     with TestClient(app) as c:
-        m = c.get(f"/api/events/{evs[0]['event_id']}").json()["mentions"]
-        assert c.get("/api/meta").json()["mentions"] is True
-        assert c.get("/api/stats").json()["mentions"] == 2
+        yield c
     app.state.ew.con.close()
-    assert len(m) == 2 and sum(x["is_self"] for x in m) == 1
-    assert all(x["sentence"].startswith("NAIROBI - Envoys") for x in m)
 
 
-def test_single_mention_fallback(ro_client, db):
-    ev = all_events(db)[0]
-    m = ro_client.get(f"/api/events/{ev['event_id']}").json()["mentions"]
-    assert len(m) == 1 and m[0]["is_self"] and m[0]["sentence"] == ev["sentence"]
+def test_single_mention_fallback(fallback_client):
+    c = fallback_client
+    ev = c.get("/api/events", params={"limit": 1}).json()["events"][0]
+    m = c.get(f"/api/events/{ev['event_id']}").json()
+    assert m["aggregated"] == [] and len(m["mentions"]) == 1
+    assert m["mentions"][0]["is_self"] and m["mentions"][0]["sentence"] == ev["sentence"]
+    assert "No corpus view in this database" in c.get(f"/events/{ev['event_id']}").text
+
+
+def test_without_corpus_view_everything_counts_coded_events(fallback_client):
+    c = fallback_client
+    meta = c.get("/api/meta").json()
+    assert (meta["aggregated"], meta["stories"], meta["default_unit"]) == (False, False, "coded")
+    assert "missing" in meta["corpus_note"]
+    stats = c.get("/api/stats").json()
+    assert stats["events"] == 59 and "aggregated_events" not in stats and "copies" not in stats
+    assert sum(d["total"] for d in c.get("/api/stats/daily").json()) == 59
+    html = c.get("/").text
+    assert "Counting coded events" in html and "no corpus view" in html
+    assert '<div class="card main" data-count="events"><div class="num">59</div>' in html
+    # what needs the corpus view says so instead of failing
+    assert c.get("/api/stats/daily", params={"unit": "aggregated"}).status_code == 422
+    assert c.get("/api/events", params={"story": "x"}).status_code == 422
+    assert c.get("/events", params={"story": "x"}).status_code == 422
+    assert c.get("/api/events.csv", params={"story": "x"}).status_code == 422
+    assert c.get("/api/aggregated-events").status_code == 404
+    assert c.get("/api/stories").status_code == 404
+    r = c.get("/stories")
+    assert r.status_code == 200 and 'id="no-stories"' in r.text
+    assert c.get("/stories/x").status_code == 404
+    aid = c.get("/api/events", params={"limit": 1}).json()["events"][0]["article_id"]
+    a = c.get(f"/api/articles/{aid}").json()
+    assert a["corpus"] is None and 'id="corpus"' not in c.get(f"/articles/{aid}").text
+    for path in PAGES:
+        assert c.get(path).status_code == 200, path
+
+
+# -- the corpus view (issue 6): real-world events, mentions, stories, copies -------------------------
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory, web_real_template) -> Path:
+    db = tmp_path_factory.mktemp("webreal") / "real.duckdb"
+    shutil.copy(web_real_template, db)
+    return db
+
+
+@pytest.fixture
+def real_client(real_db):
+    app = create_app(real_db, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        yield c
+    app.state.ew.con.close()
+
+
+def _q(client: TestClient, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows read straight from the database (through the app's connection, which holds the file)."""
+    cur = client.app.state.ew.con.cursor()
+    try:
+        return cur.execute(sql, params or []).fetchall()
+    finally:
+        cur.close()
+
+
+def _agg_day(date: str, first_seen) -> str:
+    return date[:10] if len(date or "") >= 10 else first_seen.strftime("%Y-%m-%d")
+
+
+def test_dashboard_counts_real_world_events(real_client):
+    """The dashboard counts aggregated events: every figure equals a count computed from
+    ``aggregated_events`` here, and copies of an article do not inflate it."""
+    c = real_client
+    aggs = _q(c, "SELECT agg_event_id, date, first_seen, modality, quad_class, plover_type, location_lat, "
+                 "location_country, source_code, source_name, target_code, target_name FROM aggregated_events")
+    n, n_events = len(aggs), _q(c, "SELECT count(*) FROM events")[0][0]
+    copies = _q(c, "SELECT count(*) FROM article_corpus WHERE is_duplicate")[0][0]
+    assert n > 0 and copies == 3  # the generated story: two near copies and a German translation
+    stats = c.get("/api/stats").json()
+    assert stats["aggregated_events"] == n and stats["events"] == n_events
+    assert stats["aggregated_asserted"] == sum(1 for a in aggs if a[3] == "asserted")
+    assert stats["aggregated_located"] == sum(1 for a in aggs if a[6] is not None)
+    assert (stats["copies"], stats["originals"], stats["articles_pending"]) == (copies, stats["articles"] - copies, 0)
+    assert c.get("/api/meta").json()["default_unit"] == "aggregated"
+    html = c.get("/").text
+    assert "Counting real-world events." in html and f"they are <strong>{n} real-world events</strong>" in html
+    for key, value in (("aggregated_events", n), ("events", n_events), ("copies", copies), ("stories", stats["stories"])):
+        assert f'data-count="{key}"><div class="num">{value}</div>' in html, key
+    # the chart, by day and QuadClass
+    daily = c.get("/api/stats/daily").json()
+    by_day: dict[str, int] = {}
+    for a in aggs:
+        d = _agg_day(a[1], a[2])
+        by_day[d] = by_day.get(d, 0) + 1
+    assert {d["day"]: d["total"] for d in daily} == by_day
+    assert sum(d["q1"] for d in daily) == sum(1 for a in aggs if a[4] == 1)
+    # breakdowns and pairs
+    modality = {r["value"]: r["n"] for r in c.get("/api/stats/breakdown", params={"by": "modality"}).json()}
+    want: dict[str, int] = {}
+    for a in aggs:
+        want[a[3]] = want.get(a[3], 0) + 1
+    assert modality == want
+    pairs = c.get("/api/actor-pairs", params={"limit": 200}).json()
+    want_pairs: dict[tuple, int] = {}
+    for a in aggs:
+        s, t = a[8] or a[9], a[10] or a[11]
+        if s and t:
+            want_pairs[(s, t)] = want_pairs.get((s, t), 0) + 1
+    assert {(p["source"], p["target"]): p["n"] for p in pairs} == want_pairs
+    m = c.get("/api/map").json()
+    assert sum(p["n"] for p in m["points"]) == stats["aggregated_located"]
+    # copies inflate coded events, not real-world events
+    sid = _q(c, "SELECT story_id FROM stories WHERE n_duplicates = 3")[0][0]
+    coded = c.get("/api/events", params={"story": sid}).json()["total"]
+    real = c.get("/api/aggregated-events", params={"story": sid}).json()["total"]
+    distinct = _q(c, "SELECT count(DISTINCT m.agg_event_id) FROM event_mentions m JOIN article_corpus c USING (article_id) "
+                     "WHERE c.story_id = ?", [sid])[0][0]
+    assert coded == _q(c, "SELECT count(*) FROM events JOIN article_corpus USING (article_id) WHERE story_id = ?",
+                       [sid])[0][0]
+    assert real == distinct and coded > real
+    dash = c.get("/", params={"story": sid}).text
+    assert f'data-count="aggregated_events"><div class="num">{n}</div>' in dash  # cards: the whole database
+    assert sum(d["total"] for d in c.get("/api/stats/daily", params={"story": sid}).json()) == real
+    coded_html = c.get("/", params={"unit": "coded"}).text
+    assert "Counting coded events" in coded_html
+    assert sum(d["total"] for d in c.get("/api/stats/daily", params={"unit": "coded"}).json()) == n_events
+
+
+def test_aggregated_counts_follow_duplicate_groups(real_client):
+    """NumArticles counts duplicate groups, NumCopies articles: checked against ``event_mentions`` and
+    ``article_corpus`` for every aggregated event listed by the API."""
+    c = real_client
+    want = {r[0]: (r[1], r[2]) for r in _q(c, """
+        SELECT m.agg_event_id, count(DISTINCT coalesce(ac.dup_group, m.article_id)), count(DISTINCT m.article_id)
+        FROM event_mentions m LEFT JOIN article_corpus ac USING (article_id) GROUP BY 1""")}
+    got, off = {}, 0
+    while True:
+        page = c.get("/api/aggregated-events", params={"limit": 50, "offset": off, "sort": "reports"}).json()
+        got.update({e["agg_event_id"]: (e["num_articles"], e["num_copies"]) for e in page["events"]})
+        off += 50
+        if off >= page["total"]:
+            break
+    assert got == want and any(cp > na for na, cp in got.values())
+
+
+def test_event_page_lists_every_mention_with_copy_marks(real_client):
+    c = real_client
+    top = c.get("/api/aggregated-events", params={"sort": "reports", "limit": 1}).json()["events"][0]
+    assert top["num_copies"] > top["num_articles"]  # reported by an article and its copies
+    data = c.get(f"/api/events/{top['best_event_id']}").json()
+    agg_ids = [g["agg_event_id"] for g in data["aggregated"]]
+    assert top["agg_event_id"] in agg_ids
+    want = _q(c, "SELECT count(*), count(*) FILTER (WHERE ac.is_duplicate) FROM event_mentions m "
+                 "JOIN article_corpus ac USING (article_id) WHERE m.agg_event_id IN (SELECT unnest(?))", [agg_ids])[0]
+    mentions = data["mentions"]
+    assert len(mentions) == want[0] and sum(1 for m in mentions if m["is_duplicate"]) == want[1] > 0
+    assert sum(m["is_self"] for m in mentions) == len(agg_ids)  # its own mention in each of its dyads
+    for m in mentions:
+        if m["is_duplicate"]:
+            assert m["duplicate_of"] and m["original_title"] and m["duplicate_kind"] in ("exact", "near", "translation")
+        assert m["sentence"][m["trigger_start"] - m["sentence_start"]:m["trigger_end"] - m["sentence_start"]] == m["trigger"]
+    html = c.get(f"/events/{top['best_event_id']}").text
+    block = html.split(f'id="agg-{top["agg_event_id"]}"')[1].split('<div class="agg"')[0]
+    assert f'<dd class="num-articles" title="NumArticles: independent articles (duplicate groups) with a mention">{top["num_articles"]}</dd>' in block
+    rows = block.split("<tbody>")[1].split("</tbody>")[0]
+    n_rows = rows.count("<tr ")
+    assert n_rows == top["num_copies"] and rows.count('<span class="copy"') == top["num_copies"] - top["num_articles"]
+    assert '<span class="hl trig" title="trigger:' in rows  # the trigger highlighted in each sentence
+    one = c.get(f"/api/aggregated-events/{top['agg_event_id']}").json()
+    assert one["event"]["num_mentions"] == top["num_mentions"] and len(one["mentions"]) == top["num_copies"]
+    assert c.get("/api/aggregated-events/nope").status_code == 404
+
+
+def test_stories_pages(real_client):
+    c = real_client
+    n = _q(c, "SELECT count(*) FROM stories")[0][0]
+    res = c.get("/api/stories", params={"limit": 200}).json()
+    assert res["total"] == n == len(res["stories"])
+    page = c.get("/stories").text
+    assert f'<strong id="total">{n}</strong>' in page and page.count('<a href="/stories/') == n
+    oslo = c.get("/api/stories", params={"q": "talks in oslo"}).json()
+    assert oslo["total"] == 1
+    s = oslo["stories"][0]
+    assert (s["n_articles"], s["n_unique"], s["n_duplicates"], s["languages"]) == (5, 2, 3, ["de", "en"])
+    st = c.get(f"/api/stories/{s['story_id']}").json()
+    assert len(st["articles"]) == 5
+    [main] = [r for r in st["reports"] if r["copies"]]
+    assert sorted(x["duplicate_kind"] for x in main["copies"]) == ["near", "near", "translation"]
+    assert all(x["duplicate_of"] == main["original"]["article_id"] for x in main["copies"])
+    n_events = _q(c, "SELECT count(*) FROM aggregated_events WHERE list_contains(story_ids, ?)", [s["story_id"]])[0][0]
+    assert st["n_agg_events"] == len(st["events"]) == n_events > 0
+    html = c.get(f"/stories/{s['story_id']}").text
+    table = html.split('id="story-articles"')[1].split("</table>")[0]
+    assert table.count('<tr class="copy-row">') == 3 and table.count('<tr class="orig-row">') == 2
+    assert table.count('<span class="copy">translation</span>') == 1 and table.count('<span class="copy">near copy</span>') == 2
+    assert html.split('id="story-events"')[1].split("</table>")[0].count('<tr class="quad-') == n_events
+    # the story filter on the events table
+    ev = c.get("/events", params={"story": s["story_id"], "unit": "aggregated"}).text
+    assert f'<strong id="total">{n_events}</strong>' in ev and "talks in Oslo</a>" in ev
+    coded = _q(c, "SELECT count(*) FROM events JOIN article_corpus USING (article_id) WHERE story_id = ?", [s["story_id"]])[0][0]
+    assert f'<strong id="total">{coded}</strong>' in c.get("/events", params={"story": s["story_id"]}).text
+    csv_rows = list(csv.DictReader(io.StringIO(c.get("/api/aggregated-events.csv", params={"story": s["story_id"]}).text)))
+    assert len(csv_rows) == n_events and all(s["story_id"] in r["story_ids"].split(";") for r in csv_rows)
+    assert c.get("/stories/nope").status_code == 404 and c.get("/api/stories/nope").status_code == 404
+    assert c.get("/api/stories", params={"sort": "articles"}).json()["stories"][0]["n_articles"] == 5
+
+
+def test_article_page_shows_story_and_copies(real_client):
+    c = real_client
+    orig_id, n_copies = _q(c, "SELECT duplicate_of, count(*) FROM article_corpus WHERE is_duplicate GROUP BY 1")[0]
+    a = c.get(f"/api/articles/{orig_id}").json()["corpus"]
+    assert a["is_duplicate"] is False and len(a["copies"]) == n_copies == 3 and a["story"]["n_articles"] == 5
+    assert len(a["pairs"]) >= 3
+    html = c.get(f"/articles/{orig_id}").text
+    assert '<span class="orig">original</span> with 3 copies' in html and html.count('href="/stories/') >= 1
+    tr_id = _q(c, "SELECT article_id FROM article_corpus WHERE duplicate_kind = 'translation'")[0][0]
+    t = c.get(f"/api/articles/{tr_id}").json()
+    assert t["language"] == "de" and t["corpus"]["duplicate_of"] == orig_id
+    html = c.get(f"/articles/{tr_id}").text
+    status = html.split('id="dup-status">')[1].split("</td>")[0]
+    assert '<span class="copy">translation</span>' in status and f'href="/articles/{orig_id}"' in status
+    # and the events table marks rows from copies
+    ev = c.get("/events", params={"story": t["corpus"]["story_id"], "per_page": 200}).text
+    n_copy_events = _q(c, "SELECT count(*) FROM events JOIN article_corpus USING (article_id) WHERE is_duplicate")[0][0]
+    assert ev.count("copy</span></td>") == n_copy_events > 0
+
+
+def test_corpus_pages_escape_and_bind(real_client, real_db, tmp_path):
+    """Story labels and titles come from articles: untrusted. Filter values are bound, pages capped."""
+    c = real_client
+    assert c.get("/api/aggregated-events", params={"limit": 201}).status_code == 422
+    assert c.get("/api/stories", params={"limit": 201}).status_code == 422
+    assert c.get("/stories", params={"per_page": 500}).status_code == 422
+    assert c.get("/api/stats/daily", params={"unit": "both"}).status_code == 422
+    inj = "x' OR 1=1; DROP TABLE stories; --"
+    assert c.get("/api/aggregated-events", params={"story": inj}).json()["total"] == 0
+    assert c.get("/api/stories", params={"q": inj}).json()["total"] == 0
+    assert c.get("/api/stories", params={"q": "%"}).json()["total"] == 0  # LIKE wildcards literal
+    assert c.get("/api/stats").json()["stories"] > 0
+    c.app.state.ew.con.close()
+    db = tmp_path / "evil.duckdb"
+    shutil.copy(real_db, db)
+    con = duckdb.connect(str(db))
+    sid = con.execute("SELECT story_id FROM stories WHERE n_duplicates = 3").fetchone()[0]
+    con.execute("UPDATE stories SET label = ?", [EVIL])
+    aid = con.execute("SELECT article_id FROM article_corpus WHERE story_id = ? AND is_duplicate LIMIT 1", [sid]).fetchone()[0]
+    con.execute("UPDATE articles SET title = ? WHERE article_id IN (SELECT article_id FROM article_corpus WHERE story_id = ?)",
+                [EVIL, sid])
+    con.close()
+    app = create_app(db, allowed_hosts=HOST)
+    with TestClient(app) as c2:
+        top = c2.get("/api/aggregated-events", params={"sort": "reports", "limit": 1}).json()["events"][0]
+        pages = [c2.get("/stories").text, c2.get(f"/stories/{sid}").text, c2.get(f"/articles/{aid}").text,
+                 c2.get("/events", params={"story": sid}).text, c2.get(f"/events/{top['best_event_id']}").text]
+    app.state.ew.con.close()
+    for html in pages:
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(" in html
+
+
+def test_aggregated_review_filter(client):
+    c = client
+    top = c.get("/api/aggregated-events", params={"limit": 1}).json()["events"][0]
+    total = c.get("/api/aggregated-events").json()["total"]
+    assert c.get("/api/aggregated-events", params={"review": "reviewed"}).json()["total"] == 0
+    _review(c, top["best_event_id"], verdict="correct", reviewer="Ann")
+    n_aggs = len(c.get(f"/api/events/{top['best_event_id']}").json()["aggregated"])
+    got = c.get("/api/aggregated-events", params={"review": "correct", "limit": 200}).json()
+    assert got["total"] == n_aggs and top["agg_event_id"] in {e["agg_event_id"] for e in got["events"]}
+    assert c.get("/api/aggregated-events", params={"review": "unreviewed"}).json()["total"] == total - n_aggs
 
 
 # -- units -------------------------------------------------------------------------------------------

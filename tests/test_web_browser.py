@@ -96,10 +96,12 @@ def test_dashboard(page, server, shots):
     page.wait_for_selector("#daily-chart[data-ready='1']")
     counts = api(server, "/api/stats")
     assert page.inner_text("[data-count='events'] .num") == f"{counts['events']:,}"
-    assert counts["events"] == 59
+    assert page.inner_text("[data-count='aggregated_events'] .num") == f"{counts['aggregated_events']:,}"
+    assert counts["events"] == 59 and counts["aggregated_events"] == 68  # 59 coded events, 68 source-target pairs
     drawn = page.eval_on_selector_all("#daily-chart svg rect[data-n]", "rs => rs.map(r => +r.dataset.n)")
-    daily = api(server, "/api/stats/daily")
-    assert sum(drawn) == sum(d["total"] for d in daily) == 59  # every dated event is in a bar
+    daily = api(server, "/api/stats/daily")  # real-world events, the dashboard's default
+    outside = int(page.get_attribute("#daily-chart", "data-outside"))
+    assert sum(drawn) + outside == sum(d["total"] for d in daily) == 68  # every dated event is in a bar or noted
     pairs = page.locator("#pairs tbody tr")
     assert pairs.count() == min(15, len(api(server, "/api/actor-pairs?limit=15")))
     page.screenshot(path=str(shots / "01-dashboard.png"), full_page=True)
@@ -156,7 +158,8 @@ def test_event_page_and_review(page, server, shots):
     assert page.inner_text("#evidence .trig") == ev["trigger"] == "praised"
     assert page.inner_text("#evidence .src") == ev["sources"][0]["text"] == "The European Commission"
     assert page.locator("#evidence .tgt").first.inner_text() == "the agreement"
-    assert page.locator("#mentions tbody tr").count() == 1
+    # two targets: two real-world events (dyads), each with its one mention (no copies in this fixture)
+    assert page.locator("#mentions tbody tr").count() == len(api(server, f"/api/events/{event_id}")["mentions"]) == 2
     page.screenshot(path=str(shots / "03-event.png"), full_page=True)
     # review: fix the target actors and the CAMEO code
     page.check("input[name=verdict][value=fixed]")
@@ -288,3 +291,144 @@ def test_hostile_article_is_inert(browser, tmp_path, shots, web_db_template):
         pg.screenshot(path=str(shots / "13-hostile-article-events.png"), full_page=True)
         assert dialogs == []
         ctx.close()
+
+
+# -- the demo database: the real pipeline on examples/, the seed and a story with copies ------------------
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, web_real_template):
+    """``eventwire serve`` on a database built by the real pipeline only: no hand-coded rows."""
+    db = tmp_path_factory.mktemp("webdemo") / "demo.duckdb"
+    shutil.copy(web_real_template, db)
+    with LiveServer(db) as srv:
+        yield srv
+
+
+@pytest.fixture
+def demo_page(browser, demo):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = ctx.new_page()
+    pg.problems = []
+    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
+    pg.on("requestfailed", lambda r: pg.problems.append(f"request failed: {r.url} {r.failure}")
+          if r.failure != "net::ERR_ABORTED" else None)
+    pg.on("request", lambda r: pg.problems.append(f"off-site request: {r.url}")
+          if not r.url.startswith(demo.url) and not r.url.startswith("data:") else None)
+    yield pg
+    ctx.close()
+
+
+def _ready(pg) -> None:
+    for sel in ("#daily-chart", "#map", "#network"):
+        if pg.locator(sel).count():
+            pg.wait_for_selector(sel + "[data-ready='1']")
+
+
+def test_demo_dashboard_counts_real_world_events(demo_page, demo, shots):
+    pg = demo_page
+    pg.goto(demo.url + "/")
+    _ready(pg)
+    stats = api(demo, "/api/stats")
+    assert stats["copies"] == 3 and stats["aggregated_events"] > 0
+    for key in ("aggregated_events", "events", "copies", "stories", "articles"):
+        assert pg.inner_text(f"[data-count='{key}'] .num") == f"{stats[key]:,}", key
+    assert "Counting real-world events." in pg.inner_text("#counting")
+    drawn = pg.eval_on_selector_all("#daily-chart svg rect[data-n]", "rs => rs.map(r => +r.dataset.n)")
+    outside = int(pg.get_attribute("#daily-chart", "data-outside"))
+    assert sum(drawn) + outside == sum(d["total"] for d in api(demo, "/api/stats/daily")) > 0
+    assert outside >= 1  # the seed's background ("in the 1990s") lies outside the articles' period: noted, linked
+    assert pg.locator("#daily-chart p.outside a").count() >= 1
+    assert pg.locator("#pairs tbody tr").count() == min(15, len(api(demo, "/api/actor-pairs?limit=15")))
+    pg.screenshot(path=str(shots / "demo-01-dashboard.png"), full_page=True)
+    pg.click("#counting a:has-text('Count coded events instead')")
+    _ready(pg)
+    drawn = pg.eval_on_selector_all("#daily-chart svg rect[data-n]", "rs => rs.map(r => +r.dataset.n)")
+    outside = int(pg.get_attribute("#daily-chart", "data-outside"))
+    assert sum(drawn) + outside == stats["events"]
+    pg.screenshot(path=str(shots / "demo-02-dashboard-coded.png"), full_page=True)
+    assert pg.problems == []
+
+
+def test_demo_events_and_event_with_copies(demo_page, demo, shots):
+    pg = demo_page
+    stats = api(demo, "/api/stats")
+    sid = api(demo, "/api/stories?sort=articles&limit=1")["stories"][0]["story_id"]  # the story with copies
+    pg.goto(demo.url + f"/events?story={sid}&per_page=200")
+    coded = api(demo, f"/api/events?story={sid}&limit=200")["events"]
+    assert pg.locator("#events tbody tr").count() == len(coded)
+    assert pg.locator("#events span.copy").count() == sum(1 for e in coded if e["article_is_duplicate"]) > 0
+    pg.goto(demo.url + "/events")
+    assert pg.inner_text("#total") == str(stats["events"])
+    pg.screenshot(path=str(shots / "demo-03-events-coded.png"), full_page=True)
+    pg.click("#unit-tabs a:has-text('Real-world events')")
+    pg.wait_for_url(re.compile(r"unit=aggregated"))
+    assert pg.inner_text("#total") == str(stats["aggregated_events"])
+    pg.goto(demo.url + "/events?unit=aggregated&sort=reports")
+    pg.screenshot(path=str(shots / "demo-04-events-real-world.png"), full_page=True)
+    pg.click("#events tbody tr:first-child a.evlink")
+    pg.wait_for_selector("#real-world")
+    top = api(demo, "/api/aggregated-events?sort=reports&limit=1")["events"][0]
+    assert top["num_copies"] > top["num_articles"]
+    box = pg.locator(f"#agg-{top['agg_event_id']}")
+    assert box.locator("tbody tr").count() == top["num_copies"]
+    assert box.locator("tbody span.copy").count() == top["num_copies"] - top["num_articles"]
+    assert box.locator("dd.num-articles").inner_text() == str(top["num_articles"])
+    pg.screenshot(path=str(shots / "demo-05-event-copies.png"), full_page=True)
+    assert pg.problems == []
+
+
+def test_demo_stories_story_and_articles(demo_page, demo, shots):
+    pg = demo_page
+    pg.goto(demo.url + "/stories")
+    res = api(demo, "/api/stories?limit=200")
+    assert pg.locator("#stories tbody tr").count() == res["total"] > 1
+    pg.screenshot(path=str(shots / "demo-06-stories.png"), full_page=True)
+    pg.click("#stories a:has-text('talks in Oslo')")
+    pg.wait_for_selector("#story-articles")
+    sid = pg.url.rsplit("/", 1)[1]
+    st = api(demo, f"/api/stories/{sid}")
+    assert pg.locator("#story-articles tbody tr").count() == len(st["articles"]) == 5
+    assert pg.locator("#story-articles tr.copy-row").count() == 3
+    assert pg.locator("#story-events tbody tr").count() == st["n_agg_events"]
+    pg.screenshot(path=str(shots / "demo-07-story.png"), full_page=True)
+    pg.click("#story-articles tr.orig-row a >> nth=0")
+    pg.wait_for_selector("#corpus")
+    assert "original" in pg.inner_text("#dup-status") and pg.locator("#copies li").count() == 3
+    pg.screenshot(path=str(shots / "demo-08-article-original.png"), full_page=True)
+    pg.click("#copies li:has-text('translation') a")
+    pg.wait_for_selector("#dup-status .copy")
+    assert "translation" in pg.inner_text("#dup-status")
+    pg.screenshot(path=str(shots / "demo-09-article-translation.png"), full_page=True)
+    seed = api(demo, "/api/search?q=Shaheen")["results"][0]
+    pg.goto(demo.url + f"/articles/{seed['article_id']}")
+    a = api(demo, f"/api/articles/{seed['article_id']}")
+    assert a["translated_from"] == "de" and pg.locator("#article-events li").count() == len(a["events"]) > 0
+    assert pg.locator("#body a.trig").count() >= 1
+    pg.screenshot(path=str(shots / "demo-10-article-seed.png"), full_page=True)
+    assert pg.problems == []
+
+
+def test_demo_map_network_search_reviews_api(demo_page, demo, shots):
+    pg = demo_page
+    pg.goto(demo.url + "/map")
+    _ready(pg)
+    data = api(demo, "/api/map")
+    assert pg.locator("#map circle.pt").count() == len(data["points"]) > 0
+    assert "real-world events" in pg.inner_text("#counting")
+    pg.locator("#map circle.pt").first.dispatch_event("click")
+    pg.wait_for_selector("#map-info ul li")
+    pg.screenshot(path=str(shots / "demo-11-map.png"), full_page=True)
+    pg.goto(demo.url + "/network")
+    _ready(pg)
+    assert pg.locator("#network g.node").count() == len(api(demo, "/api/network")["nodes"]) > 0
+    pg.screenshot(path=str(shots / "demo-12-network.png"), full_page=True)
+    pg.goto(demo.url + "/search?q=ceasefire")
+    assert int(pg.inner_text("#hits")) == api(demo, "/api/search?q=ceasefire")["total"] > 0
+    pg.screenshot(path=str(shots / "demo-13-search.png"), full_page=True)
+    pg.goto(demo.url + "/reviews")
+    pg.screenshot(path=str(shots / "demo-14-reviews.png"), full_page=True)
+    pg.goto(demo.url + "/api")
+    assert pg.locator("#endpoints td code:text-is('/api/stories/{story_id}')").count() == 1
+    pg.screenshot(path=str(shots / "demo-15-api.png"), full_page=True)
+    assert pg.problems == []

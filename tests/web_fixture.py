@@ -1,11 +1,16 @@
-"""A realistic database for the web app tests: the pipeline run on ``examples/``, plus coded events.
+"""Databases for the web app tests.
 
-The event coder, the knowledge layer and the corpus layer land on other branches; until then this
-module adds, on top of what ``eventwire run`` stores for the example articles (articles, sentences,
-entities), hand-coded rows written by us for those invented articles: events with source and target
-actors at their real offsets, CAMEO/PLOVER codes, QuadClass, Goldstein, modality, locations and dates;
-the places, dates, quotes and amounts behind them. Offsets are found in the stored bodies, so every
-highlight points at the right text.
+:func:`build`: the pipeline run on ``examples/``, with the annotations replaced by hand-coded rows
+written by us for those invented articles (events with source and target actors at their real
+offsets, CAMEO/PLOVER codes, QuadClass, Goldstein, modality, locations and dates; the places, dates,
+quotes and amounts behind them), so the tests check known values whatever the coder finds today. The
+corpus view (duplicates, stories, aggregated events) is then rebuilt over those events. Offsets are
+found in the stored bodies, so every highlight points at the right text.
+
+:func:`build_real`: the real pipeline, nothing hand-coded: ``examples/``, the seed article, and a
+generated story with copies and a translation (``tests/corpus_gen.py --story A``).
+
+:func:`drop_corpus`: a database as stored before the corpus view existed (its tables removed).
 """
 from __future__ import annotations
 
@@ -227,6 +232,48 @@ def build(db: Path) -> Path:
         for table, rs in rows.items():
             store._insert(table, rs)
         con.execute("COMMIT")
+        from eventwire.corpus import update_corpus
+
+        update_corpus(con, rebuild=True)  # the corpus view over the hand-coded events
+    return db
+
+
+#: The corpus view's tables (schema migration 4), removed by :func:`drop_corpus`.
+CORPUS_TABLES = ("article_corpus", "minhash_bands", "article_anchors", "anchor_df", "duplicate_pairs", "stories",
+                 "event_mentions", "aggregated_events")
+
+
+def drop_corpus(db: Path) -> Path:
+    """Remove the corpus view's tables from ``db`` (a database from before the corpus view); returns ``db``."""
+    con = duckdb.connect(str(db))
+    try:
+        for t in CORPUS_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    finally:
+        con.close()
+    return db
+
+
+def build_real(db: Path, seed: Path, workdir: Path) -> Path:
+    """Run the real pipeline (no hand-coded rows) into ``db``: ``examples/``, then the seed article and
+    the generated story A (an original, two near copies, a German translation, a second report) in a
+    second run, as a user adding to a database would. Returns ``db``.
+
+    Raises:
+        RuntimeError: a run stored fewer articles than expected.
+    """
+    from eventwire.runner import RunConfig, run
+    from tests import corpus_gen
+
+    story = workdir / "story-a"
+    story.mkdir(parents=True, exist_ok=True)
+    arts = [a for a in corpus_gen.build() if a.story == "A"]
+    corpus_gen.write_jsonl(story, arts)
+    first, _ = run([str(EXAMPLES)], RunConfig(db=str(db), workers=1), command="web demo fixture")
+    second, _ = run([str(story), str(seed)], RunConfig(db=str(db), workers=1), command="web demo fixture")
+    if first.articles < 12 or second.articles != len(arts) + 1:
+        raise RuntimeError(f"expected the examples and {len(arts) + 1} more articles, got "
+                           f"{first.articles} and {second.articles}")
     return db
 
 

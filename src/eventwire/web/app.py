@@ -1,10 +1,13 @@
 """``eventwire serve``: a FastAPI app with a JSON API and HTML pages over one eventwire database.
 
 Pages (server-rendered HTML, Jinja2 with autoescaping; charts, map and network drawn by our own
-``static/app.js`` from the JSON API): dashboard ``/``, events ``/events``, event ``/events/{id}``,
-article ``/articles/{id}``, map ``/map``, actor network ``/network``, search ``/search``, reviews
-``/reviews``, API reference ``/api``. The JSON API lives under ``/api/...``; its OpenAPI document is
-``/openapi.json`` (no Swagger UI: it would load scripts from a CDN).
+``static/app.js`` from the JSON API): dashboard ``/``, events ``/events`` (coded events, or real-world
+events with ``unit=aggregated``), event ``/events/{id}``, article ``/articles/{id}``, stories
+``/stories`` and ``/stories/{id}``, map ``/map``, actor network ``/network``, search ``/search``,
+reviews ``/reviews``, API reference ``/api``. With the corpus view (docs/corpus.md) the dashboard, map
+and network count real-world (aggregated) events by default (``unit=coded`` counts coded events). The
+JSON API lives under ``/api/...``; its OpenAPI document is ``/openapi.json`` (no Swagger UI: it would
+load scripts from a CDN).
 
 Security model (docs/web.md):
 
@@ -44,7 +47,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from eventwire import __version__
 from eventwire.store import reviews as review_store
 from eventwire.web import render
-from eventwire.web.queries import MAX_PAGE, QUAD_NAMES, Corpus, EventFilter, Queries, Search, detect_corpus
+from eventwire.web.queries import (MAX_PAGE, QUAD_NAMES, Corpus, EventFilter, FilterError, Queries, Search,
+                                   detect_corpus)
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -66,7 +70,14 @@ CSV_COLUMNS = ["event_id", "day", "date", "article_id", "article_title", "articl
                "source_names", "targets", "target_names", "trigger", "cameo_code", "cameo_root", "plover_type",
                "plover_mode", "quad_class", "goldstein", "modality", "confidence", "attribution_text",
                "location_text", "location_geonameid", "location_country", "location_lat", "location_lon",
-               "review_verdict", "sentence"]
+               "review_verdict", "sentence", "story_id", "article_duplicate_kind"]
+#: Columns of the aggregated (real-world) events CSV: the ``aggregated_events`` columns researchers use.
+AGG_CSV_COLUMNS = ["agg_event_id", "global_event_id", "day", "date", "date_basis", "source_code", "source_name",
+                   "source_country", "target_code", "target_name", "target_country", "cameo_code", "cameo_root",
+                   "plover_type", "plover_mode", "quad_class", "goldstein", "modality", "location_text",
+                   "location_geonameid", "location_country", "location_lat", "location_lon", "num_mentions",
+                   "num_sources", "num_articles", "num_copies", "first_seen", "last_seen", "is_root", "confidence",
+                   "story_ids", "source_url"]
 
 
 @dataclass
@@ -137,12 +148,13 @@ def _filter_dep(actor: str | None = Query(None, max_length=200, description="act
                 article: str | None = Query(None, max_length=64, description="article id"),
                 review: str | None = Query(None, max_length=12,
                                            description="unreviewed, reviewed, correct, wrong or fixed"),
+                story: str | None = Query(None, max_length=64, description="story id (corpus view)"),
                 ) -> EventFilter:
     import re
 
     f = EventFilter(actor=actor, source=source, target=target, country=country, cameo=cameo, plover=plover,
                     modality=modality, date_from=date_from, date_to=date_to, place=place, article=article,
-                    review=review).clean()
+                    review=review, story=story).clean()
     q = (quad or "").strip()
     if q:
         if q not in "1234":
@@ -164,6 +176,29 @@ def _csv_safe(v: Any) -> Any:
     if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + v
     return v
+
+
+def _agg_csv_row(e: dict[str, Any]) -> list[Any]:
+    row = dict(e)
+    row["story_ids"] = ";".join(e.get("story_ids") or [])
+    return [_csv_safe(row.get(c)) for c in AGG_CSV_COLUMNS]
+
+
+def _csv_stream(header: list[str], rows: Iterator[list[Any]], close: Any) -> Iterator[str]:
+    """CSV text in chunks of 500 rows; ``close()`` runs at the end (closes the cursor)."""
+    try:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(header)
+        for i, r in enumerate(rows):
+            w.writerow(r)
+            if i % 500 == 499:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+    finally:
+        close()
 
 
 def _csv_row(e: dict[str, Any]) -> list[Any]:
@@ -224,6 +259,8 @@ def create_app(db_path: str | Path, write_token: str | None = None,
     env.filters["codes"] = lambda actors: ", ".join(
         (a.get("code") or a.get("text") or "?") for a in (actors or [])) or "?"
     env.filters["actors"] = lambda xs: ", ".join(str(x) for x in (xs or []) if x) or "—"
+    env.filters["ts"] = lambda t: t.strftime("%Y-%m-%d %H:%M") if hasattr(t, "strftime") else (t or "")
+    env.filters["mention_html"] = render.mention_html
 
     def cursor() -> Iterator[Queries]:
         cur = state.con.cursor()
@@ -244,42 +281,57 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         if not token or not hmac.compare_digest(token.encode(), state.write_token.encode()):
             raise HTTPException(401, f"missing or wrong write token (header {TOKEN_HEADER})")
 
+    def unit_dep(unit: str | None = Query(
+            None, pattern="^(aggregated|coded)$",
+            description="what to count: aggregated (real-world events of the corpus view; the default when "
+                        "present) or coded (rows of events, copies included)")) -> str:
+        if unit is None:
+            return state.corpus.default_unit()
+        if unit == "aggregated" and not state.corpus.aggregated:
+            raise HTTPException(422, "this database has no corpus view (aggregated events): "
+                                     "run `eventwire corpus update`, or use unit=coded")
+        return unit
+
     # ------------------------------------------------------------------ JSON API
 
     @app.get("/api/meta", tags=["meta"], summary="Server mode, schema version and optional tables present")
     def api_meta(q: Queries = Depends(cursor)) -> dict[str, Any]:
         ver = q.cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return {"version": __version__, "writable": state.writable, "schema_version": int(ver[0]) if ver else None,
-                "mentions": state.corpus.has_mentions, "reviews": state.corpus.has_reviews,
+                "mentions": state.corpus.has_mentions, "aggregated": state.corpus.aggregated,
+                "stories": state.corpus.stories, "default_unit": state.corpus.default_unit(),
+                "corpus_note": state.corpus.note, "reviews": state.corpus.has_reviews,
                 "search": state.search.method, "max_page": MAX_PAGE}
 
-    @app.get("/api/stats", tags=["stats"], summary="Row counts of the main tables")
+    @app.get("/api/stats", tags=["stats"], summary="Row counts of the main tables, coded and real-world events")
     def api_stats(q: Queries = Depends(cursor)) -> dict[str, int]:
         return q.counts()
 
     @app.get("/api/stats/daily", tags=["stats"], summary="Events per day by QuadClass (filterable)")
-    def api_daily(f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)) -> list[dict[str, Any]]:
-        return q.daily(f)
+    def api_daily(f: EventFilter = Depends(_filter_dep), unit: str = Depends(unit_dep),
+                  q: Queries = Depends(cursor)) -> list[dict[str, Any]]:
+        return q.daily(f, unit)
 
     @app.get("/api/stats/breakdown", tags=["stats"], summary="Event counts by modality, PLOVER type, CAMEO root, QuadClass or location country")
     def api_breakdown(by: str = Query(..., pattern="^(modality|plover_type|cameo_root|quad_class|location_country)$"),
                       limit: int = Query(25, ge=1, le=MAX_PAGE), f: EventFilter = Depends(_filter_dep),
-                      q: Queries = Depends(cursor)) -> list[dict[str, Any]]:
-        return q.breakdown(by, f, limit)
+                      unit: str = Depends(unit_dep), q: Queries = Depends(cursor)) -> list[dict[str, Any]]:
+        return q.breakdown(by, f, limit, unit)
 
     @app.get("/api/actor-pairs", tags=["stats"], summary="Top source -> target actor pairs with counts by QuadClass")
     def api_pairs(limit: int = Query(20, ge=1, le=MAX_PAGE), f: EventFilter = Depends(_filter_dep),
-                  q: Queries = Depends(cursor)) -> list[dict[str, Any]]:
-        return q.actor_pairs(f, limit)
+                  unit: str = Depends(unit_dep), q: Queries = Depends(cursor)) -> list[dict[str, Any]]:
+        return q.actor_pairs(f, limit, unit)
 
     @app.get("/api/network", tags=["stats"], summary="Actor network: nodes and source -> target edges by QuadClass")
     def api_network(limit: int = Query(150, ge=1, le=1000), f: EventFilter = Depends(_filter_dep),
-                    q: Queries = Depends(cursor)) -> dict[str, Any]:
-        return q.network(f, limit)
+                    unit: str = Depends(unit_dep), q: Queries = Depends(cursor)) -> dict[str, Any]:
+        return q.network(f, limit, unit)
 
     @app.get("/api/map", tags=["stats"], summary="Event locations (points) and counts by location country")
-    def api_map(f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)) -> dict[str, Any]:
-        return q.map_points(f)
+    def api_map(f: EventFilter = Depends(_filter_dep), unit: str = Depends(unit_dep),
+                q: Queries = Depends(cursor)) -> dict[str, Any]:
+        return q.map_points(f, unit)
 
     @app.get("/api/facets", tags=["events"], summary="Values present for the filter choices")
     def api_facets(q: Queries = Depends(cursor)) -> dict[str, list[Any]]:
@@ -292,35 +344,79 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         return {"total": q.count_events(f), "limit": limit, "offset": offset, "filters": f.active(),
                 "events": q.list_events(f, limit, offset, sort)}
 
-    @app.get("/api/events.csv", tags=["events"], summary="Every event matching the filters, as CSV (streamed)",
+    @app.get("/api/events.csv", tags=["events"], summary="Every coded event matching the filters, as CSV (streamed)",
              response_class=StreamingResponse)
     def api_events_csv(f: EventFilter = Depends(_filter_dep)) -> StreamingResponse:
-        def rows() -> Iterator[str]:
-            cur = state.con.cursor()
-            try:
-                buf = io.StringIO()
-                w = csv.writer(buf)
-                w.writerow(CSV_COLUMNS)
-                for i, e in enumerate(Queries(cur, state.corpus).iter_events(f)):
-                    w.writerow(_csv_row(e))
-                    if i % 500 == 499:
-                        yield buf.getvalue()
-                        buf.seek(0)
-                        buf.truncate()
-                yield buf.getvalue()
-            finally:
-                cur.close()
-
-        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+        f.where(state.corpus, "coded")  # a filter this database cannot apply fails here, not mid-stream
+        cur = state.con.cursor()
+        q = Queries(cur, state.corpus)
+        return StreamingResponse(_csv_stream(CSV_COLUMNS, (_csv_row(e) for e in q.iter_events(f)), cur.close),
+                                 media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
-    @app.get("/api/events/{event_id}", tags=["events"], summary="One event with its mentions and reviews")
+    @app.get("/api/events/{event_id}", tags=["events"],
+             summary="One coded event with its real-world (aggregated) events, their mentions, and its reviews")
     def api_event(event_id: str, q: Queries = Depends(cursor)) -> dict[str, Any]:
         ev = q.event(event_id[:64])
         if ev is None:
             raise HTTPException(404, "no such event")
-        return {"event": ev, "mentions": q.mentions(ev), "same_sentence": q.sentence_events(ev),
+        return {"event": ev, "aggregated": q.aggregates_of_event(ev["event_id"]), "mentions": q.mentions(ev),
+                "same_sentence": q.sentence_events(ev),
                 "reviews": review_store.reviews_for_event(q.cur, ev["event_id"])}
+
+    @app.get("/api/aggregated-events", tags=["aggregated events"],
+             summary="Real-world events (corpus view: one per date, actors, code, place, modality), one page")
+    def api_aggregated(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=10_000_000),
+                       sort: str = Query("day", pattern="^(day|day_asc|goldstein|confidence|cameo|reports)$"),
+                       f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)) -> dict[str, Any]:
+        need_corpus()
+        return {"total": q.count_events(f, "aggregated"), "limit": limit, "offset": offset, "filters": f.active(),
+                "events": q.list_aggregated(f, limit, offset, sort)}
+
+    @app.get("/api/aggregated-events.csv", tags=["aggregated events"], response_class=StreamingResponse,
+             summary="Every real-world event matching the filters, as CSV (streamed)")
+    def api_aggregated_csv(f: EventFilter = Depends(_filter_dep)) -> StreamingResponse:
+        need_corpus()
+        f.where(state.corpus, "aggregated")  # fails here, not mid-stream
+        cur = state.con.cursor()
+        q = Queries(cur, state.corpus)
+        return StreamingResponse(_csv_stream(AGG_CSV_COLUMNS, (_agg_csv_row(e) for e in q.iter_aggregated(f)),
+                                             cur.close),
+                                 media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="real-world-events.csv"'})
+
+    @app.get("/api/aggregated-events/{agg_event_id}", tags=["aggregated events"],
+             summary="One real-world event with every mention (article, sentence, offsets, confidence, copy marks)")
+    def api_aggregated_event(agg_event_id: str, q: Queries = Depends(cursor)) -> dict[str, Any]:
+        need_corpus()
+        g = q.aggregated_event(agg_event_id[:64])
+        if g is None:
+            raise HTTPException(404, "no such aggregated event")
+        return {"event": g, "mentions": q.agg_mentions([g["agg_event_id"]])}
+
+    @app.get("/api/stories", tags=["stories"], summary="Stories of the corpus view (label, first seen, articles, languages), one page")
+    def api_stories(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=10_000_000),
+                    sort: str = Query("recent", pattern="^(recent|oldest|articles|events)$"),
+                    q_: str | None = Query(None, alias="q", max_length=200, description="label substring"),
+                    q: Queries = Depends(cursor)) -> dict[str, Any]:
+        need_corpus(stories=True)
+        text = (q_ or "").strip() or None
+        return {"total": q.count_stories(text), "limit": limit, "offset": offset,
+                "stories": q.list_stories(limit, offset, sort, text)}
+
+    @app.get("/api/stories/{story_id}", tags=["stories"],
+             summary="One story: its member articles (originals and their copies) and its real-world events")
+    def api_story(story_id: str, q: Queries = Depends(cursor)) -> dict[str, Any]:
+        need_corpus(stories=True)
+        st = q.story(story_id[:64])
+        if st is None:
+            raise HTTPException(404, "no such story")
+        return st
+
+    def need_corpus(stories: bool = False) -> None:
+        if not state.corpus.aggregated or (stories and not state.corpus.stories):
+            raise HTTPException(404, "this database has no corpus view (aggregated events, stories): "
+                                     "run `eventwire corpus update`")
 
     @app.post("/api/events/{event_id}/reviews", tags=["reviews"], status_code=201,
               summary="Review an event: correct, wrong, or fixed with corrected codes/actors (needs the write token)")
@@ -361,7 +457,8 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         return StreamingResponse(lines(), media_type="application/x-ndjson",
                                  headers={"Content-Disposition": 'attachment; filename="reviews-gold.jsonl"'})
 
-    @app.get("/api/articles/{article_id}", tags=["articles"], summary="One article with every annotation")
+    @app.get("/api/articles/{article_id}", tags=["articles"],
+             summary="One article with every annotation and its story / copy status")
     def api_article(article_id: str, q: Queries = Depends(cursor)) -> dict[str, Any]:
         art = q.article(article_id[:64])
         if art is None:
@@ -377,31 +474,60 @@ def create_app(db_path: str | Path, write_token: str | None = None,
 
     # ------------------------------------------------------------------ pages
 
+    def story_label(q: Queries, f: EventFilter) -> str | None:
+        if not f.story or not state.corpus.stories:
+            return None
+        r = q.cur.execute("SELECT label FROM stories WHERE story_id = ?", [f.story]).fetchone()
+        return (r[0] or f.story) if r else None
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def dashboard(request: Request, f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)):
-        return page(request, "dashboard.html", "dashboard", counts=q.counts(), f=f,
-                    pairs=q.actor_pairs(f, 15), modalities=q.breakdown("modality", f),
-                    plover=q.breakdown("plover_type", f, 12), countries=q.breakdown("location_country", f, 12))
+    def dashboard(request: Request, f: EventFilter = Depends(_filter_dep), unit: str = Depends(unit_dep),
+                  q: Queries = Depends(cursor)):
+        return page(request, "dashboard.html", "dashboard", counts=q.counts(), f=f, unit=unit,
+                    pairs=q.actor_pairs(f, 15, unit), modalities=q.breakdown("modality", f, unit=unit),
+                    plover=q.breakdown("plover_type", f, 12, unit),
+                    countries=q.breakdown("location_country", f, 12, unit), query={**f.active(), "unit": unit},
+                    story_label=story_label(q, f), period=q.article_period())
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request, page_no: int = Query(1, alias="page", ge=1, le=1_000_000),
                     per_page: int = Query(50, ge=1, le=MAX_PAGE),
-                    sort: str = Query("day", pattern="^(day|day_asc|goldstein|confidence|cameo)$"),
+                    sort: str = Query("day", pattern="^(day|day_asc|goldstein|confidence|cameo|reports)$"),
+                    unit: str | None = Query(None, pattern="^(aggregated|coded)$"),
                     f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)):
-        total = q.count_events(f)
+        unit = unit or "coded"  # the table lists coded events unless asked for real-world ones
+        if unit == "aggregated" and not state.corpus.aggregated:
+            raise HTTPException(422, "this database has no corpus view (aggregated events): "
+                                     "run `eventwire corpus update`")
+        if unit == "coded" and sort == "reports":
+            sort = "day"
+        total = q.count_events(f, unit)
+        other = None  # the other tab's count
+        if state.corpus.aggregated:
+            other = q.count_events(f, "coded" if unit == "aggregated" else "aggregated")
         pages = max(1, math.ceil(total / per_page))
-        rows = q.list_events(f, per_page, (page_no - 1) * per_page, sort)
-        return page(request, "events.html", "events", f=f, rows=rows, total=total, page_no=page_no, pages=pages,
-                    per_page=per_page, sort=sort, facets=q.facets(),
-                    query={**f.active(), "sort": sort, "per_page": per_page})
+        offset = (page_no - 1) * per_page
+        if unit == "aggregated":
+            rows = q.list_aggregated(f, per_page, offset, sort)
+        else:
+            rows = q.list_events(f, per_page, offset, sort)
+        return page(request, "events.html", "events", f=f, rows=rows, total=total, other_total=other, page_no=page_no,
+                    pages=pages, per_page=per_page, sort=sort, facets=q.facets(), unit=unit,
+                    query={**f.active(), "sort": sort, "per_page": per_page, "unit": unit},
+                    story_label=story_label(q, f))
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, q: Queries = Depends(cursor)):
         ev = q.event(event_id[:64])
         if ev is None:
             raise HTTPException(404, "no such event")
+        aggs = q.aggregates_of_event(ev["event_id"])
+        mentions = q.mentions(ev)
+        by_agg: dict[str, list[dict[str, Any]]] = {}
+        for m in mentions:
+            by_agg.setdefault(m.get("agg_event_id") or "", []).append(m)
         return page(request, "event.html", "events", e=ev, evidence=render.evidence_html(ev),
-                    mentions=q.mentions(ev), same=q.sentence_events(ev),
+                    aggs=aggs, mentions=mentions, by_agg=by_agg, same=q.sentence_events(ev),
                     reviews=review_store.reviews_for_event(q.cur, ev["event_id"]),
                     label=render.event_label(ev), modalities=review_store.MODALITIES)
 
@@ -413,14 +539,37 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         body_html = render.highlight(art["body"], render.article_spans(art))
         return page(request, "article.html", "", a=art, body_html=body_html)
 
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1, le=1_000_000),
+                     per_page: int = Query(50, ge=1, le=MAX_PAGE),
+                     sort: str = Query("recent", pattern="^(recent|oldest|articles|events)$"),
+                     q_: str = Query("", alias="q", max_length=200), q: Queries = Depends(cursor)):
+        text = q_.strip() or None
+        total = q.count_stories(text)
+        rows = q.list_stories(per_page, (page_no - 1) * per_page, sort, text)
+        return page(request, "stories.html", "stories", rows=rows, total=total, page_no=page_no,
+                    pages=max(1, math.ceil(total / per_page)), per_page=per_page, sort=sort, q=q_,
+                    query={"q": text, "sort": sort, "per_page": per_page})
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str, q: Queries = Depends(cursor)):
+        st = q.story(story_id[:64])
+        if st is None:
+            raise HTTPException(404, "no such story" if state.corpus.stories else
+                                "this database has no stories (corpus view): run `eventwire corpus update`")
+        return page(request, "story.html", "stories", s=st)
+
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
-    def map_page(request: Request, f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)):
-        return page(request, "map.html", "map", f=f, facets=q.facets(), query=f.active())
+    def map_page(request: Request, f: EventFilter = Depends(_filter_dep), unit: str = Depends(unit_dep),
+                 q: Queries = Depends(cursor)):
+        return page(request, "map.html", "map", f=f, facets=q.facets(), unit=unit,
+                    query={**f.active(), "unit": unit}, story_label=story_label(q, f))
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
-    def network_page(request: Request, f: EventFilter = Depends(_filter_dep), q: Queries = Depends(cursor)):
-        return page(request, "network.html", "network", f=f, facets=q.facets(), query=f.active(),
-                    pairs=q.actor_pairs(f, 40))
+    def network_page(request: Request, f: EventFilter = Depends(_filter_dep), unit: str = Depends(unit_dep),
+                     q: Queries = Depends(cursor)):
+        return page(request, "network.html", "network", f=f, facets=q.facets(), unit=unit,
+                    query={**f.active(), "unit": unit}, pairs=q.actor_pairs(f, 40, unit), story_label=story_label(q, f))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q_: str = Query("", alias="q", max_length=200),
@@ -449,12 +598,16 @@ def create_app(db_path: str | Path, write_token: str | None = None,
                             "params": params, "tag": (op.get("tags") or [""])[0]})
         return page(request, "api.html", "api", ops=ops, token_header=TOKEN_HEADER)
 
+    @app.exception_handler(FilterError)
+    async def filter_error(request: Request, exc: FilterError) -> Response:
+        return await http_error(request, StarletteHTTPException(422, str(exc)))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.method != "GET":
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return HTMLResponse(env.get_template("error.html").render(
             request=request, nav="", writable=state.writable, db_name=Path(state.db_path).name,
-            status=exc.status_code, detail=exc.detail), status_code=exc.status_code)
+            corpus=state.corpus, status=exc.status_code, detail=exc.detail), status_code=exc.status_code)
 
     return app

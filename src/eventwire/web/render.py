@@ -136,3 +136,18 @@ def evidence_html(e: dict[str, Any]) -> str:
             spans.append(Span(a["char_start"] - base, a["char_end"] - base, (cls,),
                               f"{word}: {a.get('code') or '?'} {a.get('name') or ''}".strip()))
     return highlight(sent, spans)
+
+
+def mention_html(m: dict[str, Any]) -> str:
+    """A mention's evidence sentence (``sentence``, starting at body offset ``sentence_start``) as
+    escaped HTML with its trigger (``trig``), source (``src``) and target (``tgt``) actor highlighted
+    from the ``event_mentions`` offsets (body offsets; missing offsets are skipped)."""
+    sent = m.get("sentence") or ""
+    base = m.get("sentence_start") or 0
+    spans = []
+    for a, b, cls, title in ((m.get("trigger_start"), m.get("trigger_end"), "trig", f"trigger: {m.get('trigger')}"),
+                             (m.get("source_start"), m.get("source_end"), "src", f"source: {m.get('source_code') or '?'}"),
+                             (m.get("target_start"), m.get("target_end"), "tgt", f"target: {m.get('target_code') or '?'}")):
+        if a is not None and b is not None:
+            spans.append(Span(a - base, b - base, (cls,), title))
+    return highlight(sent, spans)

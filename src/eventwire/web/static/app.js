@@ -44,11 +44,47 @@ function niceStep(v) {  // a step of 1, 2 or 5 x 10^k, at least 1, giving about 
 
 /* ---------------------------------------------------------------- dashboard: events per day by QuadClass */
 async function dailyChart(box) {
-  let rows;
+  let rows;  // [{day, q1..q4, q0, total}], sorted by day
   try { rows = await getJSON(box.dataset.src); } catch (e) { html("p", "Could not load the chart: " + e.message, box, "error"); return; }
-  if (!rows.length) { html("p", "No dated events.", box, "empty"); return; }
-  // fill missing days; bucket by week or month when the range is long
   const day = s => new Date(s + "T00:00:00Z");
+  const iso = d => d.toISOString().slice(0, 10);
+  // events dated long before or after the articles' period (background: "since 2001", "in the 1990s")
+  // would squash the chart: they are left out, counted and linked (data-from/data-to: the articles'
+  // first and last publication day; a month of margin on each side)
+  const out = {before: 0, after: 0};
+  let lo = null, hi = null;
+  if (box.dataset.from && box.dataset.to) {
+    lo = day(box.dataset.from); lo.setUTCDate(lo.getUTCDate() - 31);
+    hi = day(box.dataset.to); hi.setUTCDate(hi.getUTCDate() + 31);
+    rows = rows.filter(r => {
+      const d = day(r.day);
+      if (d < lo) { out.before += r.total; return false; }
+      if (d > hi) { out.after += r.total; return false; }
+      return true;
+    });
+  }
+  box.dataset.outside = String(out.before + out.after);
+  function outsideNote() {
+    if (!out.before && !out.after) return;
+    const p = html("p", null, box, "hint outside");
+    const what = box.dataset.what || "events";
+    p.appendChild(document.createTextNode("Not drawn: "));
+    const link = (n, text, param, d) => {
+      const a = html("a", `${n} ${n === 1 ? what.replace(/s$/, "") : what} ${text}`, p);
+      const q = new URLSearchParams((box.dataset.events || "/events?").split("?")[1] || "");
+      q.set(param, iso(d));
+      a.href = "/events?" + q.toString();
+    };
+    const before = new Date(lo); before.setUTCDate(before.getUTCDate() - 1);
+    const after = new Date(hi); after.setUTCDate(after.getUTCDate() + 1);
+    if (out.before) link(out.before, `dated before ${iso(lo)}`, "date_to", before);
+    if (out.before && out.after) p.appendChild(document.createTextNode(", "));
+    if (out.after) link(out.after, `dated after ${iso(hi)}`, "date_from", after);
+    p.appendChild(document.createTextNode(
+      ` (outside the articles' period ${box.dataset.from} – ${box.dataset.to}: background such as "since 2001").`));
+  }
+  if (!rows.length) { html("p", "No dated events" + (out.before + out.after ? " in the articles' period." : "."), box, "empty"); outsideNote(); box.dataset.ready = "1"; return; }
+  // fill missing days; bucket by week or month when the range is long
   const first = day(rows[0].day), last = day(rows[rows.length - 1].day);
   const span = Math.round((last - first) / 864e5) + 1;
   const unit = span > 1100 ? "month" : span > 200 ? "week" : "day";
@@ -97,7 +133,8 @@ async function dailyChart(box) {
     const t = el("text", {x: lx + 14, y: H - 7}, lg); t.textContent = q + " " + QUAD_NAMES[q];
     lx += 150;
   }
-  const u = el("text", {x: W - m.r, y: H - 7, "text-anchor": "end"}, lg); u.textContent = "events per " + unit;
+  const u = el("text", {x: W - m.r, y: H - 7, "text-anchor": "end"}, lg); u.textContent = (box.dataset.what || "events") + " per " + unit;
+  outsideNote();
   box.dataset.ready = "1";
 }
 
@@ -146,13 +183,21 @@ async function eventMap(box) {
     const q = new URLSearchParams(box.dataset.query);
     q.set("place", p.geonameid ? String(p.geonameid) : (p.place || ""));
     const ul = html("ul", null, info, "plain");
+    const agg = box.dataset.unit === "aggregated";  // real-world events: one row per aggregated event
     try {
-      const r = await getJSON("/api/events?limit=10&" + q.toString());
+      const r = await getJSON((agg ? "/api/aggregated-events" : "/api/events") + "?limit=10&" + q.toString());
       for (const e of r.events) {
         const li = html("li", null, ul);
-        const a = html("a", `${(e.source_labels || []).join(", ") || "?"} → ${(e.target_labels || []).join(", ") || "?"}: ${e.trigger}`, li);
-        a.href = "/events/" + encodeURIComponent(e.event_id);
-        html("span", " " + (e.day || ""), li, "dim");
+        if (agg) {
+          const text = `${e.source_label || "?"} → ${e.target_label || "?"}: ${e.best_trigger || e.cameo_code || "event"}`;
+          const a = html(e.best_event_id ? "a" : "span", text, li);
+          if (e.best_event_id) a.href = "/events/" + encodeURIComponent(e.best_event_id) + "#agg-" + encodeURIComponent(e.agg_event_id);
+          html("span", ` ${e.day || ""} · ${e.num_articles} report${e.num_articles === 1 ? "" : "s"}`, li, "dim");
+        } else {
+          const a = html("a", `${(e.source_labels || []).join(", ") || "?"} → ${(e.target_labels || []).join(", ") || "?"}: ${e.trigger}`, li);
+          a.href = "/events/" + encodeURIComponent(e.event_id);
+          html("span", " " + (e.day || ""), li, "dim");
+        }
       }
       const more = html("a", `all ${r.total} in the events table`, info);
       more.href = "/events?" + q.toString();
@@ -285,7 +330,9 @@ async function actorNetwork(box) {
     el("circle", {r: rad(n).toFixed(1)}, g);
     const t = el("text", {x: rad(n) + 3, y: 4}, g); t.textContent = n.id;
     title(g, `${n.name}: acts in ${n.out}, is acted on in ${n.in} event(s)`);
-    g.addEventListener("click", () => { location.href = "/events?actor=" + encodeURIComponent(n.id); });
+    g.addEventListener("click", () => {
+      location.href = "/events?actor=" + encodeURIComponent(n.id) + (box.dataset.unit ? "&unit=" + encodeURIComponent(box.dataset.unit) : "");
+    });
   }
   document.querySelectorAll("#quad-toggles input[data-quad]").forEach(cb => cb.addEventListener("change", () => {
     gE.querySelectorAll(`path[data-quad="${cb.dataset.quad}"]`).forEach(p => { p.style.display = cb.checked ? "" : "none"; });
