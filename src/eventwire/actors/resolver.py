@@ -173,9 +173,9 @@ class ArticleActors:
         for e in doc.ents:
             for i in range(e.start, e.end):
                 self.ent_at[i] = e
+        self._context: str | None | bool = False
         self.persons: dict[str, Ref] = {}
         self._register_persons()
-        self._context: str | None | bool = False
         #: the actors of the last event with two or more parties, for "both sides", "the two leaders",
         #: "each other" (set by the event coder as it goes through the article)
         self.last_pair: list[Ref] = []
