@@ -76,7 +76,7 @@ PLACE_ACTOR_CLASSES = frozenset({"P", "A", "L"})
 #: headquarters", "demolished the home of X").
 FACILITY_NOUNS = frozenset("""base camp headquarters post outpost checkpoint barracks station compound office residence
 home house convoy position positions target targets facility facilities installation installations depot
-airbase bastion stronghold hideout""".split())
+airbase bastion stronghold hideout territory area areas region soil airspace""".split())
 #: Prepositions that give a facility's owner or location.
 FACILITY_PREPS = frozenset({"of", "in", "near", "at"})
 #: Weapons and strikes that stand for whoever used them ("A U.S. military airstrike killed ...").

@@ -32,14 +32,16 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
-from eventwire.actors.resolver import PRONOUNS, ArticleActors, Ref
+from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref
 from eventwire.events.codebook import codebook
-from eventwire.events.modality import REPORTING, ModalityResult, chain, modality
+from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
                                        classify_content)
 from eventwire.events.typing import Decision, classifier_status, combine, load_classifier, typing_input
@@ -54,7 +56,7 @@ log = logging.getLogger(__name__)
 #: Sentences with more tokens than this are not coded (lists, run-on text; the parse is unreliable).
 MAX_SENTENCE_TOKENS = 150
 #: Triggers whose subject may be several actors with no target (PLOVER: all are actors, no recipient).
-RECIPROCAL = frozenset({"meet", "talk", "agree", "negotiate", "sign", "clash", "fight", "cooperate", "talks",
+RECIPROCAL = frozenset({"meet", "talk", "agree", "negotiate", "sign", "clash", "fight", "cooperate", "talks", "exchange",
                         "meeting", "negotiation", "discussion", "consultation", "summit", "agreement", "deal",
                         "treaty", "ceasefire", "truce", "hold", "confer", "consult", "pledge", "promise"})
 #: Verbs whose clausal complement says what is demanded, threatened or refused (not a separate event).
@@ -77,6 +79,10 @@ LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", 
                          "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
                          "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
                          "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
+#: A background clause ("after X attacked Y") dated by itself within this many days before publication is news.
+RECENT_DAYS = 7
+#: Prepositions whose object is an earlier event that dates the clause ("two months after Russia's invasion").
+BACKGROUND_PREPS = frozenset({"after", "since", "before", "following", "until"})
 #: Prepositions of place: what they introduce is where, not whom.
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside", "outside", "around", "within"})
 #: Adjuncts whose words do not say what is requested or offered ("... following a meeting with").
@@ -125,6 +131,8 @@ class EventCoder:
         self.use_classifier = use_classifier
         self.keep_unknown_codes = keep_unknown_codes
         self.codebook = codebook()
+        self._time_toks: dict[int, date | None] = {}  # per article: token -> last day of its time expression
+        self._pub: date | None = None
 
     # -- the annotator ----------------------------------------------------------------------------
 
@@ -137,6 +145,14 @@ class EventCoder:
         date = article.published[:10] if article.published else None
         pub_year = int(article.published[:4]) if article.published and article.published[:4].isdigit() else None
         aa = ArticleActors(doc, self.actors, date, article.places)
+        self._time_toks = {}
+        for te in article.times:
+            span = doc.char_span(te.start, te.end, alignment_mode="expand") if te.value else None
+            if span is not None:
+                end = _last_day(te.range_end or te.value)
+                for i in range(span.start, span.end):
+                    self._time_toks[i] = end
+        self._pub = _last_day(article.published[:10]) if article.published else None
         sents = list(doc.sents)
         starts = [s.start for s in sents]
         self._code_entities(article, doc, aa, starts)
@@ -241,6 +257,9 @@ class EventCoder:
                 continue  # "talks on reopening the crossing": the topic, not an event
             if tok.i in content_toks and p.family and self._content_parent_is_family(tok, trig):
                 continue
+            if (p.pos == "V" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN"
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not aa.refs(tok.head)):
+                continue  # "a policy to ban people aged 14 from buying cigarettes": what a plan says, not an event
             out.extend(self._candidates(tok, p, si, aa, pub_year, memory, quotes, sents))
         return out
 
@@ -292,6 +311,11 @@ class EventCoder:
                     memory: list[tuple[int, list[Ref]]], quotes, sents) -> list[Candidate]:
         noun = p.pos == "N"
         notes: list[str] = []
+        background = ""
+        if noun and not p.family:
+            background = self._reference(tok, p)
+            if background == "reference":
+                return []  # "described Russia's invasion of Ukraine as ...": a known event, not news
         sources: list[Ref] = []
         targets: list[Ref] = []
         if noun:
@@ -314,7 +338,12 @@ class EventCoder:
             notes.append("reciprocal")
         src_spans = {(r.start, r.end) for r in sources}
         src_keys = {_same_key(r) for r in sources if r.code}
+        src_countries = {r.country for r in sources if r.country}
+        # a place in the source's own country is where the event happens, not its recipient
+        targets = [t for t in targets if not (t.kind == "place" and t.country in src_countries)]
         targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and _same_key(t) in src_keys)]
+        # ordinary people without owner ("people", "a man") are victims and targets, not sources
+        sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)]
         if not sources:
             return []
         lemma = tok.lemma_.lower()
@@ -336,6 +365,15 @@ class EventCoder:
             if "content" in p.req or not targets:
                 return []  # "offer a two-year programme", "agreed a spending target": no political content
         mod = modality(tok, pub_year)
+        if background and mod.modality in ("asserted", "future", "intent"):
+            mod = ModalityResult("historical", background, mod.reporting_verb)
+        elif mod.modality == "historical" and mod.cue.lower() in BACKGROUND_MARKS and self._pub is not None:
+            # "shortly after India launched missile strikes on early Wednesday": a subordinate event dated
+            # by itself within the last week is news, not background
+            clause = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+            ends = [self._time_toks[t.i] for t in clause.subtree if self._time_toks.get(t.i)]
+            if ends and max(ends) >= self._pub - timedelta(days=RECENT_DAYS):
+                mod = ModalityResult("asserted", "", mod.reporting_verb)
         attribution = self._attribution(tok, mod, aa, memory, quotes)
         if codes and codes[0][0][:2] == "14" and sources and all(r.sector in OFFICIAL_SECTORS for r in sources):
             if not targets:
@@ -507,6 +545,32 @@ class EventCoder:
                                             notes.append("between")
                                         return refs
         return []
+
+    def _reference(self, n: "Token", p: Pattern) -> str:
+        """Is a nominal trigger news, or a reference to an event the reader already knows?
+
+        Returns ``""`` (news: the noun is the subject of its clause, the object of a light verb, "killed
+        in an attack", or it carries its own date), the preposition for a background event ("two months
+        after Russia's invasion": ``historical``), or ``"reference"`` (the object of another verb,
+        "referring to the Russian invasion of Ukraine", "described Russia's invasion as": not coded).
+        """
+        if n.dep_ in ("nsubj", "nsubjpass", "ROOT") or n.head.i == n.i:
+            return ""
+        if p.gov or (n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.lemma_.lower() in LIGHT_VERBS):
+            return ""
+        if any(t.i in self._time_toks for t in n.subtree):
+            return ""  # "the attack on Monday": dated by itself (the context annotator decides if it is old)
+        if n.dep_ == "pobj":
+            prep = n.head
+            if prep.lower_ in BACKGROUND_PREPS:
+                return prep.text
+            if prep.lower_ in ("in", "during", "amid", "through") and prep.head.pos_ in ("VERB", "AUX"):
+                return ""  # "killed in an attack by ...": the event being told
+            if prep.lower_ in ("between", "with", "on", "of", "for") and prep.head.i == n.i:
+                return ""
+        if n.dep_ in ("conj", "appos") and n.head.pos_ in ("NOUN", "PROPN"):
+            return self._reference(n.head, p)
+        return "reference"
 
     def _clause_targets(self, h: "Token", aa: ArticleActors) -> list[Ref]:
         """The recipient named inside a requested, offered or refused clause: its object, indirect
@@ -777,6 +841,23 @@ def modality_chain_reporter(tok: "Token") -> "Token | None":
 def self_other(t: "Token") -> bool:
     """True for "other" in "each other" / "one another"."""
     return t.lower_ in ("other", "another")
+
+
+def _last_day(value: str | None) -> date | None:
+    """The last day of an ISO date value ("2024", "2024-02", "2024-02-10"), else ``None``."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
+    if not m:
+        return None
+    try:
+        y = int(m[1])
+        if m[3]:
+            return date(y, int(m[2]), int(m[3]))
+        if m[2]:
+            mo = int(m[2])
+            return date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
+        return date(y, 12, 31)
+    except ValueError:
+        return None
 
 
 def _political(r: Ref) -> bool:
