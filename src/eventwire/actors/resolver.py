@@ -344,7 +344,16 @@ class ArticleActors:
                 return [ref]
             if m.entry.kind in ("country", "capital") and self._inside_person(tok):
                 return []
-            return _entry_refs(m.entry, m.start, m.end, self.date)
+            refs = _entry_refs(m.entry, m.start, m.end, self.date)
+            title = self._title(tok, m)
+            if title is not None and all(r.code and len(r.code) == 3 and r.code.isalpha() for r in refs):
+                # a person listed with a bare country code ("Romendacil [BRE]") and a title ("Bree
+                # President Romendacil"): the title's sector is added (BREGOV)
+                rt, rm = title
+                return [compose(Ref(r.name, r.code, r.country, None, r.qid, r.start, r.end, r.rule, 1.0, "country",
+                                    None, r.region), rm.entry, min(rt.i, r.start), r.end, "title+" + r.rule)
+                        for r in refs]
+            return refs
         if m is not None and m.entry.kind == "role":
             if tok.i != m.end - 1 and tok.i != _span_root(self.doc, m).i:
                 return []
@@ -377,6 +386,16 @@ class ArticleActors:
                             min(o.start, tok.left_edge.i), max(tok.i + 1, o.end), "role+" + o.kind)
                     for o in owners]
         return []
+
+    def _title(self, tok: "Token", m: Match) -> "tuple[Token, Match] | None":
+        """A role noun used as a title before the name ending at ``tok`` ("President" in "Bree
+        President Romendacil"), if any."""
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod") and c.i < m.start:
+                rm = self.match_at.get(c.i)
+                if rm is not None and rm.entry.kind == "role" and rm.entry.role_kind in ("person", "spokes", "body"):
+                    return c, rm
+        return None
 
     def _owned(self, tok: "Token", facility: bool) -> list[Ref]:
         """Who a facility or a weapon belongs to.
@@ -710,9 +729,12 @@ def _former(tok: "Token") -> bool:
 
 
 def _elite(r: Ref) -> Ref:
-    """A person or person role marked "former": CAMEO's elite code (country + ``ELI``)."""
-    if r.country and (r.kind == "person" or r.role_kind == "person"):
-        return Ref(r.name, r.country + "ELI", r.country, "ELI", r.qid, r.start, r.end, r.rule + "+former",
+    """A person or role marked "former" ("former prime minister", "former security officials"): CAMEO's
+    elite code, country + ``ELI`` (CAMEO 1.1b3 actor codebook 3.2.4)."""
+    cc = r.country or ((r.code or "")[:3] if r.kind == "role" and (r.code or "")[:3].isalpha()
+                       and not (r.code or "").startswith(("IGO", "NGO")) else None)
+    if cc and r.kind in ("person", "role"):
+        return Ref(r.name, cc + "ELI", r.country, "ELI", r.qid, r.start, r.end, r.rule + "+former",
                    r.certainty, r.kind, r.role_kind, r.region, r.head_lemma)
     return r
 

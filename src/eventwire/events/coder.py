@@ -519,7 +519,15 @@ class EventCoder:
                                 break
                             if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPS and not places_too:
                                 break  # "condemned the thuggery seen in towns in England": a place, not a target
-                            refs = aa.refs_with_conj(t) if aa.match_at.get(t.i) is not None or t.ent_type_ else []
+                            if aa.match_at.get(t.i) is None and not t.ent_type_:
+                                continue
+                            # a modifier of a phrase that names an actor itself: the phrase ("Gondor's
+                            # government", "Gondor police"), not the modifier alone
+                            h = t
+                            while h.dep_ in ("poss", "compound", "amod", "nmod") and h.head.i > h.i and h.head.i != h.i:
+                                h = h.head
+                            refs = aa.refs_with_conj(h) if h.i != t.i else []
+                            refs = refs or aa.refs_with_conj(t)
                             refs = [r for r in refs if places_too or r.kind != "place"]
                             if refs:
                                 notes.append("in-object-phrase")
@@ -732,6 +740,9 @@ class EventCoder:
             if code not in seen:
                 seen.add(code)
                 out.append((code, f"content={cat.name}"))
+        # one demand is one event: a code whose more specific form was also found is dropped
+        # ("provide aid and humanitarian relief": 0233, not 023 and 0233)
+        out = [(c, w) for c, w in out if not any(o != c and o.startswith(c) for o, _ in out)]
         return out or [(FAMILY_BASE[fam], "")]
 
     def _attribution(self, tok: "Token", mod: ModalityResult, aa: ArticleActors, memory, quotes) -> tuple[str | None, str | None]:
