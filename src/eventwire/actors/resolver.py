@@ -219,6 +219,8 @@ class ArticleActors:
         for e in doc.ents:
             for i in range(e.start, e.end):
                 self.ent_at[i] = e
+        #: tokens "former", "ex-..." (CAMEO elites)
+        self._former_at: set[int] = {t.i for t in doc if t.lower_ in FORMER or t.lower_.startswith("ex-")}
         self._sent_country: dict[int, str | None] = {}
         self._story_dl: str | None = None
         self._counts: Counter | None = None
@@ -240,8 +242,8 @@ class ArticleActors:
         self._busy.add(i)
         try:
             out = self._resolve(tok)
-            if out and _former(tok):
-                out = [_elite(r) for r in out]
+            if out and self._former_at and any(j in self._former_at for j in range(tok.left_edge.i, tok.i)):
+                out = [_elite(r) for r in out]  # "former prime minister Shimon Peres"
         finally:
             self._busy.discard(i)
         self._cache[i] = out
@@ -718,14 +720,6 @@ class ArticleActors:
         name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
         return Ref(name, country + (sector or ""), country, sector, None, ent.start, ent.end, "org-name",
                    0.85, "org", None, None, info.name if info else "")
-
-
-def _former(tok: "Token") -> bool:
-    """"former prime minister Shimon Peres", "ex-President X": a modifier "former"/"ex" in the phrase."""
-    for t in tok.doc[tok.left_edge.i:tok.i]:
-        if t.lower_ in FORMER or t.lower_.startswith("ex-"):
-            return True
-    return False
 
 
 def _elite(r: Ref) -> Ref:
