@@ -419,14 +419,27 @@ class ArticleActors:
             elif c.dep_ == "prep" and c.lower_ in (FACILITY_PREPS if facility else ("by",)):
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
-                        owners.extend(r for r in self.refs_with_conj(pobj) if r.rule not in CONTEXT_RULES)
+                        found = [r for r in self.refs_with_conj(pobj) if r.rule not in CONTEXT_RULES]
+                        if not found and facility:  # "in Nigeria's Borno state"
+                            for x in pobj.children:
+                                if x.dep_ in MODIFIER_DEPS and x.i < pobj.i:
+                                    found.extend(r for r in self.modifier_refs(x) if r.rule not in CONTEXT_RULES)
+                        owners.extend(found)
         start = _trim(self.doc, tok.left_edge.i, tok.i)
         if role is not None:
             rt, m = role
             if owners:
                 return [compose(o, m.entry, min(start, o.start), max(tok.i + 1, o.end), "owned+" + o.kind)
                         .with_certainty(0.8) for o in _dedupe(owners)[:2]]
-            return [_moved(r, start, tok.i + 1, "owned:" + r.rule, 0.8) for r in self.refs(rt)]
+            own = self.refs(rt)
+            if not own and facility and m.entry.sector in DOMESTIC_SECTORS:  # "an army camp" in the story's country
+                ctx = self.sentence_country(tok) or self.only_country()
+                if ctx:
+                    info = countries().get(ctx)
+                    base = Ref(info.name if info else ctx, ctx, ctx, None, info.qid if info else None, start, start,
+                               "context")
+                    return [compose(base, m.entry, start, tok.i + 1, "role+sentence-country").with_certainty(0.6)]
+            return [_moved(r, start, tok.i + 1, "owned:" + r.rule, 0.8) for r in own]
         return [_moved(o, min(start, o.start), max(tok.i + 1, o.end), "owned:" + o.rule, 0.8)
                 for o in _dedupe(owners)[:2]]
 
