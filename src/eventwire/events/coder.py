@@ -75,7 +75,7 @@ CODER_ID = "eventwire-rules/1"
 #: Prepositions introducing the topic of talks or statements ("on reopening", "about sending").
 TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Verbs whose subject takes part in the event named by their object ("held talks", "attended the summit").
-LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry",
+LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry", "issue",
                          "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
                          "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
                          "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
@@ -298,6 +298,11 @@ class EventCoder:
             return False  # "India demonstrated restraint", "they demonstrated that ...": not a protest
         if "noclause" in p.req and any(c.dep_ == "ccomp" for c in tok.children):
             return False  # "recognised (that) the court was likely to rule": acknowledging, not recognition
+        for modal, words in (("must", ("must",)), ("should", ("should", "ought"))):
+            if modal in p.req and not any(
+                    c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in words for a in c.children)
+                    for c in tok.children):
+                return False  # "said North Korea must disarm": a demand; "... should": an appeal
         if "person" in p.req:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
             if not any(o.lemma_.lower() in PERSON_NOUNS or o.lower_ in PERSON_NOUNS
@@ -325,7 +330,8 @@ class EventCoder:
             targets = self._targets(tok, p, aa, notes)
             if not sources and targets and len(targets) >= 2 and "between" in notes:
                 sources, targets = targets[:1], targets[1:]
-            if not targets and p.family:  # "agreed to lend $1 billion to Indonesia", "refused to meet with X"
+            if not targets and (p.family or tok.lemma_.lower() in CONTENT_GOVERNORS):
+                # "agreed to lend $1 billion to Indonesia", "refused to meet with X", "threatened to shell X"
                 for h in self._content_heads(tok, p, aa):
                     targets = self._clause_targets(h, aa)
                     if targets:
@@ -339,11 +345,15 @@ class EventCoder:
         src_spans = {(r.start, r.end) for r in sources}
         src_keys = {_same_key(r) for r in sources if r.code}
         src_countries = {r.country for r in sources if r.country}
-        # a place in the source's own country is where the event happens, not its recipient
-        targets = [t for t in targets if not (t.kind == "place" and t.country in src_countries)]
+        # a place in the source's own country is where the event happens, not its recipient; the
+        # source's own country as a whole is not its recipient either ("Trump said the US must ...")
+        targets = [t for t in targets if not (t.kind in ("place", "country") and t.sector is None
+                                              and t.country in src_countries)]
         targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and _same_key(t) in src_keys)]
         # ordinary people without owner ("people", "a man") are victims and targets, not sources
         sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)]
+        # coordinated mentions of one actor ("students and academics" -> UKREDU) count once
+        sources, targets = _one_per_code(sources), _one_per_code(targets)
         if not sources:
             return []
         lemma = tok.lemma_.lower()
@@ -532,6 +542,15 @@ class EventCoder:
                             if refs:
                                 notes.append("in-object-phrase")
                                 return refs
+            elif slot == "ccompsubj":  # "demanded that the prime minister apologize", "said X must disarm"
+                for c in v.children:
+                    if c.dep_ == "ccomp":
+                        for sj in c.children:
+                            if sj.dep_ in ("nsubj", "nsubjpass") and sj.pos_ != "PRON":
+                                refs = aa.refs_with_conj(sj)
+                                if refs:
+                                    notes.append("subject-of-clause")
+                                    return refs
             elif slot == "dat":
                 for c in v.children:
                     if c.dep_ == "dative":
@@ -875,6 +894,19 @@ def _political(r: Ref) -> bool:
     """A political actor: a state, an organisation, an armed group, or a role outside civil society
     (civilians, business, media, education, health, agriculture, refugees are not)."""
     return r.sector not in NONPOLITICAL_SECTORS or r.kind in ("country", "capital", "group", "intl")
+
+
+def _one_per_code(refs: list[Ref]) -> list[Ref]:
+    """The first mention of each actor code (unnamed persons with a bare role code stay apart)."""
+    seen: set = set()
+    out = []
+    for r in refs:
+        k = _same_key(r)
+        if r.code and k in seen:
+            continue
+        seen.add(k)
+        out.append(r)
+    return out
 
 
 def _same_key(r: Ref) -> tuple:

@@ -15,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 
 #: Argument constraints a pattern may require (``req:`` in the ``when`` column; see :class:`Pattern`).
-REQUIREMENTS = frozenset({"target", "content", "content|target", "srcpol", "person", "intrans", "noclause"})
+REQUIREMENTS = frozenset({"target", "content", "content|target", "srcpol", "person", "intrans", "noclause", "must",
+                          "should"})
 #: Lemmas of nouns naming people who can be released, freed, handed over ("released 20 prisoners").
 PERSON_NOUNS = frozenset("""prisoner hostage detainee captive inmate people person man woman child boy girl soldier
 sailor crew crewman journalist reporter activist national citizen worker fisherman student officer protester
@@ -51,7 +52,8 @@ class Pattern:
             person noun such as "prisoners": "released the prisoners", not "released the guidance"),
             ``intrans`` (no direct object or complement clause: "students demonstrated", not "India
             demonstrated restraint"), ``noclause`` (no complement clause: "recognised Kosovo", not
-            "recognised the court was likely to rule").
+            "recognised the court was likely to rule"), ``must``/``should`` (a complement clause with
+            "must"/"should": "said North Korea must disarm" is a demand, "... should" an appeal).
     """
 
     lemma: str
