@@ -81,6 +81,11 @@ LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", 
                          "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
 #: A background clause ("after X attacked Y") dated by itself within this many days before publication is news.
 RECENT_DAYS = 7
+#: Target prepositions whose object may be something an actor did ("regret over India's actions").
+OWNER_SLOTS = frozenset({"over", "at", "about", "against", "of"})
+#: Verbs whose subject is talked about, not told as news ("the invasion was a mistake", "has a ring to it").
+STATIVE_VERBS = frozenset({"be", "have", "remain", "seem", "appear", "become", "represent", "mark", "pose", "mean",
+                           "show", "prove", "serve", "look", "sound", "feel", "constitute", "reflect", "shape"})
 #: Prepositions whose object is an earlier event that dates the clause ("two months after Russia's invasion").
 BACKGROUND_PREPS = frozenset({"after", "since", "before", "following", "until"})
 #: Prepositions of place: what they introduce is where, not whom.
@@ -350,8 +355,10 @@ class EventCoder:
         targets = [t for t in targets if not (t.kind in ("place", "country") and t.sector is None
                                               and t.country in src_countries)]
         targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and _same_key(t) in src_keys)]
-        # ordinary people without owner ("people", "a man") are victims and targets, not sources
-        sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)]
+        # ordinary people without owner ("people", "a man") are victims and targets, not sources; nor is a
+        # town or region ("Plymouth protests erupt")
+        sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)
+                   and r.kind != "place"]
         # coordinated mentions of one actor ("students and academics" -> UKREDU) count once
         sources, targets = _one_per_code(sources), _one_per_code(targets)
         if not sources:
@@ -524,11 +531,21 @@ class EventCoder:
                     if c.dep_ in ("dobj", "prep", "dative", "attr", "oprd") and c.i > v.i:
                         if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS and not places_too:
                             continue
+                        skip: set[int] = set()
                         for t in c.subtree:
                             if t.dep_ in ("relcl", "ccomp", "advcl", "xcomp"):
                                 break
                             if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPS and not places_too:
                                 break  # "condemned the thuggery seen in towns in England": a place, not a target
+                            if t.i in skip:
+                                continue
+                            if (not places_too and c.dep_ == "dobj" and t.dep_ == "prep" and t.head.i != v.i
+                                    and t.lower_ not in ("by", "of", "from", "with", "between", "about")):
+                                # inside the object only its author or partner counts: "condemned an attack by X",
+                                # "welcomed the resumption of ties with X", not
+                                # "condemned the attack on X", "praised the response to X"
+                                skip.update(x.i for x in t.subtree)
+                                continue
                             if aa.match_at.get(t.i) is None and not t.ent_type_:
                                 continue
                             # a modifier of a phrase that names an actor itself: the phrase ("Gondor's
@@ -571,6 +588,13 @@ class EventCoder:
                                         if slot == "between":
                                             notes.append("between")
                                         return refs
+                                    if slot in OWNER_SLOTS:  # "regret over India's military actions"
+                                        for x in pobj.children:
+                                            if x.dep_ == "poss" and x.i < pobj.i:
+                                                refs = aa.refs_with_conj(x)
+                                                if refs:
+                                                    notes.append("owner-of-object")
+                                                    return refs
         return []
 
     def _reference(self, n: "Token", p: Pattern) -> str:
@@ -581,6 +605,8 @@ class EventCoder:
         after Russia's invasion": ``historical``), or ``"reference"`` (the object of another verb,
         "referring to the Russian invasion of Ukraine", "described Russia's invasion as": not coded).
         """
+        if n.dep_ in ("nsubj", "nsubjpass") and n.head.lemma_.lower() in STATIVE_VERBS:
+            return "reference"  # "Russia's invasion of Ukraine ... does have a sort of ring to it"
         if n.dep_ in ("nsubj", "nsubjpass", "ROOT") or n.head.i == n.i:
             return ""
         if p.gov or (n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.lemma_.lower() in LIGHT_VERBS):
