@@ -14,8 +14,13 @@ article it
    target; coordinated phrases give several actors in one event; subjects are inherited through
    ``xcomp``/``conj``/``advcl`` ("X wants to meet Y", "after discussing ..."); pronouns are resolved to
    the subject of the reporting verb ("Shaheen said he had met ..."), to a quotation's speaker, or to
-   the previous sentence's subject; "including ..." lists expand vague targets ("envoys from several
-   Western countries. Including the European Union, Norway, ...");
+   the main subject of the sentence just before when it agrees ("he" a person, "they" a group);
+   "including ..." lists expand vague targets ("envoys from several Western countries. Including the
+   European Union, Norway, ..."); coordinated actors of a symmetric event become a dyad marked
+   ``reciprocal`` ("Armenia and Azerbaijan agreed" -> ARM -> AZE); argument constraints drop word
+   senses that are not events (``req:`` in :mod:`eventwire.events.patterns`: "released the new
+   guidance"); nominal references to known events ("described Russia's invasion of Ukraine as") are not
+   coded, and background clauses ("after the US and Israel attacked Iran") are ``historical``;
 4. decides modality and attribution (:mod:`eventwire.events.modality`) and the CAMEO code: the
    pattern's code, refined by what is asked for or offered (:func:`~eventwire.events.patterns.classify_content`);
    cooperative events (CAMEO 04-08) that are only planned or intended become the matching CAMEO 03
