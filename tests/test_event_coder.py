@@ -358,3 +358,31 @@ def test_he_refers_back_only_to_a_person():
 def test_a_paragraph_break_ends_a_sentence(nlp):
     doc = nlp("Pakistan's prime minister praises army\n\nPrime Minister Shehbaz Sharif commended the armed forces.")
     assert len(list(doc.sents)) == 2
+
+
+def test_person_and_dated_dictionary_formats(tmp_path, nlp):
+    from eventwire.actors.dictionary import DictionaryError
+
+    p = tmp_path / "people.tsv"
+    p.write_text("# names\tcountry\troles\tqid\nAragorn;Strider\tGON\tREB:..2001-12-31 GOV:2002-01-01..\t\n",
+                 encoding="utf-8")
+    d = ActorDictionary()
+    assert d.load_persons(p) == 1
+    (m,) = d.match(nlp("Strider met them."))
+    assert m.entry.on("2000-05-01") == ("GONREB", "GON", "REB")
+    assert m.entry.on("2010-05-01") == ("GONGOV", "GON", "GOV")
+    assert m.entry.on(None)[0] == "GONGOV", "undated articles get the current office"
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Aragorn\tGON\tGOV:2002\t\n", encoding="utf-8")
+    with pytest.raises(DictionaryError, match="bad.tsv:1"):
+        ActorDictionary().load_persons(bad)
+    j = tmp_path / "dated.json"
+    j.write_text(json.dumps({"entries": [{"names": ["Gondor Party"], "code": "GONOPPPTY", "country": "GON",
+                                          "dated": [["GONGOVPTY", "2020-01-01", ""]]}]}), encoding="utf-8")
+    d = ActorDictionary()
+    d.load_json(j)
+    (m,) = d.match(nlp("The Gondor Party won."))
+    assert m.entry.on("2021-01-01")[0] == "GONGOVPTY" and m.entry.on("2019-01-01")[0] == "GONOPPPTY"
+    j.write_text(json.dumps({"entries": [{"names": ["X"], "code": "XXX", "dated": ["GONGOV"]}]}), encoding="utf-8")
+    with pytest.raises(DictionaryError, match="dated"):
+        ActorDictionary().load_json(j)
