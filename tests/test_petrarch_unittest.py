@@ -1,7 +1,7 @@
 """PETRARCH's unit-test records coded with PETRARCH's own actor and agent dictionaries.
 
 Prints the pass-rate reports and guards them from falling. The floors sit just under the rates
-measured when they were set (actors mode 96/284 = 33.8%, full mode 131/284 = 46.1%); raise them when
+measured when they were set (actors mode 98/284 = 34.5%, full mode 141/284 = 49.6%); raise them when
 the coder improves. No rule in the coder refers to these sentences.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from eventwire.evaluate.petrarch import event_pairs, read_records, run_petrarch
 
 pytestmark = pytest.mark.shared
 
-ACTORS_FLOOR = 0.33
-FULL_FLOOR = 0.45
+ACTORS_FLOOR = 0.34
+FULL_FLOOR = 0.49
 
 
 @pytest.fixture(scope="module")

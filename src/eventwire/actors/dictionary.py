@@ -87,6 +87,23 @@ class ActorEntry:
                 return code
         return self.code
 
+    def on(self, date: str | None) -> tuple[str, str | None, str | None]:
+        """``(code, country, sector)`` in force on ``date``.
+
+        For entries whose code changes with the date (people: "Donald Trump" is ``USAGOV`` from
+        2025-01-20, ``USAELI`` before; "Mark Rutte" is ``NLDGOV``, then ``IGOWSTNAT``), the country and
+        sector follow the code: a code that does not start with the entry's country (an IGO code) has
+        no country, and the sector is the 3 letters after the country (``IGO`` for IGO codes).
+        """
+        code = self.code_on(date)
+        if not self.dated:
+            return code, self.country, self.sector
+        if self.country and code.startswith(self.country):
+            return code, self.country, code[3:6] or None
+        if code.startswith("IGO"):
+            return code, None, "IGO"
+        return code, self.country, self.sector
+
 
 @dataclass(slots=True)
 class Match:
@@ -244,10 +261,14 @@ class ActorDictionary:
         if kind not in KINDS:
             raise DictionaryError(f"{where}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
         names = e["names"] if isinstance(e["names"], list) else [e["names"]]
+        dated = e.get("dated") or []
+        if not isinstance(dated, list) or not all(isinstance(x, list) and len(x) == 3 for x in dated):
+            raise DictionaryError(f"{where}: 'dated' must be a list of [code, from, to] (ISO dates or \"\")")
         entry = ActorEntry(name=e.get("canonical") or names[0], code=e["code"], kind=kind,
                            country=e.get("country") or None, sector=e.get("sector") or None,
                            qid=e.get("qid") or None, region=e.get("region") or None,
-                           role_kind=e.get("role_kind"), origin=origin)
+                           role_kind=e.get("role_kind"), origin=origin,
+                           dated=tuple((str(c), str(lo or ""), str(hi or "")) for c, lo, hi in dated))
         for nm in names:
             self.add(nm, entry, case_sensitive=True if e.get("case_sensitive") and nm.isupper() else None)
 
@@ -273,6 +294,55 @@ class ActorDictionary:
                                       "sector": cols[3], "qid": cols[4], "kind": cols[5] or None},
                                      str(path), f"{path}:{ln}")
                 n += 1
+        self.finalize()
+        return n
+
+    def load_persons(self, path: str | Path, text: str | None = None, origin: str | None = None) -> int:
+        """Load a person dictionary in the ``persons.tsv`` format: ``names<TAB>country<TAB>roles<TAB>qid``.
+
+        ``names`` are ``;``-separated; ``roles`` are space-separated ``CODE`` or ``CODE:FROM..TO`` (ISO
+        dates, either end open): a 3-letter code is a sector appended to the country, a longer one a full
+        actor code. Outside every dated role the undated role applies, else ``country + "ELI"`` (CAMEO
+        elites: former officials). Articles without a date get the open-ended role, else the undated
+        one, else ELI.
+
+        Raises:
+            DictionaryError: a line has fewer than three columns or a malformed role.
+        """
+        text = Path(path).read_text(encoding="utf-8") if text is None else text
+        n = 0
+        for ln, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cols = [c.strip() for c in line.split("\t")]
+            if len(cols) < 3 or not cols[0] or not cols[1] or not cols[2]:
+                raise DictionaryError(f"{path}:{ln}: expected 'names<TAB>country<TAB>roles[<TAB>qid]'")
+            names, country, roles = cols[0].split(";"), cols[1], cols[2].split()
+            qid = cols[3] if len(cols) > 3 and cols[3] else None
+            undated, dated, current = None, [], None
+            for r in roles:
+                code, _, span = r.partition(":")
+                full = code if len(code) > 3 else country + code
+                if not span:
+                    undated = full
+                    continue
+                lo, sep, hi = span.partition("..")
+                if not sep or any(x and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", x) for x in (lo, hi)):
+                    raise DictionaryError(f"{path}:{ln}: role {r!r} should be CODE:YYYY-MM-DD..YYYY-MM-DD")
+                dated.append((full, lo, hi))
+                if not hi:
+                    current = full
+            other = undated or country + "ELI"
+            if dated:  # outside the dated roles: the undated role or ELI
+                dated.append((other, "", ""))
+            default = current or undated or other
+            sector = default[3:6] if default.startswith(country) else ("IGO" if default.startswith("IGO") else None)
+            entry = ActorEntry(name=names[0], code=default, kind="person", country=country, sector=sector,
+                               qid=qid, origin=origin or str(path), dated=tuple(dated))
+            for nm in names:
+                if nm.strip():
+                    self.add(nm.strip(), entry, case_sensitive=len(nm) <= 3)
+            n += 1
         self.finalize()
         return n
 
@@ -537,6 +607,7 @@ def builtin_dictionary() -> ActorDictionary:
         for nm in row["capitals"]:
             d.add(nm, cap)
     d.load_json(str(_data("organizations.json")), origin="builtin")
+    d.load_persons("persons.tsv", _data("persons.tsv").read_text(encoding="utf-8"), origin="builtin")
     with _data("roles.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t"):
             phrase, sector, kind = row[0], row[1], row[2]

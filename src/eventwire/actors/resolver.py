@@ -9,15 +9,22 @@ the dictionary matches (:mod:`eventwire.actors.dictionary`) and the dependency p
   ("A US delegation", "Kenya's foreign minister", "Eritrean troops") or an ``of/from/for/in`` phrase
   ("a spokesman for the US State Department", "envoys from Ethiopia and Eritrea", "the head of the
   Afghan Red Crescent Society", "officials in Kabul") -> country + the role's sector;
-* people: a PERSON name gets the actor of its apposition or title ("the Taliban spokesman ...,
-  Sohail Shaheen"; "Russian Foreign Minister Sergei Lavrov"); later mentions of the surname reuse it;
+* people: a name in the person dictionary (``persons.tsv``: leaders with the offices they held when,
+  "Trump" is ``USAGOV`` in 2025 and ``USAELI`` in 2022), else the actor of its apposition or title
+  ("the Taliban spokesman ..., Sohail Shaheen"; "Russian Foreign Minister Sergei Lavrov"); later
+  mentions of the surname reuse it; "former" makes an office holder CAMEO's elite (``ISRELI``);
+* places resolved by the knowledge layer stand for their country ("attacked Kirkuk" -> IRQ, "a court
+  in Lyon" -> FRA JUD);
 * organisations that spaCy finds but the dictionary does not: country from a country name or demonym
   inside the name, sector from a role word or a keyword inside it ("Afghan Red Crescent Society" ->
   AFG NGO);
 * definite descriptions referring back: "the spokesman" -> the last spokesperson with a known
   organisation; "the extremist group", "the militants" -> the last armed group named; "the
-  delegation" -> the last delegation with a country; bare domestic roles ("police", "the government")
-  -> the article's dominant country when one country clearly dominates (>= 60% of country mentions).
+  delegation" -> the last delegation with a country;
+* bare social roles ("police", "students") and definite domestic roles ("the government") take the
+  one country their sentence names ("Students protested to the Ukrainian government" -> UKR EDU), else
+  the article's only country, else the wire dateline's country when the story is about it, else stay
+  without country (the bare CAMEO role code, ``COP``).
 
 Actor codes: ISO3 + sector (``USAGOV``), CAMEO organisation codes (``IGOUNO``), group codes
 (``AFGINSTAL``); PETRARCH agent codes are appended (``~GOVFRM``) or prefixed (``NGO~``).
@@ -25,6 +32,7 @@ Actor codes: ISO3 + sector (``USAGOV``), CAMEO organisation codes (``IGOUNO``), 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +41,8 @@ from eventwire.records import Actor
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from eventwire.records import Place
 
 #: Dependency labels of modifiers that may carry a role noun's country or organisation.
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "nummod"})
@@ -57,6 +67,23 @@ ORG_SECTOR_WORDS = {
     "news": "MED", "television": "MED", "radio": "MED", "times": "MED", "post": "MED",
 }
 PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+#: Rules of actors whose country comes from the sentence or dateline, or is unknown (never owners of other roles).
+CONTEXT_RULES = frozenset({"role+sentence-country", "role+article-country", "role+dateline-country", "role-only"})
+#: GeoNames feature classes of places that may stand for their country as actors (populated places,
+#: administrative areas, regions): "attacked Kirkuk" -> IRQ, "police in Lyon" -> FRA.
+PLACE_ACTOR_CLASSES = frozenset({"P", "A", "L"})
+#: Facilities that stand for their owner in an event ("attacked an army base in X", "stormed a police
+#: headquarters", "demolished the home of X").
+FACILITY_NOUNS = frozenset("""base camp headquarters post outpost checkpoint barracks station compound office residence
+home house convoy position positions target targets facility facilities installation installations depot
+airbase bastion stronghold hideout territory area areas region soil airspace""".split())
+#: Prepositions that give a facility's owner or location.
+FACILITY_PREPS = frozenset({"of", "in", "near", "at"})
+#: Weapons and strikes that stand for whoever used them ("A U.S. military airstrike killed ...").
+INSTRUMENT_NOUNS = frozenset("""airstrike strike bombing bomb attack shelling missile rocket drone explosion blast raid
+shell artillery gunfire fire operation offensive bomber warplane warplanes jet jets""".split())
+#: Modifiers that make a person a former office holder (CAMEO 1.1b3 actor codebook 3.2.4: ELI).
+FORMER = frozenset({"former", "ex", "ex-"})
 #: Nouns that refer to the two parties of the story with "both" or "the two" ("both sides").
 ROLE_OF_PAIR_NOUN = {"government": "GOV", "delegation": "GOV", "leader": "GOV", "minister": "GOV", "army": "MIL"}
 PAIR_NOUNS = frozenset({"side", "party", "country", "government", "delegation", "leader", "nation", "army",
@@ -118,11 +145,10 @@ def _entry_refs(e: ActorEntry, start: int, end: int, date: str | None, rule: str
 
 
 def _entry_ref(e: ActorEntry, start: int, end: int, date: str | None, rule: str = "dictionary") -> Ref:
-    code = e.code_on(date)
-    sector = e.sector
+    code, country, sector = e.on(date)
     if e.kind == "capital":
         sector = sector or "GOV"
-    return Ref(e.name, code, e.country, sector, e.qid, start, end, rule, 1.0, e.kind, e.role_kind, e.region)
+    return Ref(e.name, code, country, sector, e.qid, start, end, rule, 1.0, e.kind, e.role_kind, e.region)
 
 
 def compose(base: Ref, role: ActorEntry, start: int, end: int, rule: str) -> Ref:
@@ -159,22 +185,46 @@ class ArticleActors:
         date: the article's date (ISO), for date-restricted (PETRARCH) dictionary entries.
     """
 
-    def __init__(self, doc: "Doc", dictionary: ActorDictionary, date: str | None = None):
+    def __init__(self, doc: "Doc", dictionary: ActorDictionary, date: str | None = None,
+                 places: "Iterable[Place] | None" = None):
         self.doc = doc
         self.date = date
-        self.matches: list[Match] = [m for m in dictionary.match(doc) if not _dateline(doc, m)]
+        all_matches = dictionary.match(doc)
+        self.matches: list[Match] = [m for m in all_matches if not _dateline(doc, m)]
         self.match_at: dict[int, Match] = {}
         for m in self.matches:
             for i in range(m.start, m.end):
                 self.match_at[i] = m
+        #: the wire dateline's country ("MANILA, Philippines (AP) -"), from the dictionary or the places
+        self.dateline_country: str | None = next(
+            (m.entry.country for m in all_matches if m.entry.country and _dateline(doc, m)), None)
+        #: resolved places (knowledge layer) that may stand for their country: token -> (start, end, place)
+        self.place_at: dict[int, tuple[int, int, "Place"]] = {}
+        for pl in places or ():
+            if not pl.country or pl.geonameid is None:
+                continue
+            if pl.role == "dateline":
+                self.dateline_country = self.dateline_country or pl.country
+                continue
+            if (pl.feature_class or "") not in PLACE_ACTOR_CLASSES:
+                continue
+            span = doc.char_span(pl.start, pl.end, alignment_mode="expand")
+            if span is None or not len(span) or any(i in self.match_at for i in range(span.start, span.end)):
+                continue
+            for i in range(span.start, span.end):
+                self.place_at[i] = (span.start, span.end, pl)
         self._cache: dict[int, list[Ref]] = {}
         self._busy: set[int] = set()
         self.ent_at: dict[int, object] = {}
         for e in doc.ents:
             for i in range(e.start, e.end):
                 self.ent_at[i] = e
-        self._context: str | None | bool = False
-        self.persons: dict[str, Ref] = {}
+        #: tokens "former", "ex-..." (CAMEO elites)
+        self._former_at: set[int] = {t.i for t in doc if t.lower_ in FORMER or t.lower_.startswith("ex-")}
+        self._sent_country: dict[int, str | None] = {}
+        self._story_dl: str | None = None
+        self._counts: Counter | None = None
+        self.persons: dict[str, Ref | None] = {}
         self._register_persons()
         #: the actors of the last event with two or more parties, for "both sides", "the two leaders",
         #: "each other" (set by the event coder as it goes through the article)
@@ -192,6 +242,8 @@ class ArticleActors:
         self._busy.add(i)
         try:
             out = self._resolve(tok)
+            if out and self._former_at and any(j in self._former_at for j in range(tok.left_edge.i, tok.i)):
+                out = [_elite(r) for r in out]  # "former prime minister Shimon Peres"
         finally:
             self._busy.discard(i)
         self._cache[i] = out
@@ -212,24 +264,58 @@ class ArticleActors:
                         out.extend(more)
         return _dedupe(out)
 
-    def context_country(self) -> str | None:
-        """The article's topic country, given to bare domestic roles ("police", "the army").
+    def sentence_country(self, tok: "Token") -> str | None:
+        """The country a bare role in ``tok``'s sentence belongs to, when the sentence says it.
 
-        The country of the first country mention in the first sentence that has one (a dateline
-        counts), provided the article mentions that country at least twice. ``None`` otherwise.
+        The one country named in the sentence (a country, demonym, capital or known person from the
+        dictionary, or a resolved place from the knowledge layer): "Students and academics protested to the Ukrainian
+        government" -> UKR. ``None`` when the sentence names no country or several.
         """
-        if self._context is False:
-            self._context = None
+        sent = tok.sent
+        if sent.start in self._sent_country:
+            return self._sent_country[sent.start]
+        found: set[str] = set()
+        for i in range(sent.start, sent.end):
+            m = self.match_at.get(i)
+            if m is not None and m.start == i and m.entry.country and m.entry.kind in ("country", "demonym", "capital",
+                                                                                       "person"):
+                found.add(m.entry.country)
+            p = self.place_at.get(i)
+            if p is not None and p[0] == i:
+                found.add(p[2].country)
+        out = next(iter(found)) if len(found) == 1 else None
+        self._sent_country[sent.start] = out
+        return out
+
+    def _country_counts(self) -> Counter:
+        """Mentions per country: dictionary countries, demonyms, capitals and resolved places."""
+        if self._counts is None:
             cnt = Counter(m.entry.country for m in self.matches
-                          if m.entry.country and m.entry.kind in ("country", "demonym", "capital", "org", "group"))
-            for sent in self.doc.sents:
-                first = next((m for m in self.matches if sent.start <= m.start < sent.end and m.entry.country
-                              and m.entry.kind in ("country", "demonym", "capital")), None)
-                if first is not None:
-                    if cnt[first.entry.country] >= 2:
-                        self._context = first.entry.country
-                    break
-        return self._context  # type: ignore[return-value]
+                          if m.entry.country and m.entry.kind in ("country", "demonym", "capital"))
+            cnt.update(p[2].country for i, p in self.place_at.items() if p[0] == i)
+            self._counts = cnt
+        return self._counts
+
+    def only_country(self) -> str | None:
+        """The article's country when it names exactly one (at least twice): no other to confuse it with."""
+        cnt = self._country_counts()
+        if len(cnt) == 1:
+            (c, n), = cnt.items()
+            return c if n >= 2 else None
+        return None
+
+    def story_dateline_country(self) -> str | None:
+        """The dateline's country when the story is about it: the article names that country at least
+        as often as any other ("SANTIAGO, Chile (AP) - ... police" is Chilean police, but in "BRUSSELS
+        (Reuters) - ... Belarusian officials ..." Belgium is only where the reporter sits)."""
+        if self._story_dl is None:
+            self._story_dl = ""
+            dl = self.dateline_country
+            if dl:
+                cnt = self._country_counts()
+                if cnt[dl] and cnt[dl] >= max(cnt.values()):
+                    self._story_dl = dl
+        return self._story_dl or None
 
     def entity_ref(self, start_tok: int, end_tok: int) -> Ref | None:
         """The actor of a mention spanning tokens ``[start_tok, end_tok)`` (for entities and quote speakers)."""
@@ -260,7 +346,16 @@ class ArticleActors:
                 return [ref]
             if m.entry.kind in ("country", "capital") and self._inside_person(tok):
                 return []
-            return _entry_refs(m.entry, m.start, m.end, self.date)
+            refs = _entry_refs(m.entry, m.start, m.end, self.date)
+            title = self._title(tok, m)
+            if title is not None and all(r.code and len(r.code) == 3 and r.code.isalpha() for r in refs):
+                # a person listed with a bare country code ("Romendacil [BRE]") and a title ("Bree
+                # President Romendacil"): the title's sector is added (BREGOV)
+                rt, rm = title
+                return [compose(Ref(r.name, r.code, r.country, None, r.qid, r.start, r.end, r.rule, 1.0, "country",
+                                    None, r.region), rm.entry, min(rt.i, r.start), r.end, "title+" + r.rule)
+                        for r in refs]
+            return refs
         if m is not None and m.entry.kind == "role":
             if tok.i != m.end - 1 and tok.i != _span_root(self.doc, m).i:
                 return []
@@ -270,13 +365,22 @@ class ArticleActors:
         ent = self.ent_at.get(tok.i)
         if ent is not None and ent.label_ == "PERSON":
             return self._person(tok, ent)
-        if tok.pos_ == "PROPN" and tok.lower_ in self.persons:  # a known surname the NER missed
+        if tok.pos_ == "PROPN" and self.persons.get(tok.lower_) is not None:  # a known surname the NER missed
             ref = self.persons[tok.lower_]
             return [_moved(ref, _trim(self.doc, tok.left_edge.i, tok.i), tok.i + 1, ref.rule, ref.certainty)]
         if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC"):
             r = self._org_from_name(ent)
             if r:
                 return [r]
+        pl = self.place_at.get(tok.i)
+        if pl is not None and (pl[1] - 1 == tok.i or self.doc[pl[0]:pl[1]].root.i == tok.i):
+            return [self._place_ref(pl, tok)]
+        if tok.pos_ == "NOUN":
+            lemma = tok.lemma_.lower()
+            if lemma in FACILITY_NOUNS or lemma in INSTRUMENT_NOUNS:
+                owned = self._owned(tok, lemma in FACILITY_NOUNS)
+                if owned:
+                    return owned
         # an unlisted head with an owner ("the Polish side", "Kabul's position")
         if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in ("side", "camp", "leadership"):
             owners = self._owners(tok)
@@ -284,6 +388,68 @@ class ArticleActors:
                             min(o.start, tok.left_edge.i), max(tok.i + 1, o.end), "role+" + o.kind)
                     for o in owners]
         return []
+
+    def _title(self, tok: "Token", m: Match) -> "tuple[Token, Match] | None":
+        """A role noun used as a title before the name ending at ``tok`` ("President" in "Bree
+        President Romendacil"), if any."""
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod") and c.i < m.start:
+                rm = self.match_at.get(c.i)
+                if rm is not None and rm.entry.kind == "role" and rm.entry.role_kind in ("person", "spokes", "body"):
+                    return c, rm
+        return None
+
+    def _owned(self, tok: "Token", facility: bool) -> list[Ref]:
+        """Who a facility or a weapon belongs to.
+
+        Facilities ("an army base in northern Afghanistan" -> AFG MIL, "the home of a Palestinian man"
+        -> PSE CVL, "a migrant camp in Calais" -> FRA REF) take the role that modifies them with the
+        country of their location or owner; weapons and strikes ("A U.S. military airstrike" -> USA MIL,
+        "a car bombing by the Islamic State" -> IMGMOSISI) stand for whoever used them.
+        """
+        role: tuple["Token", Match] | None = None
+        owners: list[Ref] = []
+        for c in tok.children:
+            if c.i < tok.i and c.dep_ in MODIFIER_DEPS:
+                m = self.match_at.get(c.i)
+                if m is not None and m.entry.kind == "role":
+                    role = (c, m)
+                else:
+                    owners.extend(r for r in self.modifier_refs(c) if r.rule not in CONTEXT_RULES)
+            elif c.dep_ == "prep" and c.lower_ in (FACILITY_PREPS if facility else ("by",)):
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        found = [r for r in self.refs_with_conj(pobj) if r.rule not in CONTEXT_RULES]
+                        if not found and facility:  # "in Nigeria's Borno state"
+                            for x in pobj.children:
+                                if x.dep_ in MODIFIER_DEPS and x.i < pobj.i:
+                                    found.extend(r for r in self.modifier_refs(x) if r.rule not in CONTEXT_RULES)
+                        owners.extend(found)
+        start = _trim(self.doc, tok.left_edge.i, tok.i)
+        if role is not None:
+            rt, m = role
+            if owners:
+                return [compose(o, m.entry, min(start, o.start), max(tok.i + 1, o.end), "owned+" + o.kind)
+                        .with_certainty(0.8) for o in _dedupe(owners)[:2]]
+            own = self.refs(rt)
+            if not own and facility and m.entry.sector in DOMESTIC_SECTORS:  # "an army camp" in the story's country
+                ctx = self.sentence_country(tok) or self.only_country()
+                if ctx:
+                    info = countries().get(ctx)
+                    base = Ref(info.name if info else ctx, ctx, ctx, None, info.qid if info else None, start, start,
+                               "context")
+                    return [compose(base, m.entry, start, tok.i + 1, "role+sentence-country").with_certainty(0.6)]
+            return [_moved(r, start, tok.i + 1, "owned:" + r.rule, 0.8) for r in own]
+        return [_moved(o, min(start, o.start), max(tok.i + 1, o.end), "owned:" + o.rule, 0.8)
+                for o in _dedupe(owners)[:2]]
+
+    def _place_ref(self, pl: tuple[int, int, "Place"], tok: "Token") -> Ref:
+        """A resolved place standing for its country ("attacked Kirkuk" -> IRQ, "police in Lyon" -> FRA)."""
+        start, end, place = pl
+        info = countries().get(place.country)
+        return Ref(info.name if info else place.country, place.country, place.country, None,
+                   info.qid if info else None, start, max(end, tok.i + 1), "place", 0.85, "place", None, None,
+                   place.name or place.text)
 
     def _pair(self, tok: "Token") -> list[Ref] | None:
         """"both sides", "the two delegations", "each other" -> the last two-party event's actors."""
@@ -314,8 +480,9 @@ class ArticleActors:
 
         Cached look-ups from ``from_token`` on are forgotten, since they may depend on the pair.
         """
-        if len({r.key for r in refs}) != 2:
-            return
+        if len({r.key for r in refs}) != 2 or len({r.country or r.code for r in refs}) != 2 or any(
+                r.rule in CONTEXT_RULES or not (r.country or (r.code or "").startswith("IGO")) for r in refs):
+            return  # two named parties of different countries (or IGOs)
         self.last_pair = list(refs)
         for k in [k for k in self._cache if k >= from_token]:
             del self._cache[k]
@@ -335,14 +502,15 @@ class ArticleActors:
                 stack.extend(x for x in c.children if x.i < c.i and x.dep_ in MODIFIER_DEPS)
                 continue
             out.extend(r for r in self.modifier_refs(c)
-                       if r.rule != "role+context-country" and not r.rule.startswith("coref"))
+                       if r.rule not in CONTEXT_RULES and not r.rule.startswith("coref"))
         if out:
             return _dedupe(out)
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in OWNER_PREPS:
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        out.extend(r for r in self.refs_with_conj(p) if r.code or r.country)
+                        out.extend(r for r in self.refs_with_conj(p)
+                                   if (r.code or r.country) and r.rule not in CONTEXT_RULES)
         if not out and head.dep_ == "compound" and head.head.i > head.i:
             pass
         return _dedupe(out)
@@ -361,6 +529,9 @@ class ArticleActors:
             return out
         if c.dep_ == "poss" or (m is not None and m.entry.kind == "role") or self.ent_at.get(c.i) is not None:
             return self.refs(c)
+        pl = self.place_at.get(c.i)
+        if pl is not None:  # "a Delhi court"
+            return [self._place_ref(pl, c)]
         # a compound chain: "the government guest house" -> look one level further; but "Doha-based"
         # names where the actor sits, not who it belongs to
         if c.lemma_.lower() in ("base", "based", "born", "bear", "trained", "train", "backed", "back"):
@@ -373,7 +544,10 @@ class ArticleActors:
                     out.append(_entry_ref(mm.entry, mm.start, mm.end, self.date))
         return out
 
-    def _role(self, tok: "Token", role: ActorEntry, m: Match) -> list[Ref]:
+    def _role(self, tok: "Token", role: ActorEntry, m: Match, titled: bool = False) -> list[Ref]:
+        """Actors of a role noun ``tok``: with its owners, a referent named before, the sentence's or the
+        dateline's country, or the bare role code. ``titled``: the role is a title on a person's name
+        ("President Gloria Arroyo")."""
         owners = self._owners(tok)
         # "group of protesters": the group is its members
         if not owners and role.role_kind == "armed" and tok.lemma_.lower() in ("group", "organisation", "organization"):
@@ -421,13 +595,26 @@ class ArticleActors:
         if role.origin.startswith("petrarch"):
             return [Ref(None, "---" + role.code.replace("~", ""), None, role.sector, None, start, tok.i + 1,
                         "role-only", 0.4, "role", role.role_kind)]
-        ctx = self.context_country()
-        if ctx and role.sector in DOMESTIC_SECTORS and role.role_kind != "spokes" and (
-                definite or role.sector in SOCIAL_SECTORS):
+        if role.sector not in DOMESTIC_SECTORS and role.role_kind not in ("armed", "people") or (
+                role.role_kind == "spokes" and not titled):
+            return []
+        if role.role_kind == "armed" and tok.lemma_.lower() in ("group", "organisation", "organization", "movement"):
+            return []  # "the group" alone is not an armed group
+        if not (definite or titled or role.sector in SOCIAL_SECTORS or role.role_kind in ("armed", "people")):
+            return []  # "officials said": no actor without an owner
+        # the country the sentence names, else the wire dateline's; never a guess from elsewhere
+        ctx, why = self.sentence_country(tok), "role+sentence-country"
+        if ctx is None and self.only_country():
+            ctx, why = self.only_country(), "role+article-country"
+        if ctx is None and self.story_dateline_country():
+            ctx, why = self.story_dateline_country(), "role+dateline-country"
+        if ctx:
             info = countries().get(ctx)
             base = Ref(info.name if info else ctx, ctx, ctx, None, info.qid if info else None, start, start, "context")
-            return [compose(base, role, start, tok.i + 1, "role+context-country").with_certainty(0.6)]
-        return []
+            return [compose(base, role, start, tok.i + 1, why).with_certainty(0.6)]
+        # country unknown: the role alone (GDELT-style bare role code, e.g. "COP")
+        return [Ref(None, role.sector, None, role.sector, None, start, tok.i + 1, "role-only", 0.5, "role",
+                    role.role_kind, None, role.name)]
 
     def _previous(self, before: int, pred) -> Ref | None:
         """The last actor before token ``before`` (role composites and named groups) satisfying ``pred``."""
@@ -444,7 +631,7 @@ class ArticleActors:
                 continue
             root = _span_root(self.doc, m)
             for r in self.refs(root):
-                if r.rule.startswith("coref") or r.rule == "role+context-country":
+                if r.rule.startswith("coref") or r.rule in CONTEXT_RULES:
                     if not pred(r):
                         continue
                 if pred(r):
@@ -454,15 +641,31 @@ class ArticleActors:
     # -- people -------------------------------------------------------------------------------
 
     def _register_persons(self) -> None:
+        """Actors of the people named in the article, for later mentions by full name or surname.
+
+        A name in the person dictionary keeps its dictionary actor; others get the actor of their
+        apposition or title. A surname shared by two different people ("Shehbaz Sharif", "Ahmed
+        Sharif") refers to neither.
+        """
+        full_of: dict[str, str] = {}
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue
-            ref = self._person_from_context(ent)
-            if ref is None:
-                continue
-            self.persons.setdefault(ent.text.lower(), ref)
+            m = self.match_at.get(ent.root.i)
+            if m is not None and m.entry.kind == "person" and ent.start <= m.start and m.end <= ent.end:
+                ref = _entry_ref(m.entry, ent.start, ent.end, self.date, "person:dictionary")
+            else:
+                ref = self._person_from_context(ent)
+            full = ent.text.lower()
+            if ref is not None:
+                self.persons.setdefault(full, ref)
             if len(ent) > 1:
-                self.persons.setdefault(ent[-1].text.lower(), ref)
+                sur = ent[-1].text.lower()
+                if sur in full_of and full_of[sur] != full:
+                    self.persons[sur] = None  # ambiguous surname
+                elif ref is not None:
+                    self.persons.setdefault(sur, ref)
+                full_of.setdefault(sur, full)
 
     def _person_from_context(self, ent) -> Ref | None:
         root = ent.root
@@ -479,23 +682,26 @@ class ArticleActors:
                 if c.dep_ in ("compound", "amod", "poss") and c.i < ent.start:
                     m = self.match_at.get(c.i)
                     if m is not None and m.entry.kind == "role":
-                        cands.extend(self._role(c, m.entry, m))
+                        cands.extend(self._role(c, m.entry, m, titled=True))
                     elif m is not None and m.entry.kind in ("country", "demonym", "org", "group", "capital"):
                         cands.append(_entry_ref(m.entry, m.start, m.end, self.date))
         # "spokesman Zabihullah Mujahid" parsed with the name as the head of a role compound
         if not cands and root.dep_ == "compound":
             m = self.match_at.get(root.head.i)
             if m is not None and m.entry.kind == "role":
-                cands.extend(self._role(root.head, m.entry, m))
+                cands.extend(self._role(root.head, m.entry, m, titled=True))
         cands = [c for c in cands if c.code or c.country]
         if not cands:
             return None
         c = cands[0]
-        return Ref(c.name, c.code, c.country, c.sector, c.qid, ent.start, ent.end, "person:" + c.rule,
+        return Ref(c.name if c.country or c.kind != "role" else ent.text, c.code, c.country, c.sector, c.qid,
+                   ent.start, ent.end, "person:" + c.rule,
                    c.certainty * 0.95, "person", c.role_kind, c.region, c.head_lemma)
 
     def _person(self, tok: "Token", ent) -> list[Ref]:
-        ref = self.persons.get(ent.text.lower()) or self.persons.get(ent[-1].text.lower())
+        ref = self.persons.get(ent.text.lower())
+        if ref is None and len(ent) == 1:
+            ref = self.persons.get(ent[-1].text.lower())
         if ref is None:
             ref = self._person_from_context(ent)
         if ref is None:
@@ -527,6 +733,17 @@ class ArticleActors:
         name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
         return Ref(name, country + (sector or ""), country, sector, None, ent.start, ent.end, "org-name",
                    0.85, "org", None, None, info.name if info else "")
+
+
+def _elite(r: Ref) -> Ref:
+    """A person or role marked "former" ("former prime minister", "former security officials"): CAMEO's
+    elite code, country + ``ELI`` (CAMEO 1.1b3 actor codebook 3.2.4)."""
+    cc = r.country or ((r.code or "")[:3] if r.kind == "role" and (r.code or "")[:3].isalpha()
+                       and not (r.code or "").startswith(("IGO", "NGO")) else None)
+    if cc and r.kind in ("person", "role"):
+        return Ref(r.name, cc + "ELI", r.country, "ELI", r.qid, r.start, r.end, r.rule + "+former",
+                   r.certainty, r.kind, r.role_kind, r.region, r.head_lemma)
+    return r
 
 
 def _moved(r: Ref, start: int, end: int, rule: str, certainty: float) -> Ref:

@@ -121,10 +121,17 @@ def read_discards(directory: str | Path) -> list[str]:
 
 
 def event_pairs(ev) -> list[tuple[str, str, str]]:
-    """An event as PETRARCH-style (source, target, code) triples."""
+    """An event as PETRARCH-style (source, target, code) triples.
+
+    A reciprocal event (coordinated actors of a symmetric event, coded by eventwire as a dyad and
+    marked ``reciprocal`` in its rule) gives both directions, as PETRARCH does.
+    """
     src = [a.code or "---" for a in ev.sources]
     tgt = [a.code or "---" for a in ev.targets]
     code = ev.cameo_code or ""
+    if tgt and "reciprocal" in (ev.coder or ""):
+        both = src + tgt
+        return [(s, t, code) for s in both for t in both if s != t]
     if tgt:
         return [(s, t, code) for s in src for t in tgt]
     if len(src) >= 2:

@@ -14,11 +14,16 @@ article it
    target; coordinated phrases give several actors in one event; subjects are inherited through
    ``xcomp``/``conj``/``advcl`` ("X wants to meet Y", "after discussing ..."); pronouns are resolved to
    the subject of the reporting verb ("Shaheen said he had met ..."), to a quotation's speaker, or to
-   the previous sentence's subject; "including ..." lists expand vague targets ("envoys from several
-   Western countries. Including the European Union, Norway, ...");
+   the main subject of the sentence just before when it agrees ("he" a person, "they" a group);
+   "including ..." lists expand vague targets ("envoys from several Western countries. Including the
+   European Union, Norway, ..."); coordinated actors of a symmetric event become a dyad marked
+   ``reciprocal`` ("Armenia and Azerbaijan agreed" -> ARM -> AZE); argument constraints drop word
+   senses that are not events (``req:`` in :mod:`eventwire.events.patterns`: "released the new
+   guidance"); nominal references to known events ("described Russia's invasion of Ukraine as") are not
+   coded, and background clauses ("after the US and Israel attacked Iran") are ``historical``;
 4. decides modality and attribution (:mod:`eventwire.events.modality`) and the CAMEO code: the
    pattern's code, refined by what is asked for or offered (:func:`~eventwire.events.patterns.classify_content`);
-   cooperative events (CAMEO 04-07) that are only planned or intended become the matching CAMEO 03
+   cooperative events (CAMEO 04-08) that are only planned or intended become the matching CAMEO 03
    "express intent" code and PLOVER AGREE (PLOVER manual 3.1), keeping their ``future``/``intent``
    modality;
 5. combines the dictionary's type with the PLOVER classifier when it is installed
@@ -32,15 +37,18 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
-from eventwire.actors.resolver import PRONOUNS, ArticleActors, Ref
+from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref
 from eventwire.events.codebook import codebook
-from eventwire.events.modality import REPORTING, ModalityResult, chain, modality
-from eventwire.events.patterns import FAMILY_BASE, Pattern, TriggerDictionary, builtin_triggers, classify_content
+from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, ModalityResult, chain, modality
+from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
+                                       classify_content)
 from eventwire.events.typing import Decision, classifier_status, combine, load_classifier, typing_input
 from eventwire.nlp.pipeline import register_annotator
 from eventwire.records import Article, Entity, Event
@@ -53,7 +61,7 @@ log = logging.getLogger(__name__)
 #: Sentences with more tokens than this are not coded (lists, run-on text; the parse is unreliable).
 MAX_SENTENCE_TOKENS = 150
 #: Triggers whose subject may be several actors with no target (PLOVER: all are actors, no recipient).
-RECIPROCAL = frozenset({"meet", "talk", "agree", "negotiate", "sign", "clash", "fight", "cooperate", "talks",
+RECIPROCAL = frozenset({"meet", "talk", "agree", "negotiate", "sign", "clash", "fight", "cooperate", "talks", "exchange",
                         "meeting", "negotiation", "discussion", "consultation", "summit", "agreement", "deal",
                         "treaty", "ceasefire", "truce", "hold", "confer", "consult", "pledge", "promise"})
 #: Verbs whose clausal complement says what is demanded, threatened or refused (not a separate event).
@@ -61,19 +69,39 @@ CONTENT_GOVERNORS = frozenset({"threaten", "warn"})
 #: Object-control verbs: in "X urged Y to leave", Y is the subject of "leave".
 OBJECT_CONTROL = frozenset({"urge", "ask", "persuade", "pressure", "press", "force", "call", "encourage",
                             "invite", "allow", "tell", "order", "help", "request", "pressurize"})
-#: CAMEO 04-07 codes -> the CAMEO 03 "express intent" code used when the event is planned or intended.
+#: CAMEO 04-08 codes -> the CAMEO 03 "express intent" code used when the event is planned or intended.
 INTENT_CODE = {
     "04": "036", "045": "039", "05": "032", "057": "030", "06": "031", "061": "0311", "062": "0312",
     "063": "0313", "064": "0314", "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "08": "035", "081": "0351", "082": "0352", "083": "034", "0831": "0341", "0832": "0342", "0833": "0343",
+    "0834": "0344", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
 }
 CODER_ID = "eventwire-rules/1"
 #: Prepositions introducing the topic of talks or statements ("on reopening", "about sending").
 TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Verbs whose subject takes part in the event named by their object ("held talks", "attended the summit").
-LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry",
+LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry", "issue",
                          "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
                          "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
                          "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
+#: A background clause ("after X attacked Y") dated by itself within this many days before publication is news.
+RECENT_DAYS = 7
+#: Target prepositions whose object may be something an actor did ("regret over India's actions").
+OWNER_SLOTS = frozenset({"over", "at", "about", "against", "of"})
+#: Verbs whose subject is talked about, not told as news ("the invasion was a mistake", "has a ring to it").
+STATIVE_VERBS = frozenset({"be", "have", "remain", "seem", "appear", "become", "represent", "mark", "pose", "mean",
+                           "show", "prove", "serve", "look", "sound", "feel", "constitute", "reflect", "shape"})
+#: Prepositions whose object is an earlier event that dates the clause ("two months after Russia's invasion").
+BACKGROUND_PREPS = frozenset({"after", "since", "before", "following", "until"})
+#: Prepositions of place: what they introduce is where, not whom.
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside", "outside", "around", "within"})
+#: Adjuncts whose words do not say what is requested or offered ("... following a meeting with").
+ADJUNCT_PREPS = frozenset({"after", "before", "following", "during", "since", "amid", "despite", "in", "at", "until",
+                           "over", "ahead", "as", "like", "by"})
+#: Prepositions that introduce the recipient inside a requested, offered or refused clause.
+CLAUSE_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "toward", "towards", "into", "from"})
+#: Sectors of civil society: their offers and promises are not political events (``req:srcpol``).
+NONPOLITICAL_SECTORS = frozenset({"CVL", "BUS", "MED", "EDU", "HLH", "AGR", "REF"})
 #: Sectors whose "protest" is a verbal, official complaint (CAMEO 114), not a demonstration (CAMEO 14).
 OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "IGO", "LEG", "JUD", "SPY", "COP"})
 
@@ -113,6 +141,8 @@ class EventCoder:
         self.use_classifier = use_classifier
         self.keep_unknown_codes = keep_unknown_codes
         self.codebook = codebook()
+        self._time_toks: dict[int, date | None] = {}  # per article: token -> last day of its time expression
+        self._pub: date | None = None
 
     # -- the annotator ----------------------------------------------------------------------------
 
@@ -124,21 +154,30 @@ class EventCoder:
         """
         date = article.published[:10] if article.published else None
         pub_year = int(article.published[:4]) if article.published and article.published[:4].isdigit() else None
-        aa = ArticleActors(doc, self.actors, date)
+        aa = ArticleActors(doc, self.actors, date, article.places)
+        self._time_toks = {}
+        for te in article.times:
+            span = doc.char_span(te.start, te.end, alignment_mode="expand") if te.value else None
+            if span is not None:
+                end = _last_day(te.range_end or te.value)
+                for i in range(span.start, span.end):
+                    self._time_toks[i] = end
+        self._pub = _last_day(article.published[:10]) if article.published else None
         sents = list(doc.sents)
         starts = [s.start for s in sents]
         self._code_entities(article, doc, aa, starts)
         quotes = self._code_quotes(article, doc, aa)
-        memory: list[list[Ref]] = []
+        #: (end token of the sentence, actors of its main subject), for "he", "she", "they" in the next one
+        memory: list[tuple[int, list[Ref]]] = []
         cands: list[Candidate] = []
         for si, sent in enumerate(sents):
             if not _codable(sent):
                 continue
             found = self._sentence(sent, si, aa, pub_year, memory, quotes, sents)
             cands.extend(found)
-            root_subj = [r for c in found for r in c.sources] or self._root_subject(sent, aa)
+            root_subj = self._root_subject(sent, aa, memory, quotes)
             if root_subj:
-                memory.append(root_subj)
+                memory.append((sent.end, root_subj))
         events = self._type_and_build(article, doc, cands)
         article.events = events
         return events
@@ -191,7 +230,7 @@ class EventCoder:
     # -- sentences ------------------------------------------------------------------------------
 
     def _sentence(self, sent: "Span", si: int, aa: ArticleActors, pub_year: int | None,
-                  memory: list[list[Ref]], quotes, sents) -> list[Candidate]:
+                  memory: list[tuple[int, list[Ref]]], quotes, sents) -> list[Candidate]:
         out: list[Candidate] = []
         consumed: set[int] = set()
         content_toks: set[int] = set()
@@ -204,7 +243,7 @@ class EventCoder:
             pats = self.triggers.get(lemma, pos) or (self.triggers.get(tok.lower_, pos) if tok.lower_ != lemma else [])
             if not pats:
                 continue
-            p = self._pick(tok, pats, pos)
+            p = self._pick(tok, pats, pos, aa)
             if p is None:
                 continue
             trig.append((tok, p))
@@ -228,6 +267,9 @@ class EventCoder:
                 continue  # "talks on reopening the crossing": the topic, not an event
             if tok.i in content_toks and p.family and self._content_parent_is_family(tok, trig):
                 continue
+            if (p.pos == "V" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN"
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not aa.refs(tok.head)):
+                continue  # "a policy to ban people aged 14 from buying cigarettes": what a plan says, not an event
             out.extend(self._candidates(tok, p, si, aa, pub_year, memory, quotes, sents))
         return out
 
@@ -235,8 +277,10 @@ class EventCoder:
         anc = {t.i for t in tok.ancestors}
         return any(t.i in anc for t, p in trig if p.family or t.lemma_.lower() in CONTENT_GOVERNORS)
 
-    def _pick(self, tok: "Token", pats: list[Pattern], pos: str) -> Pattern | None:
+    def _pick(self, tok: "Token", pats: list[Pattern], pos: str, aa: ArticleActors) -> Pattern | None:
         for p in pats:
+            if p.req and not self._req_ok(tok, p, aa):
+                continue
             if p.obj:
                 objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
                 if not any(o.lemma_.lower() in p.obj or o.lower_ in p.obj for o in objs):
@@ -257,12 +301,36 @@ class EventCoder:
             return p
         return None
 
+    @staticmethod
+    def _req_ok(tok: "Token", p: Pattern, aa: ArticleActors) -> bool:
+        """The pattern's requirements that the parse alone decides (``person``, ``intrans``)."""
+        if "intrans" in p.req and any(c.dep_ in ("dobj", "ccomp") for c in tok.children):
+            return False  # "India demonstrated restraint", "they demonstrated that ...": not a protest
+        if "noclause" in p.req and any(c.dep_ == "ccomp" for c in tok.children):
+            return False  # "recognised (that) the court was likely to rule": acknowledging, not recognition
+        for modal, words in (("must", ("must",)), ("should", ("should", "ought"))):
+            if modal in p.req and not any(
+                    c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in words for a in c.children)
+                    for c in tok.children):
+                return False  # "said North Korea must disarm": a demand; "... should": an appeal
+        if "person" in p.req:
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            if not any(o.lemma_.lower() in PERSON_NOUNS or o.lower_ in PERSON_NOUNS
+                       or (o.pos_ != "PRON" and aa.refs_with_conj(o)) for o in objs):
+                return False  # "released the new guidance", "releases two indicators"
+        return True
+
     # -- roles ----------------------------------------------------------------------------------
 
     def _candidates(self, tok: "Token", p: Pattern, si: int, aa: ArticleActors, pub_year: int | None,
-                    memory: list[list[Ref]], quotes, sents) -> list[Candidate]:
+                    memory: list[tuple[int, list[Ref]]], quotes, sents) -> list[Candidate]:
         noun = p.pos == "N"
         notes: list[str] = []
+        background = ""
+        if noun and not p.family:
+            background = self._reference(tok, p)
+            if background == "reference":
+                return []  # "described Russia's invasion of Ukraine as ...": a known event, not news
         sources: list[Ref] = []
         targets: list[Ref] = []
         if noun:
@@ -272,26 +340,63 @@ class EventCoder:
             targets = self._targets(tok, p, aa, notes)
             if not sources and targets and len(targets) >= 2 and "between" in notes:
                 sources, targets = targets[:1], targets[1:]
+            if not targets and (p.family or tok.lemma_.lower() in CONTENT_GOVERNORS):
+                # "agreed to lend $1 billion to Indonesia", "refused to meet with X", "threatened to shell X"
+                for h in self._content_heads(tok, p, aa):
+                    targets = self._clause_targets(h, aa)
+                    if targets:
+                        notes.append("target-in-clause")
+                        break
         targets = self._expand_vague(targets, tok, aa, sents, si)
         sources = self._expand_vague(sources, tok, aa, sents, si)
         if any(t.rule.startswith("pair:") and t.end - t.start == 1 and self_other(aa.doc[t.start]) for t in targets):
             targets = []  # "accused each other": a reciprocal event
             notes.append("reciprocal")
         src_spans = {(r.start, r.end) for r in sources}
-        src_codes = {r.code for r in sources if r.code}
-        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and t.code in src_codes)]
+        src_keys = {_same_key(r) for r in sources if r.code}
+        src_countries = {r.country for r in sources if r.country}
+        # a place in the source's own country is where the event happens, not its recipient; the
+        # source's own country as a whole is not its recipient either ("Trump said the US must ...")
+        targets = [t for t in targets if not (t.kind in ("place", "country") and t.sector is None
+                                              and t.country in src_countries)]
+        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and _same_key(t) in src_keys)]
+        # ordinary people without owner ("people", "a man") are victims and targets, not sources; nor is a
+        # town or region ("Plymouth protests erupt")
+        sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)
+                   and r.kind != "place"]
+        # coordinated mentions of one actor ("students and academics" -> UKREDU) count once
+        sources, targets = _one_per_code(sources), _one_per_code(targets)
         if not sources:
             return []
         lemma = tok.lemma_.lower()
         if not targets:
             if len(sources) >= 2 and (lemma in RECIPROCAL or "reciprocal" in notes):
+                # coordinated actors of a symmetric event ("Armenia and Azerbaijan agreed", "Indian and
+                # Chinese soldiers clashed"): a dyad, the first as source, the others as targets
                 if "reciprocal" not in notes:
                     notes.append("reciprocal")
+                sources, targets = sources[:1], sources[1:]
             elif not p.target_optional:
                 return []
-        mod = modality(tok, pub_year)
-        attribution = self._attribution(tok, mod, aa, memory, quotes)
+        if "target" in p.req and not targets:
+            return []
+        if "srcpol" in p.req and not any(_political(r) for r in sources):
+            return []  # "the company offered ...", "she offered a solution"
         codes = self._codes(tok, p, aa)
+        if p.family and ({"content", "content|target"} & p.req) and all(c == FAMILY_BASE[p.family] for c, _ in codes):
+            if "content" in p.req or not targets:
+                return []  # "offer a two-year programme", "agreed a spending target": no political content
+        mod = modality(tok, pub_year)
+        if background and mod.modality in ("asserted", "future", "intent"):
+            mod = ModalityResult("historical", background, mod.reporting_verb)
+        elif mod.modality == "historical" and mod.cue.lower() in BACKGROUND_MARKS and self._pub is not None:
+            # "shortly after India launched missile strikes on early Wednesday": a subordinate event dated
+            # by itself within the last week is news, not background
+            clause = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+            ends = [self._time_toks[t.i] for t in clause.subtree if self._time_toks.get(t.i)]
+            if ends and max(ends) >= self._pub - timedelta(days=RECENT_DAYS):
+                mod = ModalityResult("asserted", "", mod.reporting_verb)
+        attribution = self._attribution(tok, mod, aa, memory, quotes)
         if codes and codes[0][0][:2] == "14" and sources and all(r.sector in OFFICIAL_SECTORS for r in sources):
             if not targets:
                 return []  # an official "protest" with no one to protest to: not a demonstration
@@ -300,8 +405,8 @@ class EventCoder:
         out = []
         for cameo, why in codes:
             if mod.modality in ("future", "intent"):
-                ic = INTENT_CODE.get(cameo[:3]) or INTENT_CODE.get(cameo[:2])
-                if ic and cameo[:2] in ("04", "05", "06", "07"):
+                ic = INTENT_CODE.get(cameo) or INTENT_CODE.get(cameo[:3]) or INTENT_CODE.get(cameo[:2])
+                if ic and cameo[:2] in ("04", "05", "06", "07", "08"):
                     why = (why + ";" if why else "") + f"{mod.modality}->{ic}"
                     cameo = ic
             cert = min([r.certainty for r in sources] + [r.certainty for r in targets] or [1.0])
@@ -377,15 +482,23 @@ class EventCoder:
                         if refs:
                             return [_coref(r, tok, 0.85) for r in refs]
                 break
-        # inside a quotation: its speaker
+        # "we", "I" inside a quotation: its speaker
         for qs, qe, ref, _ in quotes:
-            if ref is not None and qs <= tok.idx < qe and low in ("we", "i", "he", "she"):
+            if ref is not None and qs <= tok.idx < qe and low in ("we", "i"):
                 return [_coref(ref, tok, 0.8)]
-        if low == "it":
+        if low not in ("he", "she", "they"):
             return []
-        # the previous sentence's subject
-        if memory:
-            return [_coref(r, tok, 0.7) for r in memory[-1]]
+        # the main subject of the sentence just before, if it agrees in number: "he"/"she" a person,
+        # "they" a group, body or several actors
+        if memory and memory[-1][0] == tok.sent.start:
+            refs = memory[-1][1]
+            if low == "they":
+                ok = len(refs) > 1 or all(r.kind in ("group", "org", "intl") or r.role_kind in ("body", "armed")
+                                          for r in refs)
+            else:
+                ok = len(refs) == 1 and (refs[0].kind == "person" or refs[0].role_kind in ("person", "spokes"))
+            if ok:
+                return [_coref(r, tok, 0.7) for r in refs]
         return []
 
     def _targets(self, v: "Token", p: Pattern, aa: ArticleActors, notes: list[str]) -> list[Ref]:
@@ -417,16 +530,49 @@ class EventCoder:
                             if refs:
                                 notes.append("owner-of-object")
                                 return refs
-            elif slot == "vp":  # the first actor anywhere in the verb's object and prepositional phrases
+            elif slot in ("vp", "vpall"):  # the first actor anywhere in the verb's object and prep phrases
+                places_too = slot == "vpall"  # PETRARCH's convention: locations count too
                 for c in v.children:
                     if c.dep_ in ("dobj", "prep", "dative", "attr", "oprd") and c.i > v.i:
+                        if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS and not places_too:
+                            continue
+                        skip: set[int] = set()
                         for t in c.subtree:
                             if t.dep_ in ("relcl", "ccomp", "advcl", "xcomp"):
                                 break
-                            refs = aa.refs_with_conj(t) if aa.match_at.get(t.i) is not None or t.ent_type_ else []
+                            if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPS and not places_too:
+                                break  # "condemned the thuggery seen in towns in England": a place, not a target
+                            if t.i in skip:
+                                continue
+                            if (not places_too and c.dep_ == "dobj" and t.dep_ == "prep" and t.head.i != v.i
+                                    and t.lower_ not in ("by", "of", "from", "with", "between", "about")):
+                                # inside the object only its author or partner counts: "condemned an attack by X",
+                                # "welcomed the resumption of ties with X", not
+                                # "condemned the attack on X", "praised the response to X"
+                                skip.update(x.i for x in t.subtree)
+                                continue
+                            if aa.match_at.get(t.i) is None and not t.ent_type_:
+                                continue
+                            # a modifier of a phrase that names an actor itself: the phrase ("Gondor's
+                            # government", "Gondor police"), not the modifier alone
+                            h = t
+                            while h.dep_ in ("poss", "compound", "amod", "nmod") and h.head.i > h.i and h.head.i != h.i:
+                                h = h.head
+                            refs = aa.refs_with_conj(h) if h.i != t.i else []
+                            refs = refs or aa.refs_with_conj(t)
+                            refs = [r for r in refs if places_too or r.kind != "place"]
                             if refs:
                                 notes.append("in-object-phrase")
                                 return refs
+            elif slot == "ccompsubj":  # "demanded that the prime minister apologize", "said X must disarm"
+                for c in v.children:
+                    if c.dep_ == "ccomp":
+                        for sj in c.children:
+                            if sj.dep_ in ("nsubj", "nsubjpass") and sj.pos_ != "PRON":
+                                refs = aa.refs_with_conj(sj)
+                                if refs:
+                                    notes.append("subject-of-clause")
+                                    return refs
             elif slot == "dat":
                 for c in v.children:
                     if c.dep_ == "dative":
@@ -447,6 +593,66 @@ class EventCoder:
                                         if slot == "between":
                                             notes.append("between")
                                         return refs
+                                    if slot in OWNER_SLOTS:  # "regret over India's military actions"
+                                        for x in pobj.children:
+                                            if x.dep_ == "poss" and x.i < pobj.i:
+                                                refs = aa.refs_with_conj(x)
+                                                if refs:
+                                                    notes.append("owner-of-object")
+                                                    return refs
+        return []
+
+    def _reference(self, n: "Token", p: Pattern) -> str:
+        """Is a nominal trigger news, or a reference to an event the reader already knows?
+
+        Returns ``""`` (news: the noun is the subject of its clause, the object of a light verb, "killed
+        in an attack", or it carries its own date), the preposition for a background event ("two months
+        after Russia's invasion": ``historical``), or ``"reference"`` (the object of another verb,
+        "referring to the Russian invasion of Ukraine", "described Russia's invasion as": not coded).
+        """
+        if n.dep_ in ("nsubj", "nsubjpass") and n.head.lemma_.lower() in STATIVE_VERBS:
+            return "reference"  # "Russia's invasion of Ukraine ... does have a sort of ring to it"
+        if n.dep_ in ("nsubj", "nsubjpass", "ROOT") or n.head.i == n.i:
+            return ""
+        if p.gov or (n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.lemma_.lower() in LIGHT_VERBS):
+            return ""
+        if any(t.i in self._time_toks for t in n.subtree):
+            return ""  # "the attack on Monday": dated by itself (the context annotator decides if it is old)
+        if n.dep_ == "pobj":
+            prep = n.head
+            if prep.lower_ in BACKGROUND_PREPS:
+                return prep.text
+            if prep.lower_ in ("in", "during", "amid", "through") and prep.head.pos_ in ("VERB", "AUX"):
+                return ""  # "killed in an attack by ...": the event being told
+            if prep.lower_ in ("between", "with", "on", "of", "for") and prep.head.i == n.i:
+                return ""
+        if n.dep_ in ("conj", "appos") and n.head.pos_ in ("NOUN", "PROPN"):
+            return self._reference(n.head, p)
+        return "reference"
+
+    def _clause_targets(self, h: "Token", aa: ArticleActors) -> list[Ref]:
+        """The recipient named inside a requested, offered or refused clause: its object, indirect
+        object or a to/with/against/on phrase ("agreed to provide Sri Lanka with ...", "refused to send
+        peacekeepers to Iraq"); not places where it happens ("in Louisiana")."""
+        for c in h.children:
+            if c.i < h.i and c.dep_ != "dative":
+                continue
+            if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON":
+                refs = aa.refs_with_conj(c)
+                if refs:
+                    return refs
+                c_children = c.children
+            elif c.dep_ == "prep" and c.lower_ in CLAUSE_TARGET_PREPS:
+                c_children = [c]
+            else:
+                continue
+            for x in c_children:
+                if x.dep_ == "prep" and x.lower_ in CLAUSE_TARGET_PREPS:
+                    for pobj in x.children:
+                        if pobj.dep_ == "pobj":
+                            refs = aa.refs_with_conj(pobj)
+                            if refs:
+                                return refs
         return []
 
     def _noun_roles(self, n: "Token", p: Pattern, aa: ArticleActors, memory, quotes, notes) -> tuple[list[Ref], list[Ref]]:
@@ -529,11 +735,12 @@ class EventCoder:
                 out.extend(aa.refs(aa.doc[m.start:m.end].root))
         return _dedupe(out)
 
-    def _root_subject(self, sent: "Span", aa: ArticleActors) -> list[Ref]:
+    def _root_subject(self, sent: "Span", aa: ArticleActors, memory, quotes) -> list[Ref]:
+        """Actors of the sentence's main subject (a pronoun resolved as in :meth:`_pronoun`)."""
         root = sent.root
         for c in root.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON":
-                return aa.refs_with_conj(c)
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                return [r for r in self._np(c, aa, memory, quotes, []) if r.kind != "place"]
         return []
 
     # -- typing ----------------------------------------------------------------------------------
@@ -562,9 +769,16 @@ class EventCoder:
         others = {h.i for h in heads}
         for h in heads:
             lemmas = set()
+            skip: set[int] = set()
             for t in h.subtree:
                 if t.i in others and t.i != h.i:
                     break
+                if t.i in skip:
+                    continue
+                if t.i != h.i and (t.dep_ in ("relcl", "advcl", "npadvmod") or (
+                        t.dep_ == "prep" and t.lower_ in ADJUNCT_PREPS)):
+                    skip.update(x.i for x in t.subtree)  # "... following a meeting with police chiefs"
+                    continue
                 lemmas.add(t.lemma_.lower())
                 lemmas.add(t.lower_)
                 if len(lemmas) > 60:
@@ -576,6 +790,9 @@ class EventCoder:
             if code not in seen:
                 seen.add(code)
                 out.append((code, f"content={cat.name}"))
+        # one demand is one event: a code whose more specific form was also found is dropped
+        # ("provide aid and humanitarian relief": 0233, not 023 and 0233)
+        out = [(c, w) for c, w in out if not any(o != c and o.startswith(c) for o, _ in out)]
         return out or [(FAMILY_BASE[fam], "")]
 
     def _attribution(self, tok: "Token", mod: ModalityResult, aa: ArticleActors, memory, quotes) -> tuple[str | None, str | None]:
@@ -685,6 +902,48 @@ def modality_chain_reporter(tok: "Token") -> "Token | None":
 def self_other(t: "Token") -> bool:
     """True for "other" in "each other" / "one another"."""
     return t.lower_ in ("other", "another")
+
+
+def _last_day(value: str | None) -> date | None:
+    """The last day of an ISO date value ("2024", "2024-02", "2024-02-10"), else ``None``."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
+    if not m:
+        return None
+    try:
+        y = int(m[1])
+        if m[3]:
+            return date(y, int(m[2]), int(m[3]))
+        if m[2]:
+            mo = int(m[2])
+            return date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
+        return date(y, 12, 31)
+    except ValueError:
+        return None
+
+
+def _political(r: Ref) -> bool:
+    """A political actor: a state, an organisation, an armed group, or a role outside civil society
+    (civilians, business, media, education, health, agriculture, refugees are not)."""
+    return r.sector not in NONPOLITICAL_SECTORS or r.kind in ("country", "capital", "group", "intl")
+
+
+def _one_per_code(refs: list[Ref]) -> list[Ref]:
+    """The first mention of each actor code (unnamed persons with a bare role code stay apart)."""
+    seen: set = set()
+    out = []
+    for r in refs:
+        k = _same_key(r)
+        if r.code and k in seen:
+            continue
+        seen.add(k)
+        out.append(r)
+    return out
+
+
+def _same_key(r: Ref) -> tuple:
+    """What makes a target the same actor as a source: its code, and its name when the code has no
+    country (two unnamed bare roles are the same; "President X" and "President Y" are not)."""
+    return (r.code, None) if r.country or r.kind in ("org", "intl", "group") else (r.code, r.name)
 
 
 def _np_text(t: "Token") -> str:

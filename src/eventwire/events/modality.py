@@ -10,7 +10,10 @@ whose subject or object it is), up to a reporting verb ("said", "told") or the s
 * ``hypothetical``: "if"/"unless" clauses on the chain; modal "could", "might", "may", "should", "must";
   "would" outside reported speech; noun modifiers "possible", "proposed", "potential".
 * ``historical``: a year in the clause more than one year before the publication year ("the US
-  invasion in 2001" in a 2021 article, "in the 1990s").
+  invasion in 2001" in a 2021 article, "in the 1990s"); an event in a subordinate clause with its own
+  subject that dates the main clause ("after the US and Israel attacked Iran", "shortly after Russia
+  invaded Ukraine"). The event context annotator (order 600) also marks events whose own sentence
+  dates them more than a year back.
 * ``future``: "will", "shall", "'ll", "going to"; "would" inside reported speech ("said Minsk would
   respond"); governing "schedule", "expect", "plan", "set", "due"; "next week/month/year",
   "tomorrow"; noun modifiers "planned", "upcoming", "next".
@@ -163,6 +166,7 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
         negation = negation or denied
     if pub_year:
         hist = _historical_cue(trigger, pub_year)
+    hist = hist or _background_clause(ch)
     if negation:
         return ModalityResult("negation", negation, rep)
     if hypo:
@@ -172,6 +176,30 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
     if first:
         return ModalityResult(first[0], first[1], rep)
     return ModalityResult("asserted", "", rep)
+
+
+#: Subordinators of a clause that places its event before the main one ("after X attacked Y").
+BACKGROUND_MARKS = frozenset({"after", "since", "before", "until", "following"})
+
+
+def _background_clause(ch: list["Token"]) -> str:
+    """"after the US and Israel attacked Iran", "shortly after Russia invaded Ukraine": an event in a
+    subordinate clause with its own subject that dates the main clause is background (``historical``).
+
+    A clause without its own subject ("after discussing the matter with ...") continues the main
+    clause's story and is not background.
+    """
+    for t in ch[:2]:
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        if t.dep_ in ("advcl", "pcomp") and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            for c in t.children:
+                if c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS:
+                    return c.text
+            if t.dep_ == "pcomp" and t.head.lower_ in BACKGROUND_MARKS:
+                return t.head.text
+        break
+    return ""
 
 
 REPORT_NOUNS = frozenset({"report", "claim", "allegation", "suggestion", "rumour", "rumor", "speculation",

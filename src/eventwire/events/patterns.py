@@ -14,6 +14,17 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+#: Argument constraints a pattern may require (``req:`` in the ``when`` column; see :class:`Pattern`).
+REQUIREMENTS = frozenset({"target", "content", "content|target", "srcpol", "person", "intrans", "noclause", "must",
+                          "should"})
+#: Lemmas of nouns naming people who can be released, freed, handed over ("released 20 prisoners").
+PERSON_NOUNS = frozenset("""prisoner hostage detainee captive inmate people person man woman child boy girl soldier
+sailor crew crewman journalist reporter activist national citizen worker fisherman student officer protester
+civilian pilot member leader dissident opponent suspect migrant refugee tourist hostages prisoners
+detainees captives inmates soldiers journalists activists nationals citizens workers fishermen students
+protesters civilians pilots members leaders dissidents opponents suspects migrants refugees tourists
+men women children""".split())
+
 #: Code families refined by content (``02*`` appeal, ``10*`` demand, ``03*`` intent, ``12*`` refusal).
 FAMILIES = {"02*": "appeal", "10*": "demand", "03*": "intent", "12*": "refuse"}
 FAMILY_BASE = {"appeal": "020", "demand": "100", "intent": "030", "refuse": "120"}
@@ -34,6 +45,15 @@ class Pattern:
         cameo: CAMEO code or family (``02*``); targets: target slots in order; target_optional.
         confidence: the rule's confidence; rule: a readable id (``meet/V/with``).
         obj_words: for PETRARCH-style patterns: words that must follow the trigger (any order).
+        req: argument constraints (:data:`REQUIREMENTS`): ``target`` (an event only with a target
+            actor), ``content`` (the request/offer/refusal must say what about, from ``content.tsv``),
+            ``content|target`` (either), ``srcpol`` (the source is a political actor, not civilians,
+            business, media, education or health), ``person`` (the direct object is an actor or a
+            person noun such as "prisoners": "released the prisoners", not "released the guidance"),
+            ``intrans`` (no direct object or complement clause: "students demonstrated", not "India
+            demonstrated restraint"), ``noclause`` (no complement clause: "recognised Kosovo", not
+            "recognised the court was likely to rule"), ``must``/``should`` (a complement clause with
+            "must"/"should": "said North Korea must disarm" is a demand, "... should" an appeal).
     """
 
     lemma: str
@@ -48,11 +68,13 @@ class Pattern:
     confidence: float = 0.7
     rule: str = ""
     obj_words: tuple[str, ...] = ()
+    req: frozenset[str] = frozenset()
 
     @property
     def specificity(self) -> int:
         """How many conditions the pattern has (more specific patterns are tried first)."""
-        return bool(self.obj) + bool(self.prt) + bool(self.prep) + bool(self.gov) + len(self.obj_words)
+        return bool(self.obj) + bool(self.prt) + bool(self.prep) + bool(self.gov) + len(self.obj_words) + (
+            "person" in self.req or "intrans" in self.req)
 
     @property
     def family(self) -> str | None:
@@ -104,12 +126,17 @@ class TriggerDictionary:
                 if c == "-":
                     continue
                 k, _, v = c.partition(":")
-                if k not in ("obj", "prt", "prep", "gov") or not v:
-                    raise PatternError(f"{path}:{ln}: unknown condition {c!r} (obj:, prt:, prep:, gov:)")
+                if k not in ("obj", "prt", "prep", "gov", "req") or not v:
+                    raise PatternError(f"{path}:{ln}: unknown condition {c!r} (obj:, prt:, prep:, gov:, req:)")
+                if k == "req":
+                    if v not in REQUIREMENTS:
+                        raise PatternError(f"{path}:{ln}: unknown requirement {v!r} ({', '.join(sorted(REQUIREMENTS))})")
+                    cond["req"] = cond.get("req", frozenset()) | {v}
+                    continue
                 cond[k] = frozenset(v.lower().split("|"))
             slots = tuple(s.strip() for s in target.split(",") if s.strip() and s.strip() != "opt")
             short = " ".join(k + ":" + "|".join(sorted(v)[:2]) + ("|…" if len(v) > 2 else "")
-                             for k, v in cond.items())
+                             for k, v in cond.items() if k != "req")
             self.add(Pattern(lemma.lower(), pos, cameo, slots, "opt" in target.split(","),
                              confidence=conf, rule=f"{lemma}/{pos}" + (f"/{short}" if short else ""), **cond))
             n += 1
@@ -208,7 +235,7 @@ def load_petrarch_verbs(path: str | Path) -> TriggerDictionary:
         if code in ("---", "+++") or not code:
             return
         lemma = form.lower().replace("_", " ").split()[0]
-        d.add(Pattern(lemma, "V", code, ("obj", "dat", "vp"), True,
+        d.add(Pattern(lemma, "V", code, ("obj", "dat", "vpall"), True,
                       confidence=0.7, rule=rule or f"petrarch:{lemma}", obj_words=words))
 
     for raw in lines:

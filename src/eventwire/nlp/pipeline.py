@@ -103,7 +103,34 @@ def load_nlp(model: str = MODEL) -> "Language":
 
     nlp = spacy.load(model)
     nlp.max_length = max(nlp.max_length, MAX_NLP_CHARS + 1)
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        _register_paragraphs()
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
+
+
+#: Pipeline component making every paragraph start a sentence start (the parser keeps it).
+PARAGRAPHS = "eventwire_paragraphs"
+
+
+def _register_paragraphs() -> None:
+    """Register :data:`PARAGRAPHS`: a blank line ends a sentence (unless the paragraph ends with a colon,
+    which introduces the next one: "... told Reuters:\n\n“...”"). Headlines and crossheads without a final
+    full stop ("Pakistan's prime minister praises military response\n\nPrime Minister Shehbaz Sharif
+    ...") otherwise run into the next sentence, and 10% of the sentences of real news spanned a
+    paragraph break (fundus English sample)."""
+    from spacy.language import Language
+
+    if Language.has_factory(PARAGRAPHS):
+        return
+
+    @Language.component(PARAGRAPHS)
+    def paragraphs(doc: "Doc") -> "Doc":
+        for i in range(2, len(doc)):
+            prev = doc[i - 1]
+            if prev.is_space and "\n\n" in prev.text and doc[i - 2].text != ":":
+                doc[i].is_sent_start = True  # (a paragraph ending in a colon introduces the next one)
+        return doc
 
 
 def nlp_text(body: str, limit: int = MAX_NLP_CHARS) -> str:

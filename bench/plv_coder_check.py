@@ -1,0 +1,140 @@
+"""Development check of the rule-based event coder on real news sentences (PLV, with gold roles).
+
+Usage: .venv/bin/python bench/plv_coder_check.py [PLV.tsv] [--half all|dev|held] [--limit N] [--show K]
+       [--no-classifier]
+
+``PLV.tsv`` defaults to ``../shared/data/events/train/plv_train.tsv`` (1,050 real news sentences with
+the source and target marked ``<s>..</s>``, ``<t>..</t>`` and the gold PLOVER root). Each sentence is
+run through the whole NLP stage (spaCy + annotators, as its own undated article), and the coder's
+events are compared with the gold spans:
+
+* ``pair``: some event has a source actor overlapping the gold source span and a target actor
+  overlapping the gold target span (an event listing both as sources with no target, i.e. a
+  reciprocal event, counts too);
+* ``end-to-end``: such an event whose PLOVER root equals the gold root (CONCEDE and RETREAT count as
+  YIELD, as in the gold labels);
+* ``type precision``: among sentences with a pair found, the share whose event has the gold root;
+* ``any event``: sentences with at least one event; ``events``: events coded in all.
+
+This measures recall of end-to-end coding on real sentences (which actors and which triggers the
+coder recognises) - it is not ``eventwire eval plv`` (the classifier's task given gold spans), and
+PLV's annotation conventions differ from CAMEO's in places (e.g. "signed a pact" is SUPPORT there),
+so 100% is not the target. Prints the figures and, with ``--show``, sentences missed.
+
+``--half dev`` (even sentence ids) is the half a rule writer may look at; ``--half held`` (odd ids) is
+kept for reporting, so that rules are not fitted to the sentences they are scored on.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "data" / "events" / "train" / "plv_train.tsv"
+_TAG = re.compile(r"</?[st]>")
+
+
+def gold_spans(marked: str) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
+    """Plain sentence and the (start, end) char spans of the ``<s>`` and ``<t>`` marks in it."""
+    out, spans, open_at = [], {}, {}
+    pos = 0
+    k = 0
+    for m in _TAG.finditer(marked):
+        out.append(marked[k:m.start()])
+        pos += m.start() - k
+        k = m.end()
+        tag = m.group()
+        if tag.startswith("</"):
+            spans[tag[2]] = (open_at.get(tag[2], pos), pos)
+        else:
+            open_at[tag[1]] = pos
+    out.append(marked[k:])
+    return "".join(out), spans.get("s"), spans.get("t")
+
+
+def _overlap(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    return a is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def root_of(plover: str | None) -> str | None:
+    """The PLV label of a PLOVER type (CONCEDE and RETREAT are YIELD)."""
+    return "YIELD" if plover in ("CONCEDE", "RETREAT") else plover
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("path", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--show", type=int, default=0, help="print this many missed sentences")
+    ap.add_argument("--no-classifier", action="store_true", help="dictionary-only typing")
+    ap.add_argument("--half", choices=("all", "dev", "held"), default="all",
+                    help="dev: even sentence ids (looked at while writing rules), held: odd ids (not looked at)")
+    args = ap.parse_args()
+    rows = list(csv.DictReader(args.path.open(encoding="utf-8"), delimiter="\t"))
+    if args.half != "all":
+        rows = [r for r in rows if (int(r["sentence_id"]) % 2 == 0) == (args.half == "dev")]
+    if args.limit:
+        rows = rows[: args.limit]
+    from eventwire.events import typing as ew_typing
+    from eventwire.nlp.pipeline import annotate, load_nlp
+    from eventwire.records import Article
+
+    if args.no_classifier:
+        ew_typing.set_classifier(None, "disabled for the check")
+    nlp = load_nlp()
+    arts, golds = [], []
+    for r in rows:
+        text, s, t = gold_spans(r["marked_sentence"])
+        arts.append(Article(article_id=r["sentence_id"], doc_id=r["sentence_id"], title=None, body=text,
+                            published=None, language="en"))
+        golds.append((s, t, r["gold_root"]))
+    t0 = time.perf_counter()
+    annotate(arts, nlp)
+    secs = time.perf_counter() - t0
+    n = len(rows)
+    pair = e2e = anyev = nev = 0
+    by_root: Counter = Counter()
+    found_root: Counter = Counter()
+    missed = []
+    for art, (s, t, root) in zip(arts, golds):
+        evs = art.events
+        nev += len(evs)
+        anyev += bool(evs)
+        by_root[root] += 1
+        ok_pair = ok_type = False
+        for e in evs:
+            src = [(a.start, a.end) for a in e.sources]
+            tgt = [(a.start, a.end) for a in e.targets]
+            if t is None or s is None:
+                continue
+            hit = (any(_overlap(x, s) for x in src) and any(_overlap(x, t) for x in tgt)) or (
+                not tgt and any(_overlap(x, s) for x in src) and any(_overlap(x, t) for x in src))
+            if hit:
+                ok_pair = True
+                if root_of(e.plover_type) == root:
+                    ok_type = True
+        pair += ok_pair
+        e2e += ok_type
+        found_root[root] += ok_type
+        if not ok_type:
+            missed.append((art, root, [(e.trigger, e.cameo_code, [a.text for a in e.sources],
+                                        [a.text for a in e.targets]) for e in evs]))
+    print(f"PLV coder check: {n} sentences ({args.path.name}, {args.half}), annotate {secs:.1f} s")
+    print(f"  end-to-end (source, target and root match): {e2e}/{n} = {e2e / n:.1%}")
+    print(f"  pair found (source and target match):      {pair}/{n} = {pair / n:.1%}")
+    print(f"  type precision on found pairs:              {e2e}/{pair} = {e2e / max(pair, 1):.1%}")
+    print(f"  sentences with any event:                   {anyev}/{n} = {anyev / n:.1%}  ({nev} events)")
+    print("  end-to-end by gold root: " + ", ".join(f"{r} {found_root[r]}/{c}" for r, c in by_root.most_common()))
+    marked = {r["sentence_id"]: r["marked_sentence"] for r in rows}
+    for art, root, evs in missed[: args.show]:
+        print(f"- [{root}] {marked[art.article_id]}\n    got: {evs}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
