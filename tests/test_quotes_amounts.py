@@ -106,3 +106,16 @@ def test_bad_input_does_not_crash(text):
     for kind in ("places", "times", "quotes", "amounts"):
         for x in getattr(a, kind):
             assert 0 <= x.start <= x.end <= len(text) and text[x.start:x.end] == x.text
+
+
+def test_vague_amount_alone_and_year_like_numbers():
+    """'thousands' with no counted noun is an amount (it once crashed the annotator); a bare year is not."""
+    from eventwire.nlp.pipeline import annotate
+    from eventwire.records import Article
+
+    a = Article(article_id="x", doc_id="x", title="t",
+                body="Police said thousands had gathered. They were there in 2001 and 1,800 people came.")
+    annotate([a])
+    assert a.warnings == []
+    assert [(x.text, x.value, x.counted, x.approximate) for x in a.amounts] == [
+        ("thousands", 2000.0, None, True), ("1,800 people", 1800.0, "people", False)]

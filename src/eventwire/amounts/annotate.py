@@ -80,7 +80,7 @@ def annotate_amounts(article: Article, doc: "Doc") -> None:
         j = i
         if low in VAGUE and tok.tag_ in ("NNS", "CD") or (low in ("tens", "hundreds") and i + 2 < n and doc[i + 1].lower_ == "of"
                                                           and doc[i + 2].lower_ in ("thousands", "millions")):
-            value = VAGUE.get(low, 0)
+            value = float(VAGUE.get(low, 0))
             approximate = True
             if low in ("tens", "hundreds") and i + 2 < n and doc[i + 1].lower_ == "of" and doc[i + 2].lower_ in VAGUE:
                 # "tens of thousands" = 20 x 1,000; "hundreds of thousands" = 200 x 1,000
@@ -127,8 +127,8 @@ def annotate_amounts(article: Article, doc: "Doc") -> None:
             counted, end_c = _counted(doc, i, j)
             if counted is not None:
                 end_j = end_c
-        if unit is None and counted is None and value >= 1000 and 1500 <= value <= 2100 and value.is_integer():
-            i = j + 1  # a bare year-like number
+        if unit is None and counted is None and not approximate and re.fullmatch(r"1[5-9]\d\d|20\d\d", doc[i].text):
+            i = j + 1  # a bare year-like number ("in 2001"), not an amount
             continue
         span = doc[start_i:end_j + 1]
         out.append(Amount(span.start_char, span.end_char, span.text, float(value), unit, counted, approximate))
