@@ -2,12 +2,19 @@
 
 The runner streams: documents are read lazily, processed in batches, and each batch is written to
 DuckDB in one transaction (and to ``--jsonl``) before the next is read. At most ``2 x workers`` batches
-are in flight, so memory does not grow with the corpus. Documents already in the database are not
-processed again, so an interrupted run is resumed by running the same command again.
+are in flight, so memory does not grow with the corpus: nothing in the path holds a list of the whole
+corpus (duplicates are found by asking the database, plus a set of the ids still in flight). Documents
+already in the database are not processed again, so an interrupted run is resumed by running the same
+command again.
+
+The same stages run on a Dask cluster with :func:`eventwire.scale.dask_runner.run_dask`
+(``eventwire run --cluster dask``).
 """
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import resource
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,10 +27,20 @@ from eventwire.ingest import DEFAULT_MAX_BYTES, iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Document, Outcome, Problem
 from eventwire.store.db import Store, dumps_record
+from eventwire import timing
 from eventwire.timing import stage
 
 #: Documents per batch (per transaction, per ``nlp.pipe`` call, per task sent to a worker).
 DEFAULT_BATCH = 16
+#: Distinct (severity, reason) pairs kept in the run summary; further ones are counted under
+#: :data:`OTHER_REASONS` so a corpus of unique exception messages cannot grow the summary without bound.
+MAX_REASONS = 500
+OTHER_REASONS = "(other reasons, see the errors table)"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (``getrusage``; Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 @dataclass
@@ -45,7 +62,15 @@ class RunStats:
     times: int = 0
     words: int = 0
     elapsed_s: float = 0.0
+    startup_s: float = 0.0    # seconds until every worker had loaded its models (0 in one process)
+    peak_rss_mb: float = 0.0  # peak RSS of the main process, MiB
+    shards: int = 0           # Dask runs: shards merged in this run
+    shards_skipped: int = 0   # Dask runs: shards found done by an earlier run
+    shards_reused: int = 0    # Dask runs: shards whose Parquet parts an interrupted run left complete
+    shards_failed: int = 0    # Dask runs: shards lost to a failure (rerun to retry them)
     reasons: Counter = field(default_factory=Counter)  # (severity, reason) -> count
+    stages: dict[str, float] = field(default_factory=dict)    # stage -> seconds, summed over workers
+    workers_info: dict[str, dict[str, Any]] = field(default_factory=dict)  # worker -> {pid, peak_rss_mb, documents, ...}
 
     def as_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in self.__dict__.items() if k != "reasons"}
@@ -53,9 +78,37 @@ class RunStats:
         return d
 
     def add_problem(self, p: Problem) -> None:
-        self.reasons[(p.severity, p.reason)] += 1
-        if p.severity == "warning":
-            self.warnings += 1
+        self.add_reason(p.severity, p.reason)
+
+    def add_reason(self, severity: str, reason: str, n: int = 1) -> None:
+        """Count ``n`` problems of one (severity, reason)."""
+        key = (severity, reason)
+        if key not in self.reasons and len(self.reasons) >= MAX_REASONS:
+            key = (severity, OTHER_REASONS)
+        self.reasons[key] += n
+        if severity == "warning":
+            self.warnings += n
+
+    def add_read_problem(self, p: Problem) -> None:
+        """Count a file or record that gave no document (unsupported, empty, unreadable)."""
+        self.documents += 1
+        self.add_problem(p)
+        if p.severity == "error":
+            self.failed += 1
+        else:
+            self.skipped += 1
+
+    def add_worker_report(self, report: dict[str, Any]) -> None:
+        """Fold in what a worker reports about one task: stage seconds (added) and its process figures
+        (``worker``, ``pid``, ``peak_rss_mb``, ``documents``, ``ready_s``; the latest report wins)."""
+        for k, v in report.get("stages", {}).items():
+            self.stages[k] = self.stages.get(k, 0.0) + v
+        name = str(report.get("worker", report.get("pid")))
+        info = self.workers_info.setdefault(name, {"pid": report.get("pid"), "documents": 0, "peak_rss_mb": 0.0})
+        info["documents"] += report.get("documents", 0)
+        info["peak_rss_mb"] = max(info["peak_rss_mb"], report.get("peak_rss_mb", 0.0))
+        if "ready_s" in report:
+            info["ready_s"] = report["ready_s"]
 
     def add_outcome(self, o: Outcome) -> None:
         self.processed += 1
@@ -87,20 +140,52 @@ class RunConfig:
     batch_size: int = DEFAULT_BATCH
     max_bytes: int = DEFAULT_MAX_BYTES
     reprocess: bool = False
+    #: Where to run: ``None`` (this machine: one process, or a local pool with ``workers > 1``), or
+    #: ``dask`` (a Dask LocalCluster of ``workers`` processes) or ``dask://ADDRESS`` (a running scheduler,
+    #: ``tcp://host:8786`` or a scheduler JSON file); see :mod:`eventwire.scale.dask_runner`.
+    cluster: str | None = None
+    #: Dask runs: directory of the Parquet parts workers write (default ``<db>.parts``); it must be
+    #: reachable at the same path by the workers and this process (a shared file system on a cluster).
+    parts: str | None = None
+    #: Dask runs: keep each shard's Parquet parts after merging them (to query them in place).
+    keep_parts: bool = False
+    #: Dask runs: a shard is a group of input files of at most this many files ...
+    shard_files: int = 256
+    #: ... and this many bytes; a file at least this large is a shard of its own.
+    shard_bytes: int = 64_000_000
 
 
 # -- worker side --------------------------------------------------------------------------------
 
+_READY_AT: float | None = None
+
+
 def _worker_init() -> None:
-    """Load the models once per worker process."""
+    """Load the models once per worker process; remember when this worker became ready."""
+    global _READY_AT
     from eventwire.nlp.pipeline import annotators, load_nlp
 
     load_nlp()
     annotators()
+    _READY_AT = time.time()
 
 
-def _worker_batch(docs: list[Document]) -> list[Outcome]:
-    return process_batch(docs)
+def worker_report(stages_before: dict[str, float], documents: int, worker: str | None = None) -> dict[str, Any]:
+    """What a worker sends back with each task's results: the stage seconds spent since
+    ``stages_before`` (a :func:`eventwire.timing.snapshot`), its pid, peak RSS (MiB) and ready time."""
+    after = timing.snapshot()
+    stages = {k: v - stages_before.get(k, 0.0) for k, v in after.items() if v - stages_before.get(k, 0.0) > 0}
+    rep: dict[str, Any] = {"worker": worker or f"pid {os.getpid()}", "pid": os.getpid(), "stages": stages,
+                           "peak_rss_mb": peak_rss_mb(), "documents": documents}
+    if _READY_AT is not None:
+        rep["ready_at"] = _READY_AT
+    return rep
+
+
+def _worker_batch(docs: list[Document]) -> tuple[list[Outcome], dict[str, Any]]:
+    before = timing.snapshot()
+    outcomes = process_batch(docs)
+    return outcomes, worker_report(before, len(docs))
 
 
 # -- main side ----------------------------------------------------------------------------------
@@ -124,18 +209,29 @@ def _batches(items: Iterable[Document | Problem], size: int) -> Iterator[tuple[l
         yield docs, probs
 
 
+def count_lines(path: Path, chunk: int = 1 << 20) -> int:
+    """Number of lines of a file (a last line without a newline counts), read in ``chunk``-byte pieces
+    so that memory stays constant whatever the line lengths."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")
+
+
 def count_inputs(paths: Sequence[str]) -> int | None:
     """Estimate the number of documents under ``paths`` (files, plus lines of plain JSONL files), for
-    the progress bar. ``None`` when it cannot be estimated cheaply (compressed JSONL)."""
+    the progress bar. ``None`` when it cannot be estimated cheaply (compressed JSONL, WARC). Streams:
+    constant memory (blank JSONL lines are counted too, so the figure is an upper bound)."""
     from eventwire.ingest.files import iter_paths
 
     total = 0
     for p in iter_paths(paths):
         name = p.name.lower()
         if name.endswith((".jsonl", ".ndjson")):
-            with open(p, "rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-        elif name.endswith((".jsonl.gz", ".ndjson.gz", ".warc", ".warc.gz")):
+            total += count_lines(p)
+        elif name.endswith((".gz", ".warc", ".arc", ".zst")) and not name.endswith((".html.gz", ".htm.gz")):
             return None
         else:
             total += 1
@@ -159,38 +255,45 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         FileNotFoundError: a path does not exist (checked before anything is written).
         KeyboardInterrupt: re-raised after the run is recorded as interrupted; every batch written
             before it is kept.
+        ValueError: ``config.cluster`` names an unknown kind of cluster.
     """
+    if config.cluster:
+        from eventwire.scale.dask_runner import run_dask
+
+        return run_dask(paths, config, on_progress=on_progress, command=command)
     for p in paths:
         if not Path(p).exists():
             raise FileNotFoundError(f"no such file or directory: {p}")
     stats = RunStats()
     t0 = time.perf_counter()
+    t0_wall = time.time()
+    stages_before = timing.snapshot()
     store = Store(config.db)
     run_id = store.start_run(command, [str(p) for p in paths], config.workers)
     jsonl: IO[str] | None = open(config.jsonl, "a", encoding="utf-8") if config.jsonl else None
     status = "failed"
-    seen: set[str] = set()
+    # ids of documents read but not yet committed (at most the batches in flight): together with the
+    # database, they tell a duplicate without keeping every id of the corpus in memory
+    pending: set[str] = set()
     pool: ProcessPoolExecutor | None = None
     try:
         stream = _batches(iter_documents(paths, config.max_bytes), config.batch_size)
 
         def fresh_documents(docs: list[Document], probs: list[Problem]) -> list[Document]:
-            """Count read problems; drop documents stored by an earlier run or seen earlier in this one."""
+            """Count read problems; drop documents stored by an earlier run (or, with ``--reprocess``,
+            earlier in this one) and documents still in flight."""
             for p in probs:
-                stats.documents += 1
-                stats.add_problem(p)
-                if p.severity == "error":
-                    stats.failed += 1
-                else:
-                    stats.skipped += 1
-            known = set() if config.reprocess else store.known_documents(d.doc_id for d in docs)
+                stats.add_read_problem(p)
+            ids = [d.doc_id for d in docs]
+            known = (store.known_documents(ids, run_id=run_id) if config.reprocess
+                     else store.known_documents(ids))
             fresh = []
             stats.documents += len(docs)
             for d in docs:
-                if d.doc_id in known or d.doc_id in seen:
+                if d.doc_id in known or d.doc_id in pending:
                     stats.already_done += 1
                     continue
-                seen.add(d.doc_id)
+                pending.add(d.doc_id)
                 fresh.append(d)
             return fresh
 
@@ -199,6 +302,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                 store.write(run_id, outcomes, probs, replace=config.reprocess)
             for o in outcomes:
                 stats.add_outcome(o)
+                pending.discard(o.document.doc_id)
                 if jsonl is not None and o.article is not None:
                     jsonl.write(dumps_record(o.article) + "\n")
             if jsonl is not None:
@@ -206,6 +310,16 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
             stats.elapsed_s = time.perf_counter() - t0
             if on_progress:
                 on_progress(stats)
+
+        def collect(fut: Future | None) -> list[Outcome]:
+            if fut is None:
+                return []
+            outcomes, report = fut.result()
+            if "ready_at" in report:
+                report["ready_s"] = report["ready_at"] - t0_wall
+                stats.startup_s = max(stats.startup_s, report["ready_s"])
+            stats.add_worker_report(report)
+            return outcomes
 
         if config.workers <= 1:
             for docs, probs in stream:
@@ -222,9 +336,9 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                 inflight.append((fut, probs))
                 while len(inflight) >= window:
                     f, pr = inflight.pop(0)
-                    store_batch(pr, f.result() if f else [])
+                    store_batch(pr, collect(f))
             for f, pr in inflight:
-                store_batch(pr, f.result() if f else [])
+                store_batch(pr, collect(f))
         status = "done"
     except KeyboardInterrupt:
         status = "interrupted"
@@ -233,6 +347,14 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         if pool is not None:
             pool.shutdown(wait=status == "done", cancel_futures=True)
         stats.elapsed_s = time.perf_counter() - t0
+        stats.peak_rss_mb = peak_rss_mb()
+        main_stages = {k: v - stages_before.get(k, 0.0) for k, v in timing.snapshot().items()
+                       if v - stages_before.get(k, 0.0) > 0}
+        for k, v in main_stages.items():
+            stats.stages[k] = stats.stages.get(k, 0.0) + v
+        if config.workers <= 1:
+            stats.workers_info["main"] = {"pid": os.getpid(), "documents": stats.processed,
+                                          "peak_rss_mb": stats.peak_rss_mb}
         store.finish_run(run_id, status, stats.as_dict())
         store.close()
         if jsonl is not None:
