@@ -48,17 +48,28 @@ def run(
     paths: list[Path] = typer.Argument(..., help="Files or directories (recursive): .txt, .html/.htm(.gz), .jsonl."),
     db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database file (created if missing)."),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Also append one JSON record per new article to this file."),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the models once)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=1024, show_default="1; with --cluster dask: the CPU count",
+                                          help="Worker processes (each loads the models once)."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, max=4096, help="Documents per batch and per transaction."),
     max_bytes: int = typer.Option(20_000_000, "--max-bytes", min=1, help="Refuse documents larger than this many bytes."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Process documents again even if already stored (replaces their rows)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", metavar="dask[://SCHEDULER]",
+                                          help="Run on Dask: 'dask' starts a local cluster of --workers processes; "
+                                          "'dask://HOST:PORT' (or dask:///path/scheduler.json) uses a running scheduler. "
+                                          "See docs/scale.md."),
+    parts: Optional[Path] = typer.Option(None, "--parts", help="With --cluster: directory for the workers' Parquet "
+                                         "parts (default: DB.parts); must be shared with the workers."),
+    keep_parts: bool = typer.Option(False, "--keep-parts", help="With --cluster: keep the Parquet parts after merging."),
+    shard_files: int = typer.Option(256, "--shard-files", min=1, help="With --cluster: input files per shard "
+                                    "(a file of 64 MB or more is a shard of its own)."),
 ) -> None:
     """Read news files, extract articles, annotate them and store everything in a DuckDB database.
 
     Documents already in the database are skipped, so running the same command again resumes an
-    interrupted run and adds nothing to a finished one.
+    interrupted run and adds nothing to a finished one. With --cluster the same stages run on Dask
+    over input shards, and a rerun processes only the shards not done yet.
     """
     from eventwire.runner import RunConfig, RunStats, count_inputs
     from eventwire.runner import run as run_pipeline
@@ -67,8 +78,24 @@ def run(
     if missing:
         console.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}")
         raise typer.Exit(2)
-    config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers,
-                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess)
+    if cluster is not None:
+        from eventwire.scale.dask_runner import parse_cluster
+
+        try:
+            parse_cluster(cluster)
+        except ValueError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2)
+        if workers is None:
+            import os
+
+            workers = os.cpu_count() or 1
+    elif parts is not None or keep_parts or shard_files != 256:
+        console.print("[red]error:[/] --parts, --keep-parts and --shard-files need --cluster")
+        raise typer.Exit(2)
+    config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers or 1,
+                       batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, cluster=cluster,
+                       parts=str(parts) if parts else None, keep_parts=keep_parts, shard_files=shard_files)
     total = count_inputs([str(p) for p in paths])
     show = not quiet and (total is None or total > 5)
     progress = Progress(TextColumn("[bold]eventwire run"), BarColumn(), MofNCompleteColumn(),
@@ -92,6 +119,9 @@ def run(
         out.print_json(json.dumps(stats.as_dict()))
     else:
         print_summary(stats, str(db))
+    if status == "partial":
+        console.print(f"[yellow]{stats.shards_failed} shard(s) failed[/] (see the errors and shards tables); "
+                      "run the same command again to retry them.")
     if stats.articles == 0 and stats.already_done == 0:
         console.print("[red]no article could be processed[/]")
         raise typer.Exit(1)
@@ -118,7 +148,8 @@ def print_summary(stats, db: str) -> None:
         ("quotes", stats.quotes),
         ("events", stats.events),
         ("words", stats.words),
-    ]:
+    ] + ([("shards merged", stats.shards), ("shards already done", stats.shards_skipped),
+          ("shards failed", stats.shards_failed)] if stats.shards or stats.shards_skipped or stats.shards_failed else []):
         t.add_row(label, f"{value:,}")
     out.print(t)
     if stats.reasons:

@@ -67,6 +67,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             error_id VARCHAR PRIMARY KEY, run_id VARCHAR, source VARCHAR, member VARCHAR, doc_id VARCHAR,
             stage VARCHAR, severity VARCHAR, reason VARCHAR, detail VARCHAR, recorded_at TIMESTAMPTZ)""",
     ]),
+    # Dask runs (eventwire run --cluster dask): one row per input shard merged (or failed), so that a
+    # rerun processes only the shards not done yet. See eventwire.scale.dask_runner.
+    (2, [
+        """CREATE TABLE IF NOT EXISTS shards (
+            shard_id VARCHAR PRIMARY KEY, paths VARCHAR[], files INTEGER, size_bytes BIGINT,
+            status VARCHAR, reason VARCHAR, documents INTEGER, articles INTEGER, worker VARCHAR,
+            elapsed_s DOUBLE, run_id VARCHAR, finished_at TIMESTAMPTZ)""",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
