@@ -167,37 +167,55 @@ def print_summary(stats, db: str) -> None:
 def bench(
     docs: int = typer.Option(200, "--docs", min=10, help="Documents in the generated corpus."),
     repeats: int = typer.Option(3, "--repeats", min=1, help="Timed repetitions; medians are reported."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="Also measure N worker processes (1: skip)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="'dask': also measure the Dask runner with N workers."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Benchmark the full pipeline against bare spaCy ``nlp.pipe`` on the same generated corpus.
 
-    Reports documents/s, words/s and peak RSS for each, and their ratio (measured in one run).
+    Reports, for one process and for N workers: documents/s, words/s, time per stage, peak RSS per
+    process, and the ratio to bare spaCy measured in the same run (see docs/scale.md).
     """
     from eventwire.bench import run_bench
 
-    result = run_bench(n_docs=docs, repeats=repeats, log=lambda m: console.print(f"[dim]{m}[/]"))
+    if cluster not in (None, "dask"):
+        console.print("[red]error:[/] --cluster: only 'dask' (a local Dask cluster) can be benchmarked")
+        raise typer.Exit(2)
+    result = run_bench(n_docs=docs, repeats=repeats, workers=workers, cluster=cluster,
+                       log=lambda m: console.print(f"[dim]{m}[/]"))
     if as_json:
         out.print_json(json.dumps(result))
         return
     t = Table(title=f"eventwire bench: {result['documents']} documents, {result['words']:,} words, "
                     f"median of {result['repeats']}")
-    for c in ("measure", "seconds", "documents/s", "words/s", "peak RSS MB"):
-        t.add_column(c, justify="right" if c != "measure" else "left")
-    for name in ("spacy", "pipeline"):
-        m = result[name]
-        t.add_row(m["label"], f"{m['seconds']:.2f}", f"{m['docs_per_s']:.1f}", f"{m['words_per_s']:,.0f}",
-                  f"{m['peak_rss_mb']:.0f}")
+    for c in ("measure", "s", "+start", "CPU s", "docs/s", "words/s", "RSS MB", "/spaCy"):
+        t.add_column(c, justify="right" if c != "measure" else "left", no_wrap=True)
+    base = result["spacy"]["seconds"]
+    for name, m in result["measures"].items():
+        t.add_row(m["label"], f"{m['seconds']:.2f}", f"{m['total_seconds']:.2f}", f"{m['cpu_seconds']:.2f}",
+                  f"{m['docs_per_s']:.1f}", f"{m['words_per_s']:,.0f}", f"{m['workers_rss_mb']:.0f}",
+                  f"{m['seconds'] / base:.2f}x")
     out.print(t)
-    out.print(f"pipeline time / bare spaCy time: [bold]{result['ratio']:.2f}x[/]")
-    if result.get("stages"):
-        s = Table(title="pipeline time per stage (median, seconds)")
-        s.add_column("stage")
-        s.add_column("seconds", justify="right")
-        s.add_column("share", justify="right")
-        total = sum(result["stages"].values()) or 1.0
-        for k, v in result["stages"].items():
-            s.add_row(k, f"{v:.2f}", f"{100 * v / total:.0f}%")
-        out.print(s)
+    out.print("s: median seconds, model loading excluded; +start: with worker startup; CPU s: every process; "
+              "RSS MB: peak resident memory of the largest process (per worker)")
+    out.print(f"pipeline time / bare spaCy time: [bold]{result['ratio']:.2f}x[/] (CPU time: {result['cpu_ratio']:.2f}x)")
+    if "speedup" in result:
+        out.print(f"{workers} workers vs 1 process: [bold]{result['speedup']:.2f}x[/] the throughput")
+    if "dask_speedup" in result:
+        out.print(f"Dask, {workers} workers vs 1 process: [bold]{result['dask_speedup']:.2f}x[/] the throughput")
+    for name, m in result["measures"].items():
+        if not m.get("stages"):
+            continue
+        st = Table(title=f"per stage: {m['label']} (medians, summed over processes)")
+        st.add_column("stage", no_wrap=True)
+        st.add_column("seconds", justify="right")
+        st.add_column("CPU s", justify="right")
+        st.add_column("CPU share", justify="right")
+        cpu = m.get("stages_cpu", {})
+        total = sum(cpu.values()) or 1.0
+        for k, v in sorted(m["stages"].items(), key=lambda kv: -kv[1]):
+            st.add_row(k, f"{v:.2f}", f"{cpu.get(k, 0.0):.2f}", f"{100 * cpu.get(k, 0.0) / total:.0f}%")
+        out.print(st)
 
 
 def main() -> None:

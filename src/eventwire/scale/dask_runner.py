@@ -42,7 +42,7 @@ from eventwire import timing
 from eventwire.ingest import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Problem
-from eventwire.runner import RunConfig, RunStats, _batches, peak_rss_mb, worker_report
+from eventwire.runner import RunConfig, RunStats, _batches, cpu_seconds, peak_rss_mb, worker_report, writer_settings
 from eventwire.scale import parts as P
 from eventwire.scale.shards import Shard, iter_shards
 from eventwire.store.db import Store, error_row
@@ -128,7 +128,7 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
     if (final / P.SUCCESS).exists():
         return P.read_summary(final)
     t0 = time.perf_counter()
-    before = timing.snapshot()
+    before, cpu0 = timing.mark(), cpu_seconds()
     tmp = root / f".{shard.shard_id}.{uuid.uuid4().hex[:8]}.tmp"
     writer = P.PartWriter(tmp, records=records)
     counts = {"documents": 0, "read_skipped": 0, "read_failed": 0, "duplicates": 0}
@@ -155,7 +155,7 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
         raise
     summary = {"shard_id": shard.shard_id, "index": shard.index, **counts, "rows": dict(writer.rows),
                "elapsed_s": time.perf_counter() - t0,
-               "report": worker_report(before, counts["documents"], worker=_worker_name())}
+               "report": worker_report(before, cpu0, counts["documents"], worker=_worker_name())}
     (tmp / P.SUCCESS).write_text(json.dumps(summary), encoding="utf-8")
     if final.is_dir():
         if (final / P.SUCCESS).exists():  # another attempt finished first: keep its part
@@ -231,8 +231,9 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
     address = parse_cluster(config.cluster or "dask") if client is None else None
     stats = RunStats()
     t0 = time.perf_counter()
-    stages_before = timing.snapshot()
+    stages_before, cpu0 = timing.mark(), cpu_seconds()
     store = Store(config.db)
+    writer_settings(store)
     parts_root = Path(config.parts or (str(config.db) + ".parts")).absolute()
     parts_root.mkdir(parents=True, exist_ok=True)
     for stale in parts_root.glob(".*.tmp"):  # half-written parts of a dead run (the DB lock makes us alone)
@@ -337,10 +338,8 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             cluster.close()
         stats.elapsed_s = time.perf_counter() - t0
         stats.peak_rss_mb = peak_rss_mb()
-        for k, v in timing.snapshot().items():
-            d = v - stages_before.get(k, 0.0)
-            if d > 0:
-                stats.stages[k] = stats.stages.get(k, 0.0) + d
+        stats.add_stages(*timing.since(stages_before))
+        stats.cpu_s += cpu_seconds() - cpu0
         store.finish_run(run_id, status, stats.as_dict())
         store.close()
         if jsonl is not None:
