@@ -82,6 +82,15 @@ def test_parse_cluster():
             parse_cluster(bad)
 
 
+def test_cli_rejects_bad_cluster_options(tmp_path):
+    r = CliRunner()
+    db = str(tmp_path / "x.duckdb")
+    assert r.invoke(app, ["run", str(EXAMPLES), "--db", db, "--cluster", "spark://x:7077"]).exit_code == 2
+    assert r.invoke(app, ["run", str(EXAMPLES), "--db", db, "--keep-parts"]).exit_code == 2
+    assert r.invoke(app, ["run", str(EXAMPLES), "--db", db, "--shard-files", "8"]).exit_code == 2
+    assert not (tmp_path / "x.duckdb").exists()
+
+
 def test_shards_follow_reading_order_and_are_stable(tmp_path):
     d = tmp_path / "in"
     (d / "sub").mkdir(parents=True)

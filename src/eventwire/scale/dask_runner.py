@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections import deque
@@ -91,6 +92,11 @@ class LoadModels(_WorkerPlugin):  # type: ignore[misc,valid-type]
         _worker_init()
 
 
+#: spaCy pipelines are not made to be shared by threads (memory zones above all): on a worker with
+#: several threads, shards take turns in the NLP stage. Run workers with one thread (``--nthreads 1``).
+_NLP_LOCK = threading.Lock()
+
+
 def _worker_name() -> str:
     try:
         from distributed import get_worker
@@ -145,7 +151,8 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
                 else:
                     seen.add(d.doc_id)
                     fresh.append(d)
-            outcomes = process_batch(fresh) if fresh else []
+            with _NLP_LOCK:
+                outcomes = process_batch(fresh) if fresh else []
             with stage("write parts"):
                 writer.write(run_id, outcomes, probs)
         writer.close()
