@@ -24,29 +24,33 @@ from pathlib import Path
 
 from eventwire.bench import generate_corpus, write_corpus
 
-#: (stage, substrings of a frame that put a sample in it), first match wins, searched leaf to root.
+#: (stage, substrings of a frame that put a sample in it). The frames of a sample are searched from
+#: the leaf (the running function) to the root; the first frame matching a rule gives the stage.
 RULES = [
     ("import (startup)", ["_find_and_load"]),
-    ("load spaCy model", ["load_nlp ("]),
+    ("load spaCy model", ["load_nlp (", "spacy.load", "Language.from_disk"]),
     ("spaCy: tok2vec", ["Tok2Vec."]),
     ("spaCy: attribute_ruler", ["AttributeRuler.", "FastAttributeMatch."]),
     ("spaCy: lemmatizer", ["Lemmatizer."]),
     ("spaCy: tagger", ["Tagger."]),
-    ("spaCy: parser + ner", ["tb_framework", "transition_parser", "_precomputable_affine", "Parser.", "EntityRecognizer."]),
-    ("spaCy: tokenizer and other", ["Language.pipe", "spacy/util.py"]),
+    ("spaCy: parser + ner (models)", ["tb_framework", "transition_parser", "_precomputable_affine", "Parser.",
+                                      "EntityRecognizer."]),
+    ("spaCy: tokenizer", ["Language.make_doc", "Language._ensure_doc"]),
+    ("spaCy: compiled code of tagger/parser/ner", ["Language.pipe", "spacy/util.py"]),
     ("extract: dateparser", ["dateparser/"]),
-    ("extract: other", ["extract (eventwire/extract/__init__.py"]),
+    ("extract: other", ["eventwire/extract/"]),
     ("annotators (entities, ...)", ["annotate (eventwire/nlp/pipeline.py", "fill_from_doc"]),
     ("store (DuckDB)", ["Store.write", "store_batch"]),
-    ("read inputs", ["iter_documents", "_batches"]),
+    ("read inputs", ["iter_documents", "_batches", "eventwire/ingest/"]),
 ]
 
 
 def classify(frames: list[str]) -> str:
     """The stage of one sample, from its stack (root first)."""
-    for name, keys in RULES:
-        if any(k in f for f in frames for k in keys):
-            return name
+    for f in reversed(frames):
+        for name, keys in RULES:
+            if any(k in f for k in keys):
+                return name
     return "other"
 
 
@@ -72,7 +76,11 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--rate", type=int, default=100, help="samples per second")
     ap.add_argument("--keep", type=Path, default=None, help="keep the raw py-spy samples in this file")
+    ap.add_argument("--raw", type=Path, default=None, help="summarize this raw py-spy file instead of profiling")
     a = ap.parse_args()
+    if a.raw:
+        report(*summarize(a.raw), what=str(a.raw))
+        return
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         sys.exit("py-spy not found: pip install py-spy")
@@ -85,10 +93,15 @@ def main() -> None:
                         "--db", str(Path(tmp) / "p.duckdb"), "-q", "--batch-size", "32"],
                        check=True, capture_output=True)
         stages, own, total = summarize(raw)
-    print(f"py-spy: {total} samples of eventwire run over {a.docs} generated documents (one process)")
-    print(f"{'stage':<30} {'share':>6}")
+    report(stages, own, total, what=f"eventwire run over {a.docs} generated documents (one process)")
+
+
+def report(stages: Counter, own: Counter, total: int, what: str) -> None:
+    """Print the share of samples per stage and the functions with the most samples of their own."""
+    print(f"py-spy: {total} samples of {what}")
+    print(f"{'stage':<42} {'share':>6}")
     for name, n in stages.most_common():
-        print(f"{name:<30} {100 * n / total:>5.1f}%")
+        print(f"{name:<42} {100 * n / total:>5.1f}%")
     print("\nfunctions with the most samples of their own:")
     for f, n in own.most_common(12):
         print(f"{100 * n / total:>5.1f}%  {f}")
