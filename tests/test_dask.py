@@ -113,6 +113,31 @@ def test_shards_follow_reading_order_and_are_stable(tmp_path):
         list(iter_shards([str(d)], max_files=0))
 
 
+def test_big_jsonl_files_are_cut_into_line_ranges_read_like_the_whole_file(tmp_path):
+    from eventwire.ingest import iter_documents
+
+    lines = [json.dumps({"text": f"Article {i}: the minister met the envoy in Paris. " * (i % 5 + 1), "url": f"https://x/{i}"})
+             for i in range(40)]
+    lines[7] = ""                      # a blank line
+    lines[12] = "{not json"            # a bad line: a Problem naming line 13
+    lines[20] = lines[3]               # a duplicate
+    f = tmp_path / "dump.jsonl"
+    f.write_text("\n".join(lines), encoding="utf-8")  # no newline at the end
+    shards = list(iter_shards([str(f)], max_bytes=500))
+    assert len(shards) > 5 and all(s.paths == (str(f),) and s.line_range for s in shards)
+    assert shards[0].line_range[0] == 0 and shards[-1].line_range[1] == f.stat().st_size
+    assert all(a.line_range[1] == b.line_range[0] for a, b in zip(shards, shards[1:]))
+
+    def key(x):
+        return (type(x).__name__, x.doc_id, x.member, getattr(x, "reason", None), getattr(x, "text", None))
+
+    whole = [key(x) for x in iter_documents([str(f)])]
+    pieces = [key(x) for s in shards for x in s.read(20_000_000)]
+    assert pieces == whole and len(whole) == 39
+    assert ("Problem", None, "line 13", "invalid JSON", None) in [(k[0], None, k[2], k[3], None) for k in whole]
+    assert len({s.shard_id for s in shards}) == len(shards)
+
+
 def test_cli_dask_run_stores_the_same_records_as_a_local_run(tmp_path, local_run):
     local_db, local_jsonl = local_run
     db, out = tmp_path / "dask.duckdb", tmp_path / "dask.jsonl"
@@ -142,6 +167,13 @@ def test_rerun_skips_done_shards_and_adds_nothing(tmp_path, client, local_run):
     assert status2 == "done" and stats2.shards == 0 and stats2.shards_skipped == 3
     assert stats2.documents == 13 and stats2.already_done == 13 and stats2.articles == 0
     assert table_rows(tmp_path / "dask.duckdb") == first == table_rows(local_run[0])
+
+
+def test_jsonl_cut_into_ranges_gives_the_same_records(tmp_path, client, local_run):
+    stats, status = run_dask([str(EXAMPLES)], _config(tmp_path, shard_bytes=600), client=client)
+    ranges = [s for s in iter_shards([str(EXAMPLES)], max_files=3, max_bytes=600) if s.line_range]
+    assert status == "done" and len(ranges) >= 3 and stats.articles == 12
+    assert table_rows(tmp_path / "dask.duckdb") == table_rows(local_run[0])
 
 
 def test_failed_shard_is_recorded_and_a_rerun_finishes_only_it(tmp_path, client, local_run):

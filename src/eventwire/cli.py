@@ -63,7 +63,7 @@ def run(
                                          "parts (default: DB.parts); must be shared with the workers."),
     keep_parts: bool = typer.Option(False, "--keep-parts", help="With --cluster: keep the Parquet parts after merging."),
     shard_files: int = typer.Option(256, "--shard-files", min=1, help="With --cluster: input files per shard "
-                                    "(a file of 64 MB or more is a shard of its own)."),
+                                    "(a file of 8 MB or more is a shard of its own; a JSONL file is cut into 8 MB line ranges)."),
 ) -> None:
     """Read news files, extract articles, annotate them and store everything in a DuckDB database.
 

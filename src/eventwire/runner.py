@@ -166,8 +166,9 @@ class RunConfig:
     keep_parts: bool = False
     #: Dask runs: a shard is a group of input files of at most this many files ...
     shard_files: int = 256
-    #: ... and this many bytes; a file at least this large is a shard of its own.
-    shard_bytes: int = 64_000_000
+    #: ... and this many bytes; a file at least this large is a shard of its own (a JSONL file is cut
+    #: into line ranges of this size).
+    shard_bytes: int = 8_000_000
 
 
 #: Cap on the memory DuckDB may use in a run's writing process; ``EVENTWIRE_DUCKDB_MEMORY`` overrides

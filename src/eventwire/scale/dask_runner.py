@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from eventwire import timing
-from eventwire.ingest import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Problem
 from eventwire.runner import RunConfig, RunStats, _batches, cpu_seconds, peak_rss_mb, worker_report, writer_settings
@@ -169,7 +168,7 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
     counts = {"documents": 0, "read_skipped": 0, "read_failed": 0, "duplicates": 0}
     seen: set[str] = set()  # one shard's ids: bounded by the shard size
     try:
-        for docs, probs in _batches(iter_documents(shard.paths, max_bytes), batch_size):
+        for docs, probs in _batches(shard.read(max_bytes), batch_size):
             counts["documents"] += len(probs) + len(docs)
             for p in probs:
                 counts["read_failed" if p.severity == "error" else "read_skipped"] += 1
