@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 import resource
 import time
 from collections import Counter
@@ -189,8 +190,6 @@ def writer_settings(store: Store) -> None:
         ValueError: ``EVENTWIRE_DUCKDB_MEMORY`` is not a size.
     """
     store.con.execute("SET threads = 1")
-    import re
-
     limit = os.environ.get("EVENTWIRE_DUCKDB_MEMORY", WRITER_MEMORY_LIMIT).strip()
     if not re.fullmatch(r"\d+(?:\.\d+)?\s*[KMGT]i?B", limit, re.I):
         raise ValueError(f"EVENTWIRE_DUCKDB_MEMORY={limit!r}: expected a size such as 256MB or 2GB")
