@@ -51,7 +51,8 @@ def run(
                                       ".warc(.gz), .rss/.atom/.xml/.json feeds; or http(s):// URLs of pages and feeds."),
     db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database file (created if missing)."),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Also append one JSON record per new article to this file."),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the models once)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=1024, show_default="1; with --cluster dask: the CPU count",
+                                          help="Worker processes (each loads the models once)."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, max=4096, help="Documents per batch and per transaction."),
     max_bytes: int = typer.Option(20_000_000, "--max-bytes", min=1, help="Refuse documents larger than this many bytes."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Process documents again even if already stored (replaces their rows)."),
@@ -60,11 +61,21 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     user_agent: Optional[str] = typer.Option(None, "--user-agent", help="User agent for URLs (default names eventwire)."),
     delay: float = typer.Option(1.0, "--delay", min=0.0, help="Seconds between two requests to the same host (URLs)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", metavar="dask[://SCHEDULER]",
+                                          help="Run on Dask: 'dask' starts a local cluster of --workers processes; "
+                                          "'dask://HOST:PORT' (or dask:///path/scheduler.json) uses a running scheduler. "
+                                          "See docs/scale.md."),
+    parts: Optional[Path] = typer.Option(None, "--parts", help="With --cluster: directory for the workers' Parquet "
+                                         "parts (default: DB.parts); must be shared with the workers."),
+    keep_parts: bool = typer.Option(False, "--keep-parts", help="With --cluster: keep the Parquet parts after merging."),
+    shard_files: int = typer.Option(256, "--shard-files", min=1, help="With --cluster: input files per shard "
+                                    "(a file of 8 MB or more is a shard of its own; a JSONL file is cut into 8 MB line ranges)."),
 ) -> None:
     """Read news files, extract articles, annotate them and store everything in a DuckDB database.
 
     Documents already in the database are skipped, so running the same command again resumes an
-    interrupted run and adds nothing to a finished one.
+    interrupted run and adds nothing to a finished one. With --cluster the same stages run on Dask
+    over input shards, and a rerun processes only the shards not done yet.
     """
     from eventwire.runner import RunConfig, RunStats, count_inputs
     from eventwire.runner import run as run_pipeline
@@ -75,10 +86,26 @@ def run(
     if missing:
         console.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}")
         raise typer.Exit(2)
+    if cluster is not None:
+        from eventwire.scale.dask_runner import parse_cluster
+
+        try:
+            parse_cluster(cluster)
+        except ValueError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2)
+        if workers is None:
+            import os
+
+            workers = os.cpu_count() or 1
+    elif parts is not None or keep_parts or shard_files != 256:
+        console.print("[red]error:[/] --parts, --keep-parts and --shard-files need --cluster")
+        raise typer.Exit(2)
     http = HttpConfig(delay=delay, max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
-    config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers,
+    config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers or 1,
                        batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http,
-                       corpus=corpus)
+                       corpus=corpus, cluster=cluster, parts=str(parts) if parts else None,
+                       keep_parts=keep_parts, shard_files=shard_files)
     total = count_inputs([str(p) for p in paths])
     show = not quiet and (total is None or total > 5)
     progress = Progress(TextColumn("[bold]eventwire run"), BarColumn(), MofNCompleteColumn(),
@@ -102,6 +129,9 @@ def run(
         out.print_json(json.dumps(stats.as_dict()))
     else:
         print_summary(stats, str(db))
+    if status == "partial":
+        console.print(f"[yellow]{stats.shards_failed} shard(s) failed[/] (see the errors and shards tables); "
+                      "run the same command again to retry them.")
     if stats.articles == 0 and stats.already_done == 0:
         console.print("[red]no article could be processed[/]")
         raise typer.Exit(1)
@@ -128,7 +158,8 @@ def print_summary(stats, db: str) -> None:
         ("quotes", stats.quotes),
         ("events", stats.events),
         ("words", stats.words),
-    ]:
+    ] + ([("shards merged", stats.shards), ("shards already done", stats.shards_skipped),
+          ("shards failed", stats.shards_failed)] if stats.shards or stats.shards_skipped or stats.shards_failed else []):
         t.add_row(label, f"{value:,}")
     out.print(t)
     if stats.reasons:
@@ -151,37 +182,55 @@ def print_summary(stats, db: str) -> None:
 def bench(
     docs: int = typer.Option(200, "--docs", min=10, help="Documents in the generated corpus."),
     repeats: int = typer.Option(3, "--repeats", min=1, help="Timed repetitions; medians are reported."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="Also measure N worker processes (1: skip)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="'dask': also measure the Dask runner with N workers."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Benchmark the full pipeline against bare spaCy ``nlp.pipe`` on the same generated corpus.
 
-    Reports documents/s, words/s and peak RSS for each, and their ratio (measured in one run).
+    Reports, for one process and for N workers: documents/s, words/s, time per stage, peak RSS per
+    process, and the ratio to bare spaCy measured in the same run (see docs/scale.md).
     """
     from eventwire.bench import run_bench
 
-    result = run_bench(n_docs=docs, repeats=repeats, log=lambda m: console.print(f"[dim]{m}[/]"))
+    if cluster not in (None, "dask"):
+        console.print("[red]error:[/] --cluster: only 'dask' (a local Dask cluster) can be benchmarked")
+        raise typer.Exit(2)
+    result = run_bench(n_docs=docs, repeats=repeats, workers=workers, cluster=cluster,
+                       log=lambda m: console.print(f"[dim]{m}[/]"))
     if as_json:
         out.print_json(json.dumps(result))
         return
     t = Table(title=f"eventwire bench: {result['documents']} documents, {result['words']:,} words, "
                     f"median of {result['repeats']}")
-    for c in ("measure", "seconds", "documents/s", "words/s", "peak RSS MB"):
-        t.add_column(c, justify="right" if c != "measure" else "left")
-    for name in ("spacy", "pipeline"):
-        m = result[name]
-        t.add_row(m["label"], f"{m['seconds']:.2f}", f"{m['docs_per_s']:.1f}", f"{m['words_per_s']:,.0f}",
-                  f"{m['peak_rss_mb']:.0f}")
+    for c in ("measure", "s", "+start", "CPU s", "docs/s", "words/s", "RSS MB", "/spaCy"):
+        t.add_column(c, justify="right" if c != "measure" else "left", no_wrap=True)
+    base = result["spacy"]["seconds"]
+    for name, m in result["measures"].items():
+        t.add_row(m["label"], f"{m['seconds']:.2f}", f"{m['total_seconds']:.2f}", f"{m['cpu_seconds']:.2f}",
+                  f"{m['docs_per_s']:.1f}", f"{m['words_per_s']:,.0f}", f"{m['workers_rss_mb']:.0f}",
+                  f"{m['seconds'] / base:.2f}x")
     out.print(t)
-    out.print(f"pipeline time / bare spaCy time: [bold]{result['ratio']:.2f}x[/]")
-    if result.get("stages"):
-        s = Table(title="pipeline time per stage (median, seconds)")
-        s.add_column("stage")
-        s.add_column("seconds", justify="right")
-        s.add_column("share", justify="right")
-        total = sum(result["stages"].values()) or 1.0
-        for k, v in result["stages"].items():
-            s.add_row(k, f"{v:.2f}", f"{100 * v / total:.0f}%")
-        out.print(s)
+    out.print("s: median seconds, model loading excluded; +start: with worker startup; CPU s: every process; "
+              "RSS MB: peak resident memory of the largest process (per worker)")
+    out.print(f"pipeline time / bare spaCy time: [bold]{result['ratio']:.2f}x[/] (CPU time: {result['cpu_ratio']:.2f}x)")
+    if "speedup" in result:
+        out.print(f"{workers} workers vs 1 process: [bold]{result['speedup']:.2f}x[/] the throughput")
+    if "dask_speedup" in result:
+        out.print(f"Dask, {workers} workers vs 1 process: [bold]{result['dask_speedup']:.2f}x[/] the throughput")
+    for name, m in result["measures"].items():
+        if not m.get("stages"):
+            continue
+        st = Table(title=f"per stage: {m['label']} (medians, summed over processes)")
+        st.add_column("stage", no_wrap=True)
+        st.add_column("seconds", justify="right")
+        st.add_column("CPU s", justify="right")
+        st.add_column("CPU share", justify="right")
+        cpu = m.get("stages_cpu", {})
+        total = sum(cpu.values()) or 1.0
+        for k, v in sorted(m["stages"].items(), key=lambda kv: -kv[1]):
+            st.add_row(k, f"{v:.2f}", f"{cpu.get(k, 0.0):.2f}", f"{100 * cpu.get(k, 0.0) / total:.0f}%")
+        out.print(st)
 
 
 @app.command()

@@ -183,23 +183,36 @@ def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size:
             a.warnings.append(f"body has {len(a.body):,} characters; annotated the first {len(t):,}")
         texts.append(t)
     steps = annotators()
-    with stage("spacy"):
-        docs = list(_pipe(nlp, texts, todo, batch_size, problems))
-    for a, doc in zip(todo, docs):
-        if doc is None:
-            continue
-        with stage("entities"):
-            fill_from_doc(a, doc)
-        for name, fn in steps:
-            try:
-                with stage(name):
-                    fn(a, doc)
-            except Exception as exc:  # one annotator failing on one article must not stop the run
-                msg = f"annotator '{name}' failed: {type(exc).__name__}: {exc}"
-                a.warnings.append(msg)
-                problems.append(Problem(a.source, "annotate", "warning", f"annotator '{name}' failed",
-                                        traceback.format_exc(limit=3), doc_id=a.doc_id))
+    # Strings spaCy meets while parsing (new words, numbers, names) are freed when the zone ends, so a
+    # long run's memory does not grow with the corpus vocabulary. Docs and tokens must not outlive the
+    # zone: annotators copy what they keep into the article's records.
+    with _memory_zone(nlp):
+        with stage("spacy"):
+            docs = list(_pipe(nlp, texts, todo, batch_size, problems))
+        for a, doc in zip(todo, docs):
+            if doc is None:
+                continue
+            with stage("entities"):
+                fill_from_doc(a, doc)
+            for name, fn in steps:
+                try:
+                    with stage(name):
+                        fn(a, doc)
+                except Exception as exc:  # one annotator failing on one article must not stop the run
+                    msg = f"annotator '{name}' failed: {type(exc).__name__}: {exc}"
+                    a.warnings.append(msg)
+                    problems.append(Problem(a.source, "annotate", "warning", f"annotator '{name}' failed",
+                                            traceback.format_exc(limit=3), doc_id=a.doc_id))
+        del docs
     return problems
+
+
+def _memory_zone(nlp):
+    """``nlp.memory_zone()`` (spaCy >= 3.8), or a no-op context for pipelines without it."""
+    import contextlib
+
+    zone = getattr(nlp, "memory_zone", None)
+    return zone() if zone is not None else contextlib.nullcontext()
 
 
 def _pipe(nlp, texts: list[str], arts: list[Article], batch_size: int, problems: list[Problem]) -> Iterable:

@@ -133,6 +133,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             best_mention_id VARCHAR, first_article_id VARCHAR, source_url VARCHAR,
             story_ids VARCHAR[], added_at TIMESTAMPTZ, updated_at TIMESTAMPTZ)""",
     ]),
+    # Dask runs (eventwire run --cluster dask): one row per input shard merged (or failed), so that a
+    # rerun processes only the shards not done yet. See eventwire.scale.dask_runner.
+    (5, [
+        """CREATE TABLE IF NOT EXISTS shards (
+            shard_id VARCHAR PRIMARY KEY, paths VARCHAR[], files INTEGER, size_bytes BIGINT,
+            status VARCHAR, reason VARCHAR, documents INTEGER, articles INTEGER, worker VARCHAR,
+            elapsed_s DOUBLE, run_id VARCHAR, finished_at TIMESTAMPTZ)""",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
