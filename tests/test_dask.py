@@ -49,7 +49,7 @@ def local_run(tmp_path_factory):
     """The reference: a local (one-process) run over examples/, with --jsonl."""
     d = tmp_path_factory.mktemp("local")
     stats, status = run([str(EXAMPLES)], RunConfig(db=str(d / "local.duckdb"), jsonl=str(d / "local.jsonl")))
-    assert status == "done" and stats.articles == 12
+    assert status == "done" and stats.articles == N_ARTICLES
     return d / "local.duckdb", d / "local.jsonl"
 
 
@@ -64,6 +64,11 @@ def client():
     yield c
     c.close()
     cluster.close()
+
+
+#: examples/: 14 articles from 15 documents (README.md is skipped); in shards of 3 files
+N_ARTICLES, N_DOCUMENTS = 14, 15
+N_SHARDS = len(list(iter_shards([str(EXAMPLES)], max_files=3)))
 
 
 def _config(tmp_path, **kw) -> RunConfig:
@@ -145,8 +150,8 @@ def test_cli_dask_run_stores_the_same_records_as_a_local_run(tmp_path, local_run
                                    "--workers", "2", "--shard-files", "3", "--json"])
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout[res.stdout.index("{"):])
-    assert summary["articles"] == 12 and summary["documents"] == 13 and summary["skipped"] == 1
-    assert summary["shards"] == 3 and summary["shards_failed"] == 0
+    assert summary["articles"] == N_ARTICLES and summary["documents"] == N_DOCUMENTS and summary["skipped"] == 1
+    assert summary["shards"] == N_SHARDS == 4 and summary["shards_failed"] == 0
     assert len(summary["workers_info"]) == 2
     assert all(w["peak_rss_mb"] > 100 for w in summary["workers_info"].values())
     assert summary["stages"]["spacy"] > 0 and summary["stages"]["merge"] > 0
@@ -155,24 +160,24 @@ def test_cli_dask_run_stores_the_same_records_as_a_local_run(tmp_path, local_run
         assert dask[t] == local[t], t
     assert len(local["entities"]) > 100 and len(local["errors"]) >= 1
     assert sorted(out.read_text(encoding="utf-8").splitlines()) == sorted(local_jsonl.read_text(encoding="utf-8").splitlines())
-    assert [r[1] for r in shard_rows(db)] == ["done"] * 3
+    assert [r[1] for r in shard_rows(db)] == ["done"] * N_SHARDS
     assert not (tmp_path / "dask.duckdb.parts").exists()  # merged parts are removed
 
 
 def test_rerun_skips_done_shards_and_adds_nothing(tmp_path, client, local_run):
     stats, status = run_dask([str(EXAMPLES)], _config(tmp_path), client=client)
-    assert status == "done" and stats.shards == 3 and stats.articles == 12
+    assert status == "done" and stats.shards == N_SHARDS and stats.articles == N_ARTICLES
     first = table_rows(tmp_path / "dask.duckdb")
     stats2, status2 = run_dask([str(EXAMPLES)], _config(tmp_path), client=client)
-    assert status2 == "done" and stats2.shards == 0 and stats2.shards_skipped == 3
-    assert stats2.documents == 13 and stats2.already_done == 13 and stats2.articles == 0
+    assert status2 == "done" and stats2.shards == 0 and stats2.shards_skipped == N_SHARDS
+    assert stats2.documents == N_DOCUMENTS and stats2.already_done == N_DOCUMENTS and stats2.articles == 0
     assert table_rows(tmp_path / "dask.duckdb") == first == table_rows(local_run[0])
 
 
 def test_jsonl_cut_into_ranges_gives_the_same_records(tmp_path, client, local_run):
     stats, status = run_dask([str(EXAMPLES)], _config(tmp_path, shard_bytes=600), client=client)
     ranges = [s for s in iter_shards([str(EXAMPLES)], max_files=3, max_bytes=600) if s.line_range]
-    assert status == "done" and len(ranges) >= 3 and stats.articles == 12
+    assert status == "done" and len(ranges) >= 3 and stats.articles == N_ARTICLES
     assert table_rows(tmp_path / "dask.duckdb") == table_rows(local_run[0])
 
 
@@ -184,9 +189,9 @@ def test_failed_shard_is_recorded_and_a_rerun_finishes_only_it(tmp_path, client,
     blocker.write_text("a file where the part directory should go")  # the task cannot publish its part
     cfg = _config(tmp_path, parts=str(parts_dir))
     stats, status = run_dask([str(EXAMPLES)], cfg, client=client)
-    assert status == "partial" and stats.shards == 2 and stats.shards_failed == 1
+    assert status == "partial" and stats.shards == N_SHARDS - 1 and stats.shards_failed == 1
     rows = dict((r[0], r[1]) for r in shard_rows(tmp_path / "dask.duckdb"))
-    assert rows[shards[1].shard_id] == "failed" and list(rows.values()).count("done") == 2
+    assert rows[shards[1].shard_id] == "failed" and list(rows.values()).count("done") == N_SHARDS - 1
     con = duckdb.connect(str(tmp_path / "dask.duckdb"), read_only=True)
     err = con.execute("SELECT stage, severity, reason, detail FROM errors WHERE stage = 'run'").fetchall()
     con.close()
@@ -194,7 +199,7 @@ def test_failed_shard_is_recorded_and_a_rerun_finishes_only_it(tmp_path, client,
     assert shards[1].paths[0] in err[0][3]
     blocker.unlink()
     stats2, status2 = run_dask([str(EXAMPLES)], cfg, client=client)
-    assert status2 == "done" and stats2.shards == 1 and stats2.shards_skipped == 2
+    assert status2 == "done" and stats2.shards == 1 and stats2.shards_skipped == N_SHARDS - 1
     con = duckdb.connect(str(local_run[0]), read_only=True)
     expected = con.execute("SELECT count(*) FROM documents WHERE status = 'article' AND source IN (SELECT unnest(?))",
                            [list(shards[1].paths)]).fetchone()[0]
@@ -227,7 +232,7 @@ def test_interrupted_run_keeps_merged_shards_and_reuses_complete_parts(tmp_path,
     if not (parts_dir / last.shard_id / P.SUCCESS).exists():
         process_shard(last, "earlier-run", str(parts_dir), cfg.max_bytes, cfg.batch_size)
     stats, status = run_dask([str(EXAMPLES)], cfg, client=client)
-    assert status == "done" and stats.shards_skipped == 1 and stats.shards == 2 and stats.shards_reused >= 1
+    assert status == "done" and stats.shards_skipped == 1 and stats.shards == N_SHARDS - 1 and stats.shards_reused >= 1
     assert table_rows(tmp_path / "dask.duckdb") == table_rows(local_run[0])
     con = duckdb.connect(str(tmp_path / "dask.duckdb"), read_only=True)
     assert con.execute("SELECT count(DISTINCT run_id) FROM documents").fetchone()[0] == 2  # reused rows get this run's id
@@ -246,7 +251,8 @@ def test_killed_worker_loses_no_committed_results(tmp_path, client, local_run):
             killed.append(pid)
 
     stats, status = run_dask([str(EXAMPLES)], _config(tmp_path, shard_files=1), client=client, on_progress=kill_one)
-    assert killed and status == "done" and stats.shards == 9 and stats.shards_failed == 0
+    n_files = len(list(iter_shards([str(EXAMPLES)], max_files=1)))  # one shard per file
+    assert killed and status == "done" and stats.shards == n_files == 10 and stats.shards_failed == 0
     assert table_rows(tmp_path / "dask.duckdb") == table_rows(local_run[0])
     deadline = time.time() + 60
     while time.time() < deadline and len(client.scheduler_info()["workers"]) < 2:

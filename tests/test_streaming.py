@@ -20,7 +20,9 @@ def test_count_lines_in_chunks(tmp_path):
 
 
 def test_count_inputs(tmp_path):
-    assert count_inputs([str(EXAMPLES)]) == 8 + 5  # 8 files that are not JSONL (README.md too) + 5 JSONL lines
+    dirs = [str(EXAMPLES / d) for d in ("txt", "html", "jsonl")]
+    assert count_inputs(dirs) == 4 + 3 + 5  # 7 files that are not JSONL + 5 JSONL lines
+    assert count_inputs([str(EXAMPLES)]) is None  # examples/feeds: entries are not counted without parsing
     (tmp_path / "x.warc.gz").write_bytes(b"")
     assert count_inputs([str(tmp_path)]) is None
     (tmp_path / "x.warc.gz").unlink()

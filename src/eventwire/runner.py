@@ -284,7 +284,7 @@ def count_lines(path: Path, chunk: int = 1 << 20) -> int:
 
 def count_inputs(paths: Sequence[str]) -> int | None:
     """Estimate the number of documents under ``paths`` (files, plus lines of plain JSONL files), for
-    the progress bar. ``None`` when it cannot be estimated cheaply (compressed JSONL, WARC). Streams:
+    the progress bar. ``None`` when it cannot be estimated cheaply (WARC records, feed entries). Streams:
     constant memory (blank JSONL lines are counted too, so the figure is an upper bound)."""
     from eventwire.ingest.files import iter_paths
     from eventwire.ingest.http import is_url
@@ -295,12 +295,11 @@ def count_inputs(paths: Sequence[str]) -> int | None:
     for p in iter_paths(paths):
         name = p.name.lower()
         if name.endswith((".jsonl", ".ndjson")):
-            with open(p, "rb") as fh:
-                total += sum(1 for line in fh if line.strip())
-        elif name.endswith((".jsonl.gz", ".ndjson.gz", ".warc", ".warc.gz", ".rss", ".atom", ".rdf", ".xml", ".json",
-                            ".rss.gz", ".atom.gz", ".xml.gz", ".json.gz")):
             total += count_lines(p)
-        elif name.endswith((".gz", ".warc", ".arc", ".zst")) and not name.endswith((".html.gz", ".htm.gz")):
+        elif name.endswith((".warc", ".warc.gz", ".arc", ".zst", ".rss", ".atom", ".rdf", ".xml", ".json",
+                            ".rss.gz", ".atom.gz", ".rdf.gz", ".xml.gz", ".json.gz")):
+            return None  # records or feed entries: unknown without parsing the file
+        elif name.endswith(".gz") and not name.endswith((".html.gz", ".htm.gz")):
             return None
         else:
             total += 1
