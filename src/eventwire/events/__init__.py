@@ -1,0 +1,1 @@
+"""Event coding: triggers, roles, modality, CAMEO/PLOVER typing (see docs/event-coding.md)."""
