@@ -127,10 +127,11 @@ def test_shipped_model_loads_offline_and_predicts_valid_labels(shipped, monkeypa
     assert preds[0].root == "ASSAULT"
     assert preds[1].root == "AID"
     assert preds[2].root == "ACCUSE"
-    # batching does not change the answers
+    # batching does not change the answers (probabilities move a little: int8 dynamic quantization
+    # scales activations per batch)
     one = [shipped.predict([it])[0] for it in items]
     for a, b in zip(one, preds):
-        assert a.root == b.root and a.probs[a.root] == pytest.approx(b.probs[b.root], abs=1e-4)
+        assert a.root == b.root and a.probs[a.root] == pytest.approx(b.probs[b.root], abs=0.03)
     assert shipped.predict([]) == []
 
 
