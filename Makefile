@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install web-assets browser demo test bench clean
+.PHONY: install web-assets browser demo test bench clean train-classifier
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -31,6 +31,10 @@ test: install browser  ## run the whole test suite
 
 bench: install  ## benchmark the pipeline against bare spaCy
 	$(BIN)/eventwire bench
+
+train-classifier: install  ## retrain the PLOVER root classifier shipped in src/eventwire/data/models (CV first)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
+	$(BIN)/python -m eventwire.events.train --cv 5
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

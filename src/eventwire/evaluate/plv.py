@@ -1,0 +1,348 @@
+"""Scoring PLOVER typing on PLV-format gold sentences (``eventwire eval plv FILE``).
+
+Two measures:
+
+1. **Classification given the gold spans** (:func:`classification_scores`): the classifier reads
+   each sentence with its gold source and target marked and predicts a PLOVER root. Reported:
+   accuracy, macro-F1 over the root labels, quad macro-F1 (macro-F1 over the four QuadClass groups,
+   the predicted root mapped with :data:`~eventwire.events.classifier.ROOT_QUAD_CLASS`, the gold
+   group from ``gold_penta`` when the file has it), per-class precision/recall/F1/support and the
+   confusion matrix. Macro-F1 averages the per-class F1 of every label that occurs in the gold or
+   in the predictions (as scikit-learn's ``average="macro"``); a class never predicted has F1 0.
+
+2. **End to end** (:func:`end_to_end_scores`): the full pipeline (``nlp.pipeline.annotate`` with
+   every registered annotator) runs on each sentence; an event *matches* the gold when one of its
+   source actors matches a gold source span, one of its target actors matches a gold target span
+   (see :func:`spans_match`; a gold side with no marked span is matched by an event with no actor
+   on that side) and its PLOVER type, mapped to the PLV label set (CONCEDE/RETREAT -> YIELD),
+   equals the gold root. Reported: gold sentences with a matching event (recall), events found,
+   events matching their sentence's gold (precision), and the same with roles only (type ignored).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from eventwire.events.classifier import PLOVER_ROOTS, ROOT_QUAD_CLASS, plv_root
+
+if TYPE_CHECKING:
+    from eventwire.events.train import PlvItem
+    from eventwire.records import Actor, Event
+
+QUADS = (1, 2, 3, 4)
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+
+
+@dataclass(slots=True)
+class ClassScores:
+    """Precision, recall, F1 (each in [0, 1]) and gold support of one class."""
+
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(slots=True)
+class ClassificationReport:
+    """Figures of one set of predictions against gold labels.
+
+    Attributes:
+        n: items scored; accuracy, macro_f1, quad_accuracy, quad_macro_f1: in [0, 1].
+        per_class: :class:`ClassScores` for each label in ``labels`` order.
+        labels: the labels of the confusion matrix rows (gold) and columns (predicted).
+        confusion: ``confusion[i][j]`` = items with gold ``labels[i]`` predicted ``labels[j]``.
+        quad_confusion: the same over QuadClass 1-4.
+        extra: free-form figures (CV fold spread, timings) added by the caller.
+    """
+
+    n: int
+    accuracy: float
+    macro_f1: float
+    quad_accuracy: float
+    quad_macro_f1: float
+    per_class: list[ClassScores]
+    labels: list[str]
+    confusion: list[list[int]]
+    quad_confusion: list[list[int]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _prf(gold: Sequence, pred: Sequence, labels: Sequence) -> tuple[list[tuple[float, float, float, int]], float]:
+    """Per-label (precision, recall, f1, support) and the macro-F1 over labels seen in gold or pred."""
+    out = []
+    for lab in labels:
+        tp = sum(1 for g, p in zip(gold, pred) if g == lab and p == lab)
+        n_pred = sum(1 for p in pred if p == lab)
+        n_gold = sum(1 for g in gold if g == lab)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out.append((prec, rec, f1, n_gold))
+    seen = set(gold) | set(pred)
+    f1s = [o[2] for lab, o in zip(labels, out) if lab in seen]
+    return out, (sum(f1s) / len(f1s) if f1s else 0.0)
+
+
+def _confusion(gold: Sequence, pred: Sequence, labels: Sequence) -> list[list[int]]:
+    pos = {lab: i for i, lab in enumerate(labels)}
+    m = np.zeros((len(labels), len(labels)), dtype=int)
+    for g, p in zip(gold, pred):
+        m[pos[g], pos[p]] += 1
+    return m.tolist()
+
+
+def classification_scores(gold: Sequence[str], pred: Sequence[str], gold_quad: Sequence[int] | None = None,
+                          labels: Sequence[str] | None = None) -> ClassificationReport:
+    """Score predicted PLOVER roots against gold ones.
+
+    Args:
+        gold, pred: roots (PLV label set; CONCEDE/RETREAT are mapped to YIELD), same length.
+        gold_quad: gold QuadClass per item (e.g. PLV ``gold_penta``); default: the gold root's.
+        labels: label order of the report (default :data:`PLOVER_ROOTS`, plus any other label seen).
+
+    Raises:
+        ValueError: lengths differ, nothing to score, or a label outside the PLOVER roots.
+    """
+    if len(gold) != len(pred) or (gold_quad is not None and len(gold_quad) != len(gold)):
+        raise ValueError("gold, pred (and gold_quad) must have the same length")
+    if not gold:
+        raise ValueError("nothing to score")
+    g = [plv_root(x) for x in gold]
+    p = [plv_root(x) for x in pred]
+    bad = sorted({str(x) for x, y in zip(list(gold) + list(pred), g + p) if y is None})
+    if bad:
+        raise ValueError(f"labels outside the PLOVER roots: {bad}")
+    labs = list(labels or PLOVER_ROOTS)
+    per, macro = _prf(g, p, labs)
+    gq = [int(x) for x in gold_quad] if gold_quad is not None else [ROOT_QUAD_CLASS[x] for x in g]
+    pq = [ROOT_QUAD_CLASS[x] for x in p]
+    _, qmacro = _prf(gq, pq, QUADS)
+    n = len(g)
+    return ClassificationReport(
+        n=n,
+        accuracy=sum(a == b for a, b in zip(g, p)) / n,
+        macro_f1=macro,
+        quad_accuracy=sum(a == b for a, b in zip(gq, pq)) / n,
+        quad_macro_f1=qmacro,
+        per_class=[ClassScores(lab, *o) for lab, o in zip(labs, per)],
+        labels=labs,
+        confusion=_confusion(g, p, labs),
+        quad_confusion=_confusion(gq, pq, QUADS),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end
+
+
+def spans_match(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """The span-match rule of the end-to-end score: the two ``[start, end)`` spans share at least one
+    character (overlap). Lenient on purpose: "Zarif" matches gold "Iranian Foreign Minister Mohammad
+    Javad Zarif"; the type check and the other role keep the match meaningful."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _side_matches(actors: Sequence["Actor"], gold: Sequence[tuple[int, int]], offset: int) -> bool:
+    if not gold:
+        return not actors
+    return any(spans_match((x.start - offset, x.end - offset), g) for x in actors for g in gold)
+
+
+def event_matches(event: "Event", item: "PlvItem", offset: int = 0, check_type: bool = True) -> bool:
+    """Whether ``event`` (offsets into a body where the sentence starts at ``offset``) matches the
+    gold ``item``: source and target per :func:`spans_match`, and (``check_type``) the same root."""
+    if not _side_matches(event.sources, item.source, offset):
+        return False
+    if not _side_matches(event.targets, item.target, offset):
+        return False
+    return not check_type or plv_root(event.plover_type) == item.root
+
+
+@dataclass(slots=True)
+class EndToEndReport:
+    """End-to-end figures (see the module docstring).
+
+    Attributes:
+        n_gold: gold sentences; found_events: events the pipeline produced on them.
+        gold_matched: gold sentences with at least one fully matching event; recall = that / n_gold.
+        events_matched: events that fully match their sentence's gold; precision = that / found_events.
+        roles_matched, roles_recall: the same match ignoring the type.
+        f1: harmonic mean of precision and recall (0 when either is 0).
+    """
+
+    n_gold: int
+    found_events: int
+    gold_matched: int
+    events_matched: int
+    roles_matched: int
+    recall: float
+    precision: float
+    f1: float
+    roles_recall: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def end_to_end_scores(items: Sequence["PlvItem"], events: Sequence[Sequence["Event"]],
+                      offsets: Sequence[int] | None = None) -> EndToEndReport:
+    """Score the events found in each gold sentence.
+
+    Args:
+        items: gold sentences; events: for each item, the events found in it.
+        offsets: where each sentence starts in the body the events' offsets refer to (default 0).
+
+    Raises:
+        ValueError: ``items`` and ``events`` (or ``offsets``) differ in length.
+    """
+    if len(items) != len(events) or (offsets is not None and len(offsets) != len(items)):
+        raise ValueError("items, events (and offsets) must have the same length")
+    offs = list(offsets) if offsets is not None else [0] * len(items)
+    found = sum(len(ev) for ev in events)
+    gold_hit = roles_hit = ev_hit = 0
+    for it, evs, off in zip(items, events, offs):
+        full = [event_matches(e, it, off) for e in evs]
+        roles = [event_matches(e, it, off, check_type=False) for e in evs]
+        gold_hit += any(full)
+        roles_hit += any(roles)
+        ev_hit += sum(full)
+    n = len(items)
+    rec = gold_hit / n if n else 0.0
+    prec = ev_hit / found if found else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return EndToEndReport(n, found, gold_hit, ev_hit, roles_hit, rec, prec, f1, roles_hit / n if n else 0.0)
+
+
+def run_pipeline(items: Sequence["PlvItem"], batch_size: int = 64) -> tuple[list[list["Event"]], list[str]]:
+    """Run the full NLP pipeline (every registered annotator) on each gold sentence as its own
+    one-sentence article. Returns the events per item (offsets into the sentence) and the warnings
+    the pipeline recorded (one failing sentence never stops the run)."""
+    from eventwire.ids import stable_id
+    from eventwire.nlp.pipeline import annotate
+    from eventwire.records import Article
+
+    arts = []
+    for it in items:
+        aid = stable_id("plv", it.sentence_id, it.sentence)
+        arts.append(Article(article_id=aid, doc_id=aid, title=None, body=it.sentence, source=f"plv:{it.sentence_id}",
+                            language="en", extractor="plv"))
+    warnings: list[str] = []
+    for i in range(0, len(arts), batch_size):
+        for prob in annotate(arts[i:i + batch_size]):
+            warnings.append(f"{prob.source}: {prob.reason}")
+    for a in arts:
+        warnings.extend(f"{a.source}: {w}" for w in a.warnings)
+    return [list(a.events) for a in arts], warnings
+
+
+# ---------------------------------------------------------------------------------------------
+# The `eventwire eval plv` command's work
+
+
+class EvalError(Exception):
+    """A PLV evaluation that cannot run (bad file, missing model, missing train extra)."""
+
+
+def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int = 13, route: str = "minilm-ft",
+                  ngec: Path | None = None, e2e: bool = True, limit: int = 0, log=print) -> dict[str, Any]:
+    """Everything ``eventwire eval plv`` reports, as a JSON-ready ``dict``.
+
+    Keys: ``file``, ``sentences``, ``model``, ``file_is_training_data`` (the file's SHA-256 is one the
+    model records as training data), ``cross_validation`` (``--cv``: figures of a fresh K-fold CV on
+    the file; else, for the training file, those recorded at training time), ``shipped_model``
+    (:class:`ClassificationReport` of the shipped model on the file, with ``meaning`` saying whether
+    these are training-set or held-out figures) and ``end_to_end`` (:class:`EndToEndReport`).
+
+    Raises:
+        EvalError: unreadable file, model not loadable, or ``cv`` without the train extra.
+    """
+    from eventwire.events.classifier import PloverClassifier
+    from eventwire.events.train import file_sha256, read_ngec, read_plv
+
+    if not Path(file).is_file():
+        raise EvalError(f"no such file: {file}")
+    try:
+        items = read_plv(file)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EvalError(str(exc)) from None
+    if limit:
+        items = items[:limit]
+    try:
+        clf = PloverClassifier.load(model)
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        raise EvalError(f"cannot load the classifier: {exc}") from None
+    trained = (clf.meta.get("trained_on") or {}).get("sha256") or {}
+    is_training = file_sha256(file) in set(trained.values())
+    result: dict[str, Any] = {"file": str(file), "sentences": len(items), "model": clf.model_id,
+                              "file_is_training_data": is_training}
+    if cv:
+        try:
+            from eventwire.events import train_routes
+
+            ngec_items = read_ngec(ngec) if ngec else []
+            rep = train_routes.cross_validate(route, items, ngec_items, cv, seed, log=log)
+        except ImportError as exc:
+            raise EvalError(f"--cv needs the train extra (pip install -e '.[train]'): {exc}") from None
+        except (KeyError, ValueError) as exc:
+            raise EvalError(str(exc)) from None
+        result["cross_validation"] = {**rep.summary(), "scores": rep.scores.to_dict()}
+    elif is_training and clf.meta.get("cross_validation"):
+        result["cross_validation"] = {**clf.meta["cross_validation"], "recorded_at_training": True}
+
+    preds = clf.predict([it.typing_input() for it in items])
+    cls = classification_scores([it.root for it in items], [p.root for p in preds], [it.quad for it in items])
+    result["shipped_model"] = cls.to_dict()
+    result["shipped_model"]["meaning"] = (
+        "TRAINING-SET figures: the model was trained on this file; not a measure of accuracy" if is_training
+        else "held-out figures, if the model never saw these sentences")
+    if e2e:
+        events, warnings = run_pipeline(items)
+        result["end_to_end"] = end_to_end_scores(items, events).to_dict()
+        result["end_to_end"]["warnings"] = len(warnings)
+    return result
+
+
+def print_report(out, result: dict[str, Any]) -> None:
+    """Print :func:`evaluate_file`'s result with rich (``out`` a ``rich.console.Console``)."""
+    from rich.table import Table
+
+    out.print(f"[bold]PLV evaluation[/] of {result['file']}: {result['sentences']} sentences; model {result['model']}")
+    cvr = result.get("cross_validation")
+    if cvr:
+        origin = " (recorded when the model was trained)" if cvr.get("recorded_at_training") else ""
+        out.print(f"[bold]Headline, cross-validated{origin}[/]: {cvr['protocol']}; route {cvr['route']}")
+        out.print(f"  accuracy {cvr['accuracy']:.3f}   macro-F1 {cvr['macro_f1']:.3f}   "
+                  f"quad macro-F1 {cvr['quad_macro_f1']:.3f}")
+    elif result["file_is_training_data"]:
+        out.print("[yellow]This file is the model's training data and no cross-validated figures are recorded: "
+                  "run with --cv 5.[/]")
+    sm = result["shipped_model"]
+    style = "yellow" if result["file_is_training_data"] else "bold"
+    out.print(f"[{style}]Shipped model on this file ({sm['meaning']})[/]")
+    out.print(f"  accuracy {sm['accuracy']:.3f}   macro-F1 {sm['macro_f1']:.3f}   "
+              f"quad macro-F1 {sm['quad_macro_f1']:.3f}   quad accuracy {sm['quad_accuracy']:.3f}")
+    per = Table("PLOVER root", "precision", "recall", "F1", "support", title="Per class (shipped model on this file)")
+    for c in sm["per_class"]:
+        per.add_row(c["label"], f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", str(c["support"]))
+    out.print(per)
+    conf = Table("gold \\ pred", *[lab[:4] for lab in sm["labels"]], title="Confusion matrix (rows gold, columns predicted)")
+    for lab, row in zip(sm["labels"], sm["confusion"]):
+        conf.add_row(lab, *[str(v) if v else "." for v in row])
+    out.print(conf)
+    e2e = result.get("end_to_end")
+    if e2e:
+        out.print(f"[bold]End to end[/] (full pipeline; source and target overlap the gold spans, same PLOVER root): "
+                  f"{e2e['found_events']} events found; {e2e['gold_matched']}/{e2e['n_gold']} gold sentences matched "
+                  f"(recall {e2e['recall']:.3f}), precision {e2e['precision']:.3f}, F1 {e2e['f1']:.3f}; "
+                  f"roles only {e2e['roles_matched']} (recall {e2e['roles_recall']:.3f})")
+        if e2e["found_events"] == 0:
+            out.print("  [yellow]no events found: is the event coder installed (annotator order 500)?[/]")

@@ -1,0 +1,71 @@
+"""``eventwire eval plv``: runs on a small hand-made file and on the training file, labels figures honestly."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from eventwire.cli import app
+from tests.conftest import shared_path
+
+runner = CliRunner()
+
+ROWS = [
+    ("1", "<s>Russian forces</s> shelled <t>the Ukrainian city of Kharkiv</t> on Monday, killing four civilians.", "ASSAULT", "4"),
+    ("2", "<s>The European Union</s> sent 20 tonnes of medical supplies and food to <t>Sudan</t>.", "AID", "2"),
+    ("3", "<s>The opposition</s> accused <t>the government</t> of rigging the election.", "ACCUSE", "3"),
+    ("4", "<s>Iran</s> rejected <t>the European</t> proposal for new talks.", "REJECT", "3"),
+    ("5", "<s>The prime minister</s> met <t>his Japanese counterpart</t> in Tokyo on Friday.", "CONSULT", "1"),
+]
+
+
+def _write(path, rows=ROWS):
+    lines = ["sentence_id\tmarked_sentence\tgold_root\tgold_penta"] + ["\t".join(r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_plv_on_held_out_file(tmp_path):
+    f = _write(tmp_path / "gold.tsv")
+    res = runner.invoke(app, ["eval", "plv", str(f), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["sentences"] == 5 and out["file_is_training_data"] is False
+    assert "cross_validation" not in out
+    sm = out["shipped_model"]
+    assert sm["n"] == 5 and sm["meaning"].startswith("held-out")
+    assert 0.0 <= sm["accuracy"] <= 1.0 and len(sm["confusion"]) == 15
+    assert sum(map(sum, sm["confusion"])) == 5
+    # clear cases: the shipped model gets most of them
+    assert sm["accuracy"] >= 0.6
+    e2e = out["end_to_end"]
+    assert e2e["n_gold"] == 5 and e2e["gold_matched"] <= 5 and e2e["found_events"] >= e2e["events_matched"]
+    # the human-readable report
+    res = runner.invoke(app, ["eval", "plv", str(f), "--no-e2e"])
+    assert res.exit_code == 0, res.output
+    assert "macro-F1" in res.stdout and "Confusion matrix" in res.stdout and "held-out" in res.stdout
+
+
+def test_eval_plv_bad_input(tmp_path):
+    res = runner.invoke(app, ["eval", "plv", str(tmp_path / "missing.tsv")])
+    assert res.exit_code == 2
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("sentence_id\tmarked_sentence\tgold_root\n1\t<s>A</s> met <t>B</t>.\tMEETUP\n", encoding="utf-8")
+    res = runner.invoke(app, ["eval", "plv", str(bad)])
+    assert res.exit_code == 2 and "MEETUP" in res.output
+
+
+@pytest.mark.shared
+def test_eval_plv_on_training_file_headlines_cv():
+    f = shared_path("data", "events", "train", "plv_train.tsv")
+    res = runner.invoke(app, ["eval", "plv", str(f), "--no-e2e", "--limit", "40", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["file_is_training_data"] is True
+    assert out["shipped_model"]["meaning"].startswith("TRAINING-SET")
+    cv = out["cross_validation"]
+    assert cv["recorded_at_training"] is True and "5-fold" in cv["protocol"]
+    assert 0.5 < cv["macro_f1"] < 1.0
+    res = runner.invoke(app, ["eval", "plv", str(f), "--no-e2e", "--limit", "40"])
+    assert "Headline, cross-validated" in res.stdout and "TRAINING-SET" in res.stdout
