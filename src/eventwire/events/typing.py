@@ -22,9 +22,15 @@ Combination (:func:`combine`), per candidate event:
   classifier's disagreement: ``d * (0.5 + 0.5 * q)`` with ``q`` the classifier's probability for the
   dictionary's root;
 * candidates with actors but no dictionary type (an unlisted verb linking two actors) become events
-  only when the classifier is confident (``p >= CLASSIFIER_ALONE``), ``decided_by="classifier"``.
+  only when the classifier is confident (``p >= CLASSIFIER_ALONE``), ``decided_by="classifier"``;
+* a negated candidate ("would not expel") keeps the dictionary's code: its modality already says it did
+  not happen, while the classifier, trained on PLV where refusals are labelled REJECT, reads the negation
+  as the event type.
 
-The thresholds were set by hand on the development examples (no held-out tuning yet).
+The classifier is consulted only where it can change the outcome (:func:`needs_classifier`: no
+dictionary type, or a weak rule). Strong dictionary rules are not sent to it: one encoder call costs
+about twice spaCy's parse of the sentence (docs/classifier.md), and event coding must add at most 25%
+to the parse (issue 3). The thresholds were set by hand on the development examples (no held-out tuning yet).
 """
 from __future__ import annotations
 
@@ -77,13 +83,21 @@ class Decision:
     classifier_p: float = 0.0
 
 
-def combine(dict_cameo: str | None, dict_plover: str | None, dict_conf: float, prediction: Any | None) -> Decision:
+def needs_classifier(dict_cameo: str | None, dict_conf: float) -> bool:
+    """True when a classifier prediction can change the decision for a candidate: it has no dictionary
+    type, or its dictionary rule is weak (``dict_conf < WEAK_RULE``)."""
+    return dict_cameo is None or dict_conf < WEAK_RULE
+
+
+def combine(dict_cameo: str | None, dict_plover: str | None, dict_conf: float, prediction: Any | None,
+            modality: str = "asserted") -> Decision:
     """Combine the dictionary's typing with a classifier prediction (see the module docstring).
 
     Args:
         dict_cameo, dict_plover, dict_conf: the dictionary's code, its PLOVER type and the rule's confidence
             (``None`` code: the dictionary has no type for this candidate).
         prediction: a ``TypingPrediction`` (``root``, ``probs``, ``model``) or ``None``.
+        modality: the candidate's modality; a ``negation`` is never overridden by the classifier.
     """
     if prediction is None:
         if dict_cameo is None:
@@ -102,7 +116,7 @@ def combine(dict_cameo: str | None, dict_plover: str | None, dict_conf: float, p
         return Decision(dict_cameo, "dictionary", dict_conf, model, root, p)
     if root == droot:
         return Decision(dict_cameo, "both", round(1 - (1 - dict_conf) * (1 - p), 3), model, root, p)
-    if p >= CLASSIFIER_OVERRIDE and dict_conf < WEAK_RULE and root in ROOT_CAMEO:
+    if p >= CLASSIFIER_OVERRIDE and dict_conf < WEAK_RULE and root in ROOT_CAMEO and modality != "negation":
         return Decision(ROOT_CAMEO[root], "classifier", round(p * 0.9, 3), model, root, p)
     q = float(probs.get(droot, 0.0))
     return Decision(dict_cameo, "dictionary", round(dict_conf * (0.5 + 0.5 * q), 3), model, root, p)
