@@ -97,7 +97,11 @@ def test_negated_candidate_keeps_the_dictionary_code():
     assert ty.combine("166", "SANCTION", 0.5, Pred("REJECT", {"REJECT": 0.95})).cameo == "120"
 
 
-def test_coder_without_classifier_records_the_reason(nlp):
+def test_coder_without_classifier_records_the_reason(nlp, monkeypatch):
+    art = _code("Kenya met Somalia.", nlp, None)
+    assert [e.decided_by for e in art.events] == ["dictionary"]
+    assert art.warnings == []  # a strong rule did not need the classifier: nothing is missing
+    monkeypatch.setattr(ty, "WEAK_RULE", 0.99)
     art = _code("Kenya met Somalia.", nlp, None)
     assert [e.decided_by for e in art.events] == ["dictionary"]
     assert any("dictionary only (test: no classifier)" in w for w in art.warnings)

@@ -163,11 +163,11 @@ def measure(kind: str, n_docs: int, repeats: int, workers: int = 1) -> dict[str,
             corpus = Path(tmp) / "corpus"
             write_corpus(corpus, docs)
             if kind == "pipeline" and workers <= 1:
-                from eventwire.runner import warm_up_extraction
+                from eventwire.runner import warm_up
 
                 load_nlp()  # loaded before the clock starts, as workers do before their first task
                 annotators()
-                warm_up_extraction()
+                warm_up()
                 label = "pipeline, 1 process"
             elif kind == "pipeline":
                 label = f"pipeline, {workers} workers"

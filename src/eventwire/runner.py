@@ -205,29 +205,28 @@ _READY_AT: float | None = None
 
 
 def _worker_init() -> None:
-    """Load the models once per worker process, warm up extraction; remember when the worker became ready."""
+    """Load the models once per worker process, warm up every stage; remember when the worker became ready."""
     global _READY_AT
     from eventwire.nlp.pipeline import annotators, load_nlp
 
     load_nlp()
     annotators()
-    warm_up_extraction()
+    warm_up()
     _READY_AT = time.time()
 
 
-def warm_up_extraction() -> None:
-    """Extract two small made-up documents (a plain-text article with a dateline, a web page), so that
-    what extraction loads on first use (dateparser's language data and parser: ~0.14 CPU s; the HTML
-    extractor) is loaded when a worker starts, not inside the first task. The outcomes are discarded."""
-    from eventwire.pipeline import extract_one
-
-    text = (b"Ministers meet in Paris\n\nMarch 3, 2024 10:00\n\nThe foreign ministers met in Paris on Monday, "
-            b"officials said. The talks lasted for several hours.\n")
+def warm_up() -> None:
+    """Process two small made-up documents (a plain-text article with a dateline, a web page) through the
+    whole pipeline, so that what the stages load on first use (dateparser's language data, the HTML
+    extractor, the gazetteer and actor dictionaries of the annotators: seconds, not per document) is
+    loaded when a worker starts, not inside its first task. The outcomes are discarded."""
+    text = (b"Ministers meet in Paris\n\nMarch 3, 2024 10:00\n\nThe foreign ministers of France and Germany met "
+            b"in Paris on Monday, officials said. \"We agreed on the next steps,\" the French minister told "
+            b"Reuters. Thousands of farmers protested outside.\n")
     html = (b"<html><head><title>Ministers meet</title></head><body><article><h1>Ministers meet</h1><p>"
             + b"The foreign ministers met in Paris on Monday, officials said. " * 8 + b"</p></article></body></html>")
-    for kind, data in (("txt", text), ("html", html)):
-        extract_one(Document(doc_id=f"warm-up-{kind}", source=f"(warm-up).{kind}", kind=kind, data=data,
-                             size=len(data)))
+    process_batch([Document(doc_id=f"warm-up-{kind}", source=f"(warm-up).{kind}", kind=kind, data=data,
+                            size=len(data)) for kind, data in (("txt", text), ("html", html))])
 
 
 def worker_report(before: tuple[dict[str, float], dict[str, float]], cpu_before: float, documents: int,

@@ -833,9 +833,10 @@ class EventCoder:
     def _type_and_build(self, article: Article, doc: "Doc", cands: list[Candidate]) -> list[Event]:
         if not cands:
             return []
-        clf = load_classifier() if self.use_classifier else None
         preds: list[Any | None] = [None] * len(cands)
         ask = [i for i, c in enumerate(cands) if needs_classifier(c.cameo, c.confidence)]
+        # loaded on first need only: a corpus whose candidates are all strong rules never pays for it
+        clf = load_classifier() if self.use_classifier and ask else None
         if clf is not None and ask:
             inputs = []
             for c in (cands[i] for i in ask):
@@ -851,7 +852,7 @@ class EventCoder:
             except Exception as exc:  # a classifier failure must not lose the dictionary's events
                 article.warnings.append(f"event typing: classifier failed, dictionary only: {type(exc).__name__}: {exc}")
                 preds = [None] * len(cands)
-        elif self.use_classifier:
+        elif self.use_classifier and ask:
             reason = classifier_status()
             if reason:
                 msg = f"event typing: dictionary only ({reason})"
