@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from eventwire.nlp.pipeline import register_annotator
 from eventwire.records import Article, Event, Place, TimeExpr
 from eventwire.temporal.annotate import anchor_date
+from eventwire.temporal.resolve import last_day
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -70,19 +71,7 @@ def _attached(doc: "Doc", start: int, end: int, trig_start: int, trig_end: int) 
 
 
 def _end_of(te: TimeExpr) -> date | None:
-    v = te.range_end or te.value
-    if not v:
-        return None
-    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", v)
-    if not m:
-        return None
-    y = int(m[1])
-    if m[3]:
-        return date(y, int(m[2]), int(m[3]))
-    if m[2]:
-        mo = int(m[2])
-        return date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
-    return date(y, 12, 31)
+    return last_day(te.range_end or te.value)
 
 
 def _in_actor(ev: Event, p: Place) -> bool:

@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventwire.quotes.annotate import CUE_VERBS
 from eventwire.records import Article
 
 GUM_TYPES = ("person", "place", "organization", "event")
@@ -318,7 +317,6 @@ def _gold_speakers(doc: GumDoc, toks: list, heads: list[int], deps: list[str],
     for si, (lo, hi) in enumerate(bounds):
         for i in range(lo, hi):
             sent_of[i] = si
-    lemmas = [t["text"].lower() for t in toks]
     out: list[set[str] | None] = []
     mention_by_tok: dict[int, list[GoldMention]] = defaultdict(list)
     for m in doc.mentions:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -53,6 +52,7 @@ from eventwire.events.typing import (Decision, classifier_status, combine, load_
                                      typing_input)
 from eventwire.nlp.pipeline import register_annotator
 from eventwire.records import Article, Entity, Event
+from eventwire.temporal.resolve import last_day
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -160,10 +160,10 @@ class EventCoder:
         for te in article.times:
             span = doc.char_span(te.start, te.end, alignment_mode="expand") if te.value else None
             if span is not None:
-                end = _last_day(te.range_end or te.value)
+                end = last_day(te.range_end or te.value)
                 for i in range(span.start, span.end):
                     self._time_toks[i] = end
-        self._pub = _last_day(article.published[:10]) if article.published else None
+        self._pub = last_day(article.published[:10]) if article.published else None
         sents = list(doc.sents)
         starts = [s.start for s in sents]
         self._code_entities(article, doc, aa, starts)
@@ -906,23 +906,6 @@ def modality_chain_reporter(tok: "Token") -> "Token | None":
 def self_other(t: "Token") -> bool:
     """True for "other" in "each other" / "one another"."""
     return t.lower_ in ("other", "another")
-
-
-def _last_day(value: str | None) -> date | None:
-    """The last day of an ISO date value ("2024", "2024-02", "2024-02-10"), else ``None``."""
-    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
-    if not m:
-        return None
-    try:
-        y = int(m[1])
-        if m[3]:
-            return date(y, int(m[2]), int(m[3]))
-        if m[2]:
-            mo = int(m[2])
-            return date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
-        return date(y, 12, 31)
-    except ValueError:
-        return None
 
 
 def _political(r: Ref) -> bool:

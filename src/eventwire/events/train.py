@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eventwire.events.classifier import PLOVER_ROOTS, ROOT_QUAD_CLASS, TypingInput, plv_root
+from eventwire.events.classifier import ROOT_QUAD_CLASS, TypingInput, plv_root
 
 #: Default seed of the CV splitter and of every training run.
 SEED = 13

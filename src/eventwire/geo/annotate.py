@@ -127,35 +127,26 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
     for ent in doc.ents:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent.label_
-        if ent.label_ in ("GPE", "LOC", "FAC"):
-            s, e = _trim(ent)
-            if s >= e:
-                continue
-            text = doc[s:e].text
+        if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "NORP"):
+            continue
+        s, e = _trim(ent)
+        if s >= e:
+            continue
+        text = doc[s:e].text
+        if ent.label_ in ("GPE", "LOC", "FAC", "ORG"):
+            # ORG too: metonyms that NER calls organisations ("the Kremlin", "Washington")
             seat = gaz.seat(text)
             if seat is not None:
                 out.append(_Mention(s, e, "seat", seat, 0.8, f"seat of government in {seat.name}"))
-            else:
+                taken.update(range(s, e))
+            elif ent.label_ != "ORG":
                 out.append(_Mention(s, e, "ner"))
-            taken.update(range(s, e))
-        elif ent.label_ == "ORG":
-            # metonyms that NER calls organisations: "the Kremlin", "Washington" (a capital or country)
-            s, e = _trim(ent)
-            if s >= e:
-                continue
-            text = doc[s:e].text
-            seat = gaz.seat(text)
-            if seat is not None:
-                out.append(_Mention(s, e, "seat", seat, 0.8, f"seat of government in {seat.name}"))
                 taken.update(range(s, e))
             elif any(c.primary and (c.record.kind == "country" or c.record.feature_code == "PPLC")
                      for c in gaz.lookup(text)):
                 out.append(_Mention(s, e, "ner-org"))
                 taken.update(range(s, e))
-        elif ent.label_ == "NORP":
-            s, e = _trim(ent)
-            if s >= e:
-                continue
+        else:  # NORP
             rec = gaz.demonym(doc[s:e].text)
             if rec is not None and _adjectival(doc[s:e].root):
                 out.append(_Mention(s, e, "demonym", rec, 0.9, f"demonym of {rec.name}"))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from eventwire.ids import content_id
 from eventwire.ingest.decode import BinaryContent, decode_bytes
-from eventwire.ingest.files import DocumentTooLarge, TruncatedInput, read_capped, register
+from eventwire.ingest.files import read_whole, register
 from eventwire.records import Document, Problem
 
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "section",
@@ -243,16 +243,8 @@ def iter_feed(src: str, data: bytes) -> Iterator[Document | Problem]:
 @register(".rss", ".atom", ".rdf", ".xml", ".json", ".rss.gz", ".atom.gz", ".xml.gz", ".json.gz")
 def read_feed_file(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
     """One document per entry of an RSS/Atom/JSON Feed file (see the module docstring)."""
-    src = str(path)
-    try:
-        data = read_capped(path, max_bytes)
-    except DocumentTooLarge as exc:
-        yield Problem(src, "read", "error", "file too large", str(exc))
+    data = read_whole(path, max_bytes)
+    if isinstance(data, Problem):
+        yield data
         return
-    except TruncatedInput as exc:
-        yield Problem(src, "read", "error", "truncated or corrupt gzip file", str(exc))
-        return
-    if not data.strip():
-        yield Problem(src, "read", "skipped", "empty file", f"{len(data)} bytes", doc_id=content_id(data))
-        return
-    yield from iter_feed(src, data)
+    yield from iter_feed(str(path), data)

@@ -172,21 +172,27 @@ class TruncatedInput(ValueError):
     """A compressed input ends early or is corrupt."""
 
 
-def _whole_file(path: Path, max_bytes: int, kind: str) -> Iterator[Document | Problem]:
+def read_whole(path: Path, max_bytes: int) -> bytes | Problem:
+    """A whole file's bytes (gunzipped), or the Problem that stops it: too large, a truncated or corrupt
+    gzip stream, or empty (nothing but whitespace)."""
     src = str(path)
     try:
         data = read_capped(path, max_bytes)
     except DocumentTooLarge as exc:
-        yield Problem(src, "read", "error", "file too large", str(exc))
-        return
+        return Problem(src, "read", "error", "file too large", str(exc))
     except TruncatedInput as exc:
-        yield Problem(src, "read", "error", "truncated or corrupt gzip file", str(exc))
-        return
+        return Problem(src, "read", "error", "truncated or corrupt gzip file", str(exc))
     if not data.strip():
-        yield Problem(src, "read", "skipped", "empty file", f"{len(data)} bytes, no text",
-                      doc_id=content_id(data))
+        return Problem(src, "read", "skipped", "empty file", f"{len(data)} bytes, no text", doc_id=content_id(data))
+    return data
+
+
+def _whole_file(path: Path, max_bytes: int, kind: str) -> Iterator[Document | Problem]:
+    data = read_whole(path, max_bytes)
+    if isinstance(data, Problem):
+        yield data
         return
-    yield Document(doc_id=content_id(data), source=src, kind=kind, data=data, size=len(data))
+    yield Document(doc_id=content_id(data), source=str(path), kind=kind, data=data, size=len(data))
 
 
 @register(".txt")
@@ -220,18 +226,22 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
                 if not raw.strip():
                     continue
                 seen_any = True
-                member = f"line {n}"
-                if len(raw) > max_bytes:
-                    yield Problem(src, "read", "error", "JSONL record too large",
-                                  str(DocumentTooLarge(len(raw), max_bytes)), member=member)
-                    continue
-                yield _jsonl_record(src, member, raw.strip())
+                yield jsonl_line(src, n, raw, max_bytes)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield Problem(src, "read", "error", "truncated or corrupt gzip file",
                       f"stopped after line {n}: {exc}")
         return
     if not seen_any:
         yield Problem(src, "read", "skipped", "empty file", "no JSON lines")
+
+
+def jsonl_line(src: str, n: int, raw: bytes, max_bytes: int) -> Document | Problem:
+    """Line ``n`` (1-based, not blank) of a JSONL file as a Document, or a Problem naming the line."""
+    member = f"line {n}"
+    if len(raw) > max_bytes:
+        return Problem(src, "read", "error", "JSONL record too large", str(DocumentTooLarge(len(raw), max_bytes)),
+                       member=member)
+    return _jsonl_record(src, member, raw.strip())
 
 
 def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:

@@ -95,7 +95,7 @@ def iter_jsonl_range(path: str, byte_start: int, byte_end: int, first_line: int,
     Raises:
         OSError: the file cannot be read.
     """
-    from eventwire.ingest.files import DocumentTooLarge, _jsonl_record
+    from eventwire.ingest.files import jsonl_line
 
     with open(path, "rb") as fh:
         fh.seek(byte_start)
@@ -108,12 +108,7 @@ def iter_jsonl_range(path: str, byte_start: int, byte_end: int, first_line: int,
             n += 1
             if not raw.strip():
                 continue
-            member = f"line {n}"
-            if len(raw) > max_bytes:
-                yield Problem(path, "read", "error", "JSONL record too large",
-                              str(DocumentTooLarge(len(raw), max_bytes)), member=member)
-                continue
-            yield _jsonl_record(path, member, raw.strip())
+            yield jsonl_line(path, n, raw, max_bytes)
 
 
 def _stat(path: str) -> tuple[int, int]:

@@ -500,3 +500,21 @@ def _dateparser(text: str, anchor: date | None, future: bool) -> Resolved | None
     if period == "time":
         return Resolved(data.date_obj.strftime("%Y-%m-%dT%H:%M"), "minute", d.isoformat(), d.isoformat(), "dateparser (time)")
     return None
+
+
+def last_day(value: str | None) -> date | None:
+    """The last day covered by an ISO date value at any granularity ("2024" -> 2024-12-31, "2024-02" ->
+    2024-02-29, "2024-02-10" -> itself; a trailing time or range end after the date is ignored), or
+    ``None`` when ``value`` does not start with a valid date."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
+    if not m:
+        return None
+    try:
+        y = int(m[1])
+        if m[3]:
+            return date(y, int(m[2]), int(m[3]))
+        if m[2]:
+            return date(y, int(m[2]), calendar.monthrange(y, int(m[2]))[1])
+        return date(y, 12, 31)
+    except ValueError:
+        return None
