@@ -770,11 +770,11 @@ def _dateline(doc: "Doc", m: Match) -> bool:
     tok = doc[m.start]
     nxt = doc[m.end] if m.end < len(doc) else None
     if tok.text.isupper() and len(tok.text) >= 4 and para_start(m.start):
-        return nxt is not None and nxt.text in (",", "(", "-", "\u2013", "\u2014", ":")
+        return nxt is not None and nxt.text in (",", "(", "-", "--", "\u2013", "\u2014", ":")
     # the country after the city: "MANILA, Philippines (AP) -"
     return (m.start >= 2 and doc[m.start - 1].text == "," and doc[m.start - 2].text.isupper()
             and len(doc[m.start - 2].text) >= 4 and para_start(m.start - 2)
-            and nxt is not None and nxt.text in ("(", "-", "\u2013", "\u2014", ":"))
+            and nxt is not None and nxt.text in ("(", "-", "--", "\u2013", "\u2014", ":"))
 
 
 def _span_root(doc: "Doc", m: Match):

@@ -358,9 +358,12 @@ class EventCoder:
         src_countries = {r.country for r in sources if r.country}
         # a place in the source's own country is where the event happens, not its recipient; the
         # source's own country as a whole is not its recipient either ("Trump said the US must ...")
-        targets = [t for t in targets if not (t.kind in ("place", "country") and t.sector is None
-                                              and t.country in src_countries)]
-        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and _same_key(t) in src_keys)]
+        # (but an owner named in the object is meant: "Merkel defended Germany's decision")
+        owner = "owner-of-object" in notes
+        targets = [t for t in targets if owner or not (t.kind in ("place", "country") and t.sector is None
+                                                       and t.country in src_countries)]
+        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (
+            t.code and _same_key(t) in src_keys and not _other_office(t, sources, aa.doc))]
         # ordinary people without owner ("people", "a man") are victims and targets, not sources; nor is a
         # town or region ("Plymouth protests erupt")
         sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)
@@ -480,13 +483,14 @@ class EventCoder:
                 for c in anc.children:
                     if c.dep_ == "nsubj" and c.i != tok.i and c.lower_ not in PRONOUNS:
                         refs = aa.refs_with_conj(c)
-                        if refs:
-                            return [_coref(r, tok, 0.85) for r in refs]
+                        if refs:  # the antecedent is in the sentence: the actor's span is the antecedent
+                            return [_coref(r, tok, 0.85, keep_span=True) for r in refs]
                 break
         # "we", "I" inside a quotation: its speaker
         for qs, qe, ref, _ in quotes:
             if ref is not None and qs <= tok.idx < qe and low in ("we", "i"):
-                return [_coref(ref, tok, 0.8)]
+                same = tok.sent.start <= ref.start and ref.end <= tok.sent.end
+                return [_coref(ref, tok, 0.8, keep_span=same)]
         if low not in ("he", "she", "they"):
             return []
         # the main subject of the sentence just before, if it agrees in number: "he"/"she" a person,
@@ -638,7 +642,9 @@ class EventCoder:
         for c in h.children:
             if c.i < h.i and c.dep_ != "dative":
                 continue
-            if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON":
+            if c.dep_ == "dative" and c.pos_ == "ADP" and c.lower_ in CLAUSE_TARGET_PREPS:
+                c_children = [c]  # "lend $1 billion to Indonesia": "to" parsed as a dative
+            elif c.dep_ in ("dobj", "dative") and c.pos_ != "PRON":
                 refs = aa.refs_with_conj(c)
                 if refs:
                     return refs
@@ -648,7 +654,7 @@ class EventCoder:
             else:
                 continue
             for x in c_children:
-                if x.dep_ == "prep" and x.lower_ in CLAUSE_TARGET_PREPS:
+                if x.dep_ in ("prep", "dative") and x.pos_ == "ADP" and x.lower_ in CLAUSE_TARGET_PREPS:
                     for pobj in x.children:
                         if pobj.dep_ == "pobj":
                             refs = aa.refs_with_conj(pobj)
@@ -786,6 +792,10 @@ class EventCoder:
                     break
             cat = classify_content(lemmas)
             if cat is None:
+                code = self._intent_of_trigger(h, aa) if fam == "intent" else None
+                if code and code not in seen:  # "agreed to lend $1 billion to Indonesia": 0331
+                    seen.add(code)
+                    out.append((code, f"content-trigger={h.lemma_.lower()}"))
                 continue
             code = cat.codes[fam]
             if code not in seen:
@@ -795,6 +805,18 @@ class EventCoder:
         # ("provide aid and humanitarian relief": 0233, not 023 and 0233)
         out = [(c, w) for c, w in out if not any(o != c and o.startswith(c) for o, _ in out)]
         return out or [(FAMILY_BASE[fam], "")]
+
+    def _intent_of_trigger(self, h: "Token", aa: ArticleActors) -> str | None:
+        """The CAMEO 03 code of a promised or agreed action that is itself a cooperative trigger (CAMEO
+        04-08: "agreed to lend" -> 071 -> 0331, PLOVER manual 3.1), or ``None``."""
+        if h.pos_ != "VERB":
+            return None
+        lemma = h.lemma_.lower()
+        pats = self.triggers.get(lemma, "V")
+        p = self._pick(h, pats, "V", aa) if pats else None
+        if p is None or p.family or p.cameo[:2] not in ("04", "05", "06", "07", "08"):
+            return None
+        return INTENT_CODE.get(p.cameo) or INTENT_CODE.get(p.cameo[:3]) or INTENT_CODE.get(p.cameo[:2])
 
     def _attribution(self, tok: "Token", mod: ModalityResult, aa: ArticleActors, memory, quotes) -> tuple[str | None, str | None]:
         rep = mod.reporting_verb
@@ -892,8 +914,12 @@ class EventCoder:
         return events
 
 
-def _coref(r: Ref, tok: "Token", certainty: float) -> Ref:
-    return Ref(r.name, r.code, r.country, r.sector, r.qid, tok.i, tok.i + 1, "pronoun:" + r.rule,
+def _coref(r: Ref, tok: "Token", certainty: float, keep_span: bool = False) -> Ref:
+    """``r`` as the referent of pronoun ``tok``: the mention's span is the pronoun, or the antecedent's
+    own span when ``keep_span`` (an antecedent in the same sentence: "The Afghan government said it
+    would free ..." gives the source text "The Afghan government", which says more than "it")."""
+    start, end = (r.start, r.end) if keep_span else (tok.i, tok.i + 1)
+    return Ref(r.name, r.code, r.country, r.sector, r.qid, start, end, "pronoun:" + r.rule,
                min(r.certainty, certainty), r.kind, r.role_kind, r.region, r.head_lemma)
 
 
@@ -925,6 +951,27 @@ def _one_per_code(refs: list[Ref]) -> list[Ref]:
         seen.add(k)
         out.append(r)
     return out
+
+
+def _other_office(t: Ref, sources: list[Ref], doc: "Doc") -> bool:
+    """Whether target ``t``, coded like a source, is another person or body of that actor: two office
+    holders or bodies named by different words ("Romania's president refused a request from the justice
+    minister": both ROUGOV, two actors), not a second mention of the same one."""
+    if t.kind not in ("person", "role") or t.rule.startswith(("pronoun", "coref", "pair", "owned")) or t.rule in (
+            "role+capital", "role+place"):  # "envoys ... in Nairobi": where they are, not whose
+        return False
+    head = _office_word(t, doc)
+    for r in sources:
+        if _same_key(r) != _same_key(t):
+            continue
+        if r.kind not in ("person", "role") or _office_word(r, doc) == head:
+            return False
+    return True
+
+
+def _office_word(r: Ref, doc: "Doc") -> str:
+    """The word naming a person's or body's office: the role noun, else the mention's last word."""
+    return (r.head_lemma or doc[r.end - 1].lemma_).lower().split()[-1]
 
 
 def _same_key(r: Ref) -> tuple:
