@@ -103,6 +103,17 @@ ADJUNCT_PREPS = frozenset({"after", "before", "following", "during", "since", "a
 CLAUSE_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "toward", "towards", "into", "from"})
 #: Sectors of civil society: their offers and promises are not political events (``req:srcpol``).
 NONPOLITICAL_SECTORS = frozenset({"CVL", "BUS", "MED", "EDU", "HLH", "AGR", "REF"})
+#: Prepositions whose object may be the recipient of an unlisted verb ("flew medicine into X", "sided with X").
+LINK_PREPS = ("to", "with", "against", "on", "upon", "into", "toward", "towards", "from")
+#: Verbs that never make an actor-verb-actor link an event by themselves (being, having, naming, reporting,
+#: perceiving, and verbs whose object is a topic): their "links" are left to the trigger dictionary.
+LINK_STOP = frozenset("""be have do get make let include involve contain comprise represent call name describe
+consider regard see look know think believe feel hear find expect want need like love use become remain seem appear
+characterize characterise label brand dub term portray depict view treat
+mean show compare replace follow precede lead head run own hold keep leave go come bring take put set begin start
+stop continue try help""".split())
+#: The pattern of an actor-verb-actor link whose verb has no dictionary type (typed by the classifier alone).
+LINK_PATTERN = Pattern("*", "V", "", ("obj", "dat") + LINK_PREPS, confidence=0.5, rule="link/V")
 #: Sectors whose "protest" is a verbal, official complaint (CAMEO 114), not a demonstration (CAMEO 14).
 OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "IGO", "LEG", "JUD", "SPY", "COP"})
 
@@ -133,14 +144,19 @@ class EventCoder:
         use_classifier: combine with the PLOVER classifier when it is installed.
         keep_unknown_codes: keep codes that are not CAMEO 1.1b3 (PETRARCH test dictionaries) instead
             of dropping such events.
+        link_candidates: also propose clear actor-verb-actor links whose verb has no dictionary type
+            (:meth:`_clear_link`), for the classifier alone to type (with ``use_classifier`` only).
     """
 
     def __init__(self, actors: ActorDictionary | None = None, triggers: TriggerDictionary | None = None,
-                 use_classifier: bool = True, keep_unknown_codes: bool = False):
+                 use_classifier: bool = True, keep_unknown_codes: bool = False, link_candidates: bool = True):
         self.actors = actors if actors is not None else dictionary_from_env()
         self.triggers = triggers if triggers is not None else builtin_triggers()
         self.use_classifier = use_classifier
         self.keep_unknown_codes = keep_unknown_codes
+        #: candidates linking two actors through a verb without a dictionary type (typed by the classifier
+        #: alone, ``typing.CLASSIFIER_ALONE``; dropped when typing is dictionary-only)
+        self.link_candidates = use_classifier and link_candidates
         self.codebook = codebook()
         self._time_toks: dict[int, date | None] = {}  # per article: token -> last day of its time expression
         self._pub: date | None = None
@@ -272,7 +288,48 @@ class EventCoder:
                     and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not aa.refs(tok.head)):
                 continue  # "a policy to ban people aged 14 from buying cigarettes": what a plan says, not an event
             out.extend(self._candidates(tok, p, si, aa, pub_year, memory, quotes, sents))
+        if self.link_candidates:
+            typed = {c.trigger.i for c in out} | consumed | content_toks
+            pairs = {_pair_key(c) for c in out}
+            for tok in sent:
+                if tok.i in typed or not self._clear_link(tok, aa):
+                    continue
+                if any(t.i in typed for c in tok.children if c.dep_ in ("dobj", "prep", "xcomp", "ccomp")
+                       for t in c.subtree):
+                    continue  # "launched an attack on X": the dictionary's nominal trigger is the event
+                for c in self._candidates(tok, LINK_PATTERN, si, aa, pub_year, memory, quotes, sents):
+                    if _pair_key(c) in pairs or any(r.rule.startswith("role-only") or aa.doc[r.start].pos_ == "PRON"
+                                                    for r in c.sources + c.targets):
+                        continue  # one interaction, one event; no vague or pronoun-only actors
+                    pairs.add(_pair_key(c))
+                    out.append(c)
         return out
+
+    def _clear_link(self, v: "Token", aa: ArticleActors) -> bool:
+        """A cheap test for an actor-verb-actor link with no dictionary type: a verb (not a modifier, not
+        one of :data:`LINK_STOP` or the reporting verbs) with a subject or passive agent, and a direct
+        object, indirect object or :data:`LINK_PREPS` phrase that names an actor ("The Taliban spurned
+        offers by the Kabul government", "flew medicine into Afghanistan"). Places ("in X") never count."""
+        if v.pos_ != "VERB" or v.dep_ in ("amod", "acl", "compound", "pcomp", "csubj") or v.tag_ == "VBG" and v.dep_ != "ROOT":
+            return False
+        lemma = v.lemma_.lower()
+        if lemma in LINK_STOP or lemma in REPORTING or lemma in STATIVE_VERBS:
+            return False
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in v.children) and v.dep_ not in ("xcomp", "conj"):
+            return False
+        if any(c.dep_ in ("oprd", "attr") or (c.dep_ == "prep" and c.lower_ == "as") for c in v.children):
+            return False  # "characterized Sinwar as the mastermind": describing, not acting
+
+        def named(t: "Token") -> bool:
+            return any(aa.match_at.get(x.i) is not None or x.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")
+                       for x in t.subtree)
+
+        for c in v.children:
+            if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON" and named(c):
+                return True
+            if c.dep_ == "prep" and c.lower_ in LINK_PREPS and named(c):
+                return True
+        return False
 
     def _content_parent_is_family(self, tok: "Token", trig) -> bool:
         anc = {t.i for t in tok.ancestors}
@@ -341,7 +398,10 @@ class EventCoder:
             targets = self._targets(tok, p, aa, notes)
             if not sources and targets and len(targets) >= 2 and "between" in notes:
                 sources, targets = targets[:1], targets[1:]
-            if not targets and (p.family or tok.lemma_.lower() in CONTENT_GOVERNORS):
+            coordinated = len(_one_per_code(sources)) >= 2 and tok.lemma_.lower() in RECIPROCAL
+            if not targets and (p.family or tok.lemma_.lower() in CONTENT_GOVERNORS) and not coordinated:
+                # (coordinated subjects of a symmetric verb agree with each other: "Trump and Putin agreed
+                # to share information on North Korea" is a dyad of the two)
                 # "agreed to lend $1 billion to Indonesia", "refused to meet with X", "threatened to shell X"
                 for h in self._content_heads(tok, p, aa):
                     targets = self._clause_targets(h, aa)
@@ -856,7 +916,7 @@ class EventCoder:
         if not cands:
             return []
         preds: list[Any | None] = [None] * len(cands)
-        ask = [i for i, c in enumerate(cands) if needs_classifier(c.cameo, c.confidence)]
+        ask = [i for i, c in enumerate(cands) if needs_classifier(c.cameo or None, c.confidence)]
         # loaded on first need only: a corpus whose candidates are all strong rules never pays for it
         clf = load_classifier() if self.use_classifier and ask else None
         if clf is not None and ask:
@@ -883,13 +943,16 @@ class EventCoder:
         events: list[Event] = []
         seen = set()
         for c, pred in zip(cands, preds):
-            info = self.codebook.cameo.get(c.cameo)
-            if info is None and not self.keep_unknown_codes:
+            info = self.codebook.cameo.get(c.cameo) if c.cameo else None
+            if info is None and c.cameo and not self.keep_unknown_codes:
                 continue
             plover = info.plover_type if info else None
-            dec: Decision = combine(c.cameo, plover, c.confidence, pred, c.mod.modality)
+            dec: Decision = combine(c.cameo or None, plover, c.confidence, pred, c.mod.modality)
             if dec.cameo is None:
                 continue
+            if dec.decided_by == "classifier" and c.mod.modality in ("future", "intent") and dec.cameo[:2] in (
+                    "04", "05", "06", "07", "08"):
+                dec.cameo = INTENT_CODE.get(dec.cameo) or INTENT_CODE.get(dec.cameo[:2]) or dec.cameo  # PLOVER 3.1
             info = self.codebook.cameo.get(dec.cameo) if dec.cameo != c.cameo else info
             sent = c.trigger.sent
             key = (c.sent_idx, c.trigger.i, dec.cameo)
@@ -951,6 +1014,11 @@ def _one_per_code(refs: list[Ref]) -> list[Ref]:
         seen.add(k)
         out.append(r)
     return out
+
+
+def _pair_key(c: Candidate) -> tuple[frozenset, frozenset]:
+    """The actors of a candidate, for "the same interaction" (source and target keys)."""
+    return frozenset(_same_key(r) for r in c.sources), frozenset(_same_key(r) for r in c.targets)
 
 
 def _other_office(t: Ref, sources: list[Ref], doc: "Doc") -> bool:
