@@ -114,6 +114,11 @@ mean show compare replace follow precede lead head run own hold keep leave go co
 stop continue try help""".split())
 #: The pattern of an actor-verb-actor link whose verb has no dictionary type (typed by the classifier alone).
 LINK_PATTERN = Pattern("*", "V", "", ("obj", "dat") + LINK_PREPS, confidence=0.5, rule="link/V")
+#: Nouns of groups of people: a noun modifying them names the group ("strike team", "aid workers"), not
+#: what is asked for or offered.
+GROUP_NOUNS = frozenset({"team", "squad", "unit", "force", "group", "staff", "crew", "official", "officer", "envoy",
+                         "delegation", "mission", "lawyer", "expert", "specialist", "agency", "organization",
+                         "organisation"})
 #: Sectors whose "protest" is a verbal, official complaint (CAMEO 114), not a demonstration (CAMEO 14).
 OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "IGO", "LEG", "JUD", "SPY", "COP"})
 
@@ -251,6 +256,7 @@ class EventCoder:
         out: list[Candidate] = []
         consumed: set[int] = set()
         content_toks: set[int] = set()
+        alleged: set[int] = set()
         trig: list[tuple["Token", Pattern]] = []
         for tok in sent:
             pos = "V" if tok.pos_ == "VERB" else "N" if tok.pos_ in ("NOUN", "PROPN") else None
@@ -271,14 +277,15 @@ class EventCoder:
                 if c.dep_ == "prep" and c.lower_ in ("of", "for"):
                     for g in c.children:
                         if g.dep_ == "pcomp":
-                            content_toks.update(t.i for t in g.subtree)
+                            alleged.update(t.i for t in g.subtree)
             if p.obj and pos == "V":
                 for c in tok.children:
                     if c.dep_ == "dobj":
                         consumed.add(c.i)
+        content_toks |= alleged
         for tok, p in trig:
-            if tok.i in consumed or (tok.i in content_toks and not p.family):
-                continue
+            if tok.i in consumed or tok.i in alleged or (tok.i in content_toks and not p.family):
+                continue  # ("arrested a man for allegedly offering cash to girls": no offer is coded)
             if p.pos == "V" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and (
                     tok.head.head.pos_ in ("NOUN", "PROPN") or tok.head.lower_ in TOPIC_PREPS):
                 continue  # "talks on reopening the crossing": the topic, not an event
@@ -364,8 +371,9 @@ class EventCoder:
         """The pattern's requirements that the parse alone decides (``person``, ``intrans``)."""
         if "intrans" in p.req and any(c.dep_ in ("dobj", "ccomp") for c in tok.children):
             return False  # "India demonstrated restraint", "they demonstrated that ...": not a protest
-        if "noclause" in p.req and any(c.dep_ == "ccomp" for c in tok.children):
-            return False  # "recognised (that) the court was likely to rule": acknowledging, not recognition
+        if "noclause" in p.req and any(c.dep_ in ("ccomp", "oprd") for c in tok.children):
+            return False  # "recognised (that) the court was likely to rule": acknowledging, not recognition;
+            # "called the decision a mistake": naming, not a call
         for modal, words in (("must", ("must",)), ("should", ("should", "ought"))):
             if modal in p.req and not any(
                     c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in words for a in c.children)
@@ -389,6 +397,8 @@ class EventCoder:
             background = self._reference(tok, p)
             if background == "reference":
                 return []  # "described Russia's invasion of Ukraine as ...": a known event, not news
+        if p.family in ("demand", "appeal") and not noun and _says_own_intent(tok):
+            return []  # "insisting that it will only negotiate with the US": its own intent, not a demand
         sources: list[Ref] = []
         targets: list[Ref] = []
         if noun:
@@ -709,12 +719,13 @@ class EventCoder:
                 if refs:
                     return refs
                 c_children = c.children
-            elif c.dep_ == "prep" and c.lower_ in CLAUSE_TARGET_PREPS:
-                c_children = [c]
+            elif c.dep_ == "prep" and (c.lower_ in CLAUSE_TARGET_PREPS or (c.lower_ == "for" and h.pos_ == "NOUN")):
+                c_children = [c]  # (an offered thing's "for": "pledged his full support for X")
             else:
                 continue
             for x in c_children:
-                if x.dep_ in ("prep", "dative") and x.pos_ == "ADP" and x.lower_ in CLAUSE_TARGET_PREPS:
+                if x.dep_ in ("prep", "dative") and x.pos_ == "ADP" and (
+                        x.lower_ in CLAUSE_TARGET_PREPS or (x.lower_ == "for" and h.pos_ == "NOUN")):
                     for pobj in x.children:
                         if pobj.dep_ == "pobj":
                             refs = aa.refs_with_conj(pobj)
@@ -731,7 +742,9 @@ class EventCoder:
         for slot in p.targets:
             for h in [n] + [x for x in (gov, relcl) if x is not None]:
                 for c in h.children:
-                    if c.dep_ == "prep" and c.lower_ == slot:
+                    if slot == "dat" and h is gov and c.dep_ == "dative" and c.pos_ != "ADP":
+                        targets.extend(aa.refs_with_conj(c))  # "gave Putin a deadline"
+                    elif c.dep_ == "prep" and c.lower_ == slot:
                         for pobj in c.children:
                             if pobj.dep_ == "pobj":
                                 targets.extend(aa.refs_with_conj(pobj))
@@ -846,6 +859,9 @@ class EventCoder:
                         t.dep_ == "prep" and t.lower_ in ADJUNCT_PREPS)):
                     skip.update(x.i for x in t.subtree)  # "... following a meeting with police chiefs"
                     continue
+                if t.dep_ == "compound" and (t.head.lemma_.lower() in GROUP_NOUNS
+                                             or t.head.lemma_.lower() in PERSON_NOUNS):
+                    continue  # "a strike team of health workers" is people, not a strike
                 lemmas.add(t.lemma_.lower())
                 lemmas.add(t.lower_)
                 if len(lemmas) > 60:
@@ -1014,6 +1030,16 @@ def _one_per_code(refs: list[Ref]) -> list[Ref]:
         seen.add(k)
         out.append(r)
     return out
+
+
+def _says_own_intent(v: "Token") -> bool:
+    """Whether a demand verb's complement clause tells what a pronoun subject will do ("insisted that it
+    will only negotiate with X", "said they would ..."): a statement of intent, not a demand on someone."""
+    for c in v.children:
+        if c.dep_ == "ccomp" and any(x.dep_ == "nsubj" and x.lower_ in PRONOUNS for x in c.children) and any(
+                x.dep_ == "aux" and x.lower_ in ("will", "would", "can", "could", "shall", "'ll") for x in c.children):
+            return True
+    return False
 
 
 def _pair_key(c: Candidate) -> tuple[frozenset, frozenset]:
