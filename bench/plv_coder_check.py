@@ -1,7 +1,9 @@
 """Development check of the rule-based event coder on real news sentences (PLV, with gold roles).
 
-Usage: .venv/bin/python bench/plv_coder_check.py [PLV.tsv] [--half all|dev|held] [--limit N] [--show K]
-       [--no-classifier]
+Usage: .venv/bin/python -P bench/plv_coder_check.py [PLV.tsv] [--half all|dev|held] [--limit N] [--show K]
+       [--no-classifier | --model DIR]
+
+(``-P``: this folder holds a ``profile.py`` that would shadow the standard library's.)
 
 ``PLV.tsv`` defaults to ``../shared/data/events/train/plv_train.tsv`` (1,050 real news sentences with
 the source and target marked ``<s>..</s>``, ``<t>..</t>`` and the gold PLOVER root). Each sentence is
@@ -20,6 +22,15 @@ This measures recall of end-to-end coding on real sentences (which actors and wh
 coder recognises) - it is not ``eventwire eval plv`` (the classifier's task given gold spans), and
 PLV's annotation conventions differ from CAMEO's in places (e.g. "signed a pact" is SUPPORT there),
 so 100% is not the target. Prints the figures and, with ``--show``, sentences missed.
+
+It also prints the figures of ``eventwire eval plv``'s end-to-end score (the same rule,
+:func:`eventwire.evaluate.plv.end_to_end_scores`: recall over gold sentences, precision over all events
+found) for the whole file and for each half, from the same run.
+
+``--model DIR`` types with a classifier model folder other than the shipped one, e.g. one trained on
+the even sentence ids only (``python -m eventwire.events.train``'s ``train_and_export`` on that half):
+its figures on the odd half are then out-of-sample. The shipped model was trained on the whole PLV
+file, so any figure with it on PLV is in-sample.
 
 ``--half dev`` (even sentence ids) is the half a rule writer may look at; ``--half held`` (odd ids) is
 kept for reporting, so that rules are not fitted to the sentences they are scored on.
@@ -72,6 +83,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", type=int, default=0, help="print this many missed sentences")
     ap.add_argument("--no-classifier", action="store_true", help="dictionary-only typing")
+    ap.add_argument("--model", type=Path, default=None, help="classifier model folder (default: the shipped one)")
     ap.add_argument("--half", choices=("all", "dev", "held"), default="all",
                     help="dev: even sentence ids (looked at while writing rules), held: odd ids (not looked at)")
     args = ap.parse_args()
@@ -86,6 +98,10 @@ def main() -> None:
 
     if args.no_classifier:
         ew_typing.set_classifier(None, "disabled for the check")
+    elif args.model is not None:
+        from eventwire.events.classifier import PloverClassifier
+
+        ew_typing.set_classifier(PloverClassifier.load(args.model))
     nlp = load_nlp()
     arts, golds = [], []
     for r in rows:
@@ -130,10 +146,31 @@ def main() -> None:
     print(f"  type precision on found pairs:              {e2e}/{pair} = {e2e / max(pair, 1):.1%}")
     print(f"  sentences with any event:                   {anyev}/{n} = {anyev / n:.1%}  ({nev} events)")
     print("  end-to-end by gold root: " + ", ".join(f"{r} {found_root[r]}/{c}" for r, c in by_root.most_common()))
+    _eval_style(rows, arts)
     marked = {r["sentence_id"]: r["marked_sentence"] for r in rows}
     for art, root, evs in missed[: args.show]:
         print(f"- [{root}] {marked[art.article_id]}\n    got: {evs}")
     sys.stdout.flush()
+
+
+def _eval_style(rows, arts) -> None:
+    """Print ``eventwire eval plv``'s end-to-end figures (all sentences, even ids, odd ids)."""
+    from eventwire.evaluate.plv import end_to_end_scores
+    from eventwire.events.train import PlvItem, unmark
+
+    items = []
+    for r in rows:
+        text, src, tgt = unmark(r["marked_sentence"])
+        items.append(PlvItem(r["sentence_id"], text, src, tgt, root_of(r["gold_root"]), 0))
+    for name, keep in (("all", lambda i: True), ("dev (even ids)", lambda i: i % 2 == 0),
+                       ("held (odd ids)", lambda i: i % 2 == 1)):
+        sel = [(it, a) for it, a in zip(items, arts) if keep(int(it.sentence_id))]
+        if not sel:
+            continue
+        rep = end_to_end_scores([it for it, _ in sel], [a.events for _, a in sel])
+        print(f"  eval-plv end to end, {name}: {rep.found_events} events, {rep.gold_matched}/{rep.n_gold} matched: "
+              f"recall {rep.recall:.3f}, precision {rep.precision:.3f}, F1 {rep.f1:.3f}; roles only recall "
+              f"{rep.roles_recall:.3f}")
 
 
 if __name__ == "__main__":

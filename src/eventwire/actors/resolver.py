@@ -767,14 +767,21 @@ def _dateline(doc: "Doc", m: Match) -> bool:
     def para_start(i: int) -> bool:
         return i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
 
-    tok = doc[m.start]
+    def caps_from_para(end: int) -> bool:
+        """Tokens before ``end`` back to a paragraph start are one all-caps place name ("THE HAGUE")."""
+        i = end
+        while i > 0 and doc[i - 1].text.isupper() and not para_start(i):
+            i -= 1
+        run = doc[i:end]
+        return (len(run) > 0 and para_start(i) and all(t.text.isupper() for t in run)
+                and sum(len(t.text) for t in run) >= 4)
+
     nxt = doc[m.end] if m.end < len(doc) else None
-    if tok.text.isupper() and len(tok.text) >= 4 and para_start(m.start):
-        return nxt is not None and nxt.text in (",", "(", "-", "\u2013", "\u2014", ":")
-    # the country after the city: "MANILA, Philippines (AP) -"
-    return (m.start >= 2 and doc[m.start - 1].text == "," and doc[m.start - 2].text.isupper()
-            and len(doc[m.start - 2].text) >= 4 and para_start(m.start - 2)
-            and nxt is not None and nxt.text in ("(", "-", "\u2013", "\u2014", ":"))
+    if caps_from_para(m.end):
+        return nxt is not None and nxt.text in (",", "(", "-", "--", "\u2013", "\u2014", ":")
+    # the country after the city: "MANILA, Philippines (AP) -", "THE HAGUE, Netherlands --"
+    return (m.start >= 2 and doc[m.start - 1].text == "," and caps_from_para(m.start - 1)
+            and nxt is not None and nxt.text in ("(", "-", "--", "\u2013", "\u2014", ":"))
 
 
 def _span_root(doc: "Doc", m: Match):

@@ -103,6 +103,22 @@ ADJUNCT_PREPS = frozenset({"after", "before", "following", "during", "since", "a
 CLAUSE_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "toward", "towards", "into", "from"})
 #: Sectors of civil society: their offers and promises are not political events (``req:srcpol``).
 NONPOLITICAL_SECTORS = frozenset({"CVL", "BUS", "MED", "EDU", "HLH", "AGR", "REF"})
+#: Prepositions whose object may be the recipient of an unlisted verb ("flew medicine into X", "sided with X").
+LINK_PREPS = ("to", "with", "against", "on", "upon", "into", "toward", "towards", "from")
+#: Verbs that never make an actor-verb-actor link an event by themselves (being, having, naming, reporting,
+#: perceiving, and verbs whose object is a topic): their "links" are left to the trigger dictionary.
+LINK_STOP = frozenset("""be have do get make let include involve contain comprise represent call name describe
+consider regard see look know think believe feel hear find expect want need like love use become remain seem appear
+characterize characterise label brand dub term portray depict view treat
+mean show compare replace follow precede lead head run own hold keep leave go come bring take put set begin start
+stop continue try help""".split())
+#: The pattern of an actor-verb-actor link whose verb has no dictionary type (typed by the classifier alone).
+LINK_PATTERN = Pattern("*", "V", "", ("obj", "dat") + LINK_PREPS, confidence=0.5, rule="link/V")
+#: Nouns of groups of people: a noun modifying them names the group ("strike team", "aid workers"), not
+#: what is asked for or offered.
+GROUP_NOUNS = frozenset({"team", "squad", "unit", "force", "group", "staff", "crew", "official", "officer", "envoy",
+                         "delegation", "mission", "lawyer", "expert", "specialist", "agency", "organization",
+                         "organisation"})
 #: Sectors whose "protest" is a verbal, official complaint (CAMEO 114), not a demonstration (CAMEO 14).
 OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "IGO", "LEG", "JUD", "SPY", "COP"})
 
@@ -133,14 +149,19 @@ class EventCoder:
         use_classifier: combine with the PLOVER classifier when it is installed.
         keep_unknown_codes: keep codes that are not CAMEO 1.1b3 (PETRARCH test dictionaries) instead
             of dropping such events.
+        link_candidates: also propose clear actor-verb-actor links whose verb has no dictionary type
+            (:meth:`_clear_link`), for the classifier alone to type (with ``use_classifier`` only).
     """
 
     def __init__(self, actors: ActorDictionary | None = None, triggers: TriggerDictionary | None = None,
-                 use_classifier: bool = True, keep_unknown_codes: bool = False):
+                 use_classifier: bool = True, keep_unknown_codes: bool = False, link_candidates: bool = True):
         self.actors = actors if actors is not None else dictionary_from_env()
         self.triggers = triggers if triggers is not None else builtin_triggers()
         self.use_classifier = use_classifier
         self.keep_unknown_codes = keep_unknown_codes
+        #: candidates linking two actors through a verb without a dictionary type (typed by the classifier
+        #: alone, ``typing.CLASSIFIER_ALONE``; dropped when typing is dictionary-only)
+        self.link_candidates = use_classifier and link_candidates
         self.codebook = codebook()
         self._time_toks: dict[int, date | None] = {}  # per article: token -> last day of its time expression
         self._pub: date | None = None
@@ -235,6 +256,7 @@ class EventCoder:
         out: list[Candidate] = []
         consumed: set[int] = set()
         content_toks: set[int] = set()
+        alleged: set[int] = set()
         trig: list[tuple["Token", Pattern]] = []
         for tok in sent:
             pos = "V" if tok.pos_ == "VERB" else "N" if tok.pos_ in ("NOUN", "PROPN") else None
@@ -255,14 +277,15 @@ class EventCoder:
                 if c.dep_ == "prep" and c.lower_ in ("of", "for"):
                     for g in c.children:
                         if g.dep_ == "pcomp":
-                            content_toks.update(t.i for t in g.subtree)
+                            alleged.update(t.i for t in g.subtree)
             if p.obj and pos == "V":
                 for c in tok.children:
                     if c.dep_ == "dobj":
                         consumed.add(c.i)
+        content_toks |= alleged
         for tok, p in trig:
-            if tok.i in consumed or (tok.i in content_toks and not p.family):
-                continue
+            if tok.i in consumed or tok.i in alleged or (tok.i in content_toks and not p.family):
+                continue  # ("arrested a man for allegedly offering cash to girls": no offer is coded)
             if p.pos == "V" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and (
                     tok.head.head.pos_ in ("NOUN", "PROPN") or tok.head.lower_ in TOPIC_PREPS):
                 continue  # "talks on reopening the crossing": the topic, not an event
@@ -272,7 +295,48 @@ class EventCoder:
                     and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and not aa.refs(tok.head)):
                 continue  # "a policy to ban people aged 14 from buying cigarettes": what a plan says, not an event
             out.extend(self._candidates(tok, p, si, aa, pub_year, memory, quotes, sents))
+        if self.link_candidates:
+            typed = {c.trigger.i for c in out} | consumed | content_toks
+            pairs = {_pair_key(c) for c in out}
+            for tok in sent:
+                if tok.i in typed or not self._clear_link(tok, aa):
+                    continue
+                if any(t.i in typed for c in tok.children if c.dep_ in ("dobj", "prep", "xcomp", "ccomp")
+                       for t in c.subtree):
+                    continue  # "launched an attack on X": the dictionary's nominal trigger is the event
+                for c in self._candidates(tok, LINK_PATTERN, si, aa, pub_year, memory, quotes, sents):
+                    if _pair_key(c) in pairs or any(r.rule.startswith("role-only") or aa.doc[r.start].pos_ == "PRON"
+                                                    for r in c.sources + c.targets):
+                        continue  # one interaction, one event; no vague or pronoun-only actors
+                    pairs.add(_pair_key(c))
+                    out.append(c)
         return out
+
+    def _clear_link(self, v: "Token", aa: ArticleActors) -> bool:
+        """A cheap test for an actor-verb-actor link with no dictionary type: a verb (not a modifier, not
+        one of :data:`LINK_STOP` or the reporting verbs) with a subject or passive agent, and a direct
+        object, indirect object or :data:`LINK_PREPS` phrase that names an actor ("The Taliban spurned
+        offers by the Kabul government", "flew medicine into Afghanistan"). Places ("in X") never count."""
+        if v.pos_ != "VERB" or v.dep_ in ("amod", "acl", "compound", "pcomp", "csubj") or v.tag_ == "VBG" and v.dep_ != "ROOT":
+            return False
+        lemma = v.lemma_.lower()
+        if lemma in LINK_STOP or lemma in REPORTING or lemma in STATIVE_VERBS:
+            return False
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in v.children) and v.dep_ not in ("xcomp", "conj"):
+            return False
+        if any(c.dep_ in ("oprd", "attr") or (c.dep_ == "prep" and c.lower_ == "as") for c in v.children):
+            return False  # "characterized Sinwar as the mastermind": describing, not acting
+
+        def named(t: "Token") -> bool:
+            return any(aa.match_at.get(x.i) is not None or x.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")
+                       for x in t.subtree)
+
+        for c in v.children:
+            if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON" and named(c):
+                return True
+            if c.dep_ == "prep" and c.lower_ in LINK_PREPS and named(c):
+                return True
+        return False
 
     def _content_parent_is_family(self, tok: "Token", trig) -> bool:
         anc = {t.i for t in tok.ancestors}
@@ -307,8 +371,9 @@ class EventCoder:
         """The pattern's requirements that the parse alone decides (``person``, ``intrans``)."""
         if "intrans" in p.req and any(c.dep_ in ("dobj", "ccomp") for c in tok.children):
             return False  # "India demonstrated restraint", "they demonstrated that ...": not a protest
-        if "noclause" in p.req and any(c.dep_ == "ccomp" for c in tok.children):
-            return False  # "recognised (that) the court was likely to rule": acknowledging, not recognition
+        if "noclause" in p.req and any(c.dep_ in ("ccomp", "oprd") for c in tok.children):
+            return False  # "recognised (that) the court was likely to rule": acknowledging, not recognition;
+            # "called the decision a mistake": naming, not a call
         for modal, words in (("must", ("must",)), ("should", ("should", "ought"))):
             if modal in p.req and not any(
                     c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in words for a in c.children)
@@ -332,6 +397,8 @@ class EventCoder:
             background = self._reference(tok, p)
             if background == "reference":
                 return []  # "described Russia's invasion of Ukraine as ...": a known event, not news
+        if p.family in ("demand", "appeal") and not noun and _says_own_intent(tok):
+            return []  # "insisting that it will only negotiate with the US": its own intent, not a demand
         sources: list[Ref] = []
         targets: list[Ref] = []
         if noun:
@@ -341,7 +408,10 @@ class EventCoder:
             targets = self._targets(tok, p, aa, notes)
             if not sources and targets and len(targets) >= 2 and "between" in notes:
                 sources, targets = targets[:1], targets[1:]
-            if not targets and (p.family or tok.lemma_.lower() in CONTENT_GOVERNORS):
+            coordinated = len(_one_per_code(sources)) >= 2 and tok.lemma_.lower() in RECIPROCAL
+            if not targets and (p.family or tok.lemma_.lower() in CONTENT_GOVERNORS) and not coordinated:
+                # (coordinated subjects of a symmetric verb agree with each other: "Trump and Putin agreed
+                # to share information on North Korea" is a dyad of the two)
                 # "agreed to lend $1 billion to Indonesia", "refused to meet with X", "threatened to shell X"
                 for h in self._content_heads(tok, p, aa):
                     targets = self._clause_targets(h, aa)
@@ -358,9 +428,12 @@ class EventCoder:
         src_countries = {r.country for r in sources if r.country}
         # a place in the source's own country is where the event happens, not its recipient; the
         # source's own country as a whole is not its recipient either ("Trump said the US must ...")
-        targets = [t for t in targets if not (t.kind in ("place", "country") and t.sector is None
-                                              and t.country in src_countries)]
-        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (t.code and _same_key(t) in src_keys)]
+        # (but an owner named in the object is meant: "Merkel defended Germany's decision")
+        owner = "owner-of-object" in notes
+        targets = [t for t in targets if owner or not (t.kind in ("place", "country") and t.sector is None
+                                                       and t.country in src_countries)]
+        targets = [t for t in targets if (t.start, t.end) not in src_spans and not (
+            t.code and _same_key(t) in src_keys and not _other_office(t, sources, aa.doc))]
         # ordinary people without owner ("people", "a man") are victims and targets, not sources; nor is a
         # town or region ("Plymouth protests erupt")
         sources = [r for r in sources if not (r.role_kind == "people" and r.rule in CONTEXT_RULES)
@@ -480,13 +553,14 @@ class EventCoder:
                 for c in anc.children:
                     if c.dep_ == "nsubj" and c.i != tok.i and c.lower_ not in PRONOUNS:
                         refs = aa.refs_with_conj(c)
-                        if refs:
-                            return [_coref(r, tok, 0.85) for r in refs]
+                        if refs:  # the antecedent is in the sentence: the actor's span is the antecedent
+                            return [_coref(r, tok, 0.85, keep_span=True) for r in refs]
                 break
         # "we", "I" inside a quotation: its speaker
         for qs, qe, ref, _ in quotes:
             if ref is not None and qs <= tok.idx < qe and low in ("we", "i"):
-                return [_coref(ref, tok, 0.8)]
+                same = tok.sent.start <= ref.start and ref.end <= tok.sent.end
+                return [_coref(ref, tok, 0.8, keep_span=same)]
         if low not in ("he", "she", "they"):
             return []
         # the main subject of the sentence just before, if it agrees in number: "he"/"she" a person,
@@ -638,17 +712,20 @@ class EventCoder:
         for c in h.children:
             if c.i < h.i and c.dep_ != "dative":
                 continue
-            if c.dep_ in ("dobj", "dative") and c.pos_ != "PRON":
+            if c.dep_ == "dative" and c.pos_ == "ADP" and c.lower_ in CLAUSE_TARGET_PREPS:
+                c_children = [c]  # "lend $1 billion to Indonesia": "to" parsed as a dative
+            elif c.dep_ in ("dobj", "dative") and c.pos_ != "PRON":
                 refs = aa.refs_with_conj(c)
                 if refs:
                     return refs
                 c_children = c.children
-            elif c.dep_ == "prep" and c.lower_ in CLAUSE_TARGET_PREPS:
-                c_children = [c]
+            elif c.dep_ == "prep" and (c.lower_ in CLAUSE_TARGET_PREPS or (c.lower_ == "for" and h.pos_ == "NOUN")):
+                c_children = [c]  # (an offered thing's "for": "pledged his full support for X")
             else:
                 continue
             for x in c_children:
-                if x.dep_ == "prep" and x.lower_ in CLAUSE_TARGET_PREPS:
+                if x.dep_ in ("prep", "dative") and x.pos_ == "ADP" and (
+                        x.lower_ in CLAUSE_TARGET_PREPS or (x.lower_ == "for" and h.pos_ == "NOUN")):
                     for pobj in x.children:
                         if pobj.dep_ == "pobj":
                             refs = aa.refs_with_conj(pobj)
@@ -665,7 +742,9 @@ class EventCoder:
         for slot in p.targets:
             for h in [n] + [x for x in (gov, relcl) if x is not None]:
                 for c in h.children:
-                    if c.dep_ == "prep" and c.lower_ == slot:
+                    if slot == "dat" and h is gov and c.dep_ == "dative" and c.pos_ != "ADP":
+                        targets.extend(aa.refs_with_conj(c))  # "gave Putin a deadline"
+                    elif c.dep_ == "prep" and c.lower_ == slot:
                         for pobj in c.children:
                             if pobj.dep_ == "pobj":
                                 targets.extend(aa.refs_with_conj(pobj))
@@ -780,12 +859,19 @@ class EventCoder:
                         t.dep_ == "prep" and t.lower_ in ADJUNCT_PREPS)):
                     skip.update(x.i for x in t.subtree)  # "... following a meeting with police chiefs"
                     continue
+                if t.dep_ == "compound" and (t.head.lemma_.lower() in GROUP_NOUNS
+                                             or t.head.lemma_.lower() in PERSON_NOUNS):
+                    continue  # "a strike team of health workers" is people, not a strike
                 lemmas.add(t.lemma_.lower())
                 lemmas.add(t.lower_)
                 if len(lemmas) > 60:
                     break
             cat = classify_content(lemmas)
             if cat is None:
+                code = self._intent_of_trigger(h, aa) if fam == "intent" else None
+                if code and code not in seen:  # "agreed to lend $1 billion to Indonesia": 0331
+                    seen.add(code)
+                    out.append((code, f"content-trigger={h.lemma_.lower()}"))
                 continue
             code = cat.codes[fam]
             if code not in seen:
@@ -795,6 +881,18 @@ class EventCoder:
         # ("provide aid and humanitarian relief": 0233, not 023 and 0233)
         out = [(c, w) for c, w in out if not any(o != c and o.startswith(c) for o, _ in out)]
         return out or [(FAMILY_BASE[fam], "")]
+
+    def _intent_of_trigger(self, h: "Token", aa: ArticleActors) -> str | None:
+        """The CAMEO 03 code of a promised or agreed action that is itself a cooperative trigger (CAMEO
+        04-08: "agreed to lend" -> 071 -> 0331, PLOVER manual 3.1), or ``None``."""
+        if h.pos_ != "VERB":
+            return None
+        lemma = h.lemma_.lower()
+        pats = self.triggers.get(lemma, "V")
+        p = self._pick(h, pats, "V", aa) if pats else None
+        if p is None or p.family or p.cameo[:2] not in ("04", "05", "06", "07", "08"):
+            return None
+        return INTENT_CODE.get(p.cameo) or INTENT_CODE.get(p.cameo[:3]) or INTENT_CODE.get(p.cameo[:2])
 
     def _attribution(self, tok: "Token", mod: ModalityResult, aa: ArticleActors, memory, quotes) -> tuple[str | None, str | None]:
         rep = mod.reporting_verb
@@ -834,7 +932,7 @@ class EventCoder:
         if not cands:
             return []
         preds: list[Any | None] = [None] * len(cands)
-        ask = [i for i, c in enumerate(cands) if needs_classifier(c.cameo, c.confidence)]
+        ask = [i for i, c in enumerate(cands) if needs_classifier(c.cameo or None, c.confidence)]
         # loaded on first need only: a corpus whose candidates are all strong rules never pays for it
         clf = load_classifier() if self.use_classifier and ask else None
         if clf is not None and ask:
@@ -861,13 +959,16 @@ class EventCoder:
         events: list[Event] = []
         seen = set()
         for c, pred in zip(cands, preds):
-            info = self.codebook.cameo.get(c.cameo)
-            if info is None and not self.keep_unknown_codes:
+            info = self.codebook.cameo.get(c.cameo) if c.cameo else None
+            if info is None and c.cameo and not self.keep_unknown_codes:
                 continue
             plover = info.plover_type if info else None
-            dec: Decision = combine(c.cameo, plover, c.confidence, pred, c.mod.modality)
+            dec: Decision = combine(c.cameo or None, plover, c.confidence, pred, c.mod.modality)
             if dec.cameo is None:
                 continue
+            if dec.decided_by == "classifier" and c.mod.modality in ("future", "intent") and dec.cameo[:2] in (
+                    "04", "05", "06", "07", "08"):
+                dec.cameo = INTENT_CODE.get(dec.cameo) or INTENT_CODE.get(dec.cameo[:2]) or dec.cameo  # PLOVER 3.1
             info = self.codebook.cameo.get(dec.cameo) if dec.cameo != c.cameo else info
             sent = c.trigger.sent
             key = (c.sent_idx, c.trigger.i, dec.cameo)
@@ -892,8 +993,12 @@ class EventCoder:
         return events
 
 
-def _coref(r: Ref, tok: "Token", certainty: float) -> Ref:
-    return Ref(r.name, r.code, r.country, r.sector, r.qid, tok.i, tok.i + 1, "pronoun:" + r.rule,
+def _coref(r: Ref, tok: "Token", certainty: float, keep_span: bool = False) -> Ref:
+    """``r`` as the referent of pronoun ``tok``: the mention's span is the pronoun, or the antecedent's
+    own span when ``keep_span`` (an antecedent in the same sentence: "The Afghan government said it
+    would free ..." gives the source text "The Afghan government", which says more than "it")."""
+    start, end = (r.start, r.end) if keep_span else (tok.i, tok.i + 1)
+    return Ref(r.name, r.code, r.country, r.sector, r.qid, start, end, "pronoun:" + r.rule,
                min(r.certainty, certainty), r.kind, r.role_kind, r.region, r.head_lemma)
 
 
@@ -925,6 +1030,42 @@ def _one_per_code(refs: list[Ref]) -> list[Ref]:
         seen.add(k)
         out.append(r)
     return out
+
+
+def _says_own_intent(v: "Token") -> bool:
+    """Whether a demand verb's complement clause tells what a pronoun subject will do ("insisted that it
+    will only negotiate with X", "said they would ..."): a statement of intent, not a demand on someone."""
+    for c in v.children:
+        if c.dep_ == "ccomp" and any(x.dep_ == "nsubj" and x.lower_ in PRONOUNS for x in c.children) and any(
+                x.dep_ == "aux" and x.lower_ in ("will", "would", "can", "could", "shall", "'ll") for x in c.children):
+            return True
+    return False
+
+
+def _pair_key(c: Candidate) -> tuple[frozenset, frozenset]:
+    """The actors of a candidate, for "the same interaction" (source and target keys)."""
+    return frozenset(_same_key(r) for r in c.sources), frozenset(_same_key(r) for r in c.targets)
+
+
+def _other_office(t: Ref, sources: list[Ref], doc: "Doc") -> bool:
+    """Whether target ``t``, coded like a source, is another person or body of that actor: two office
+    holders or bodies named by different words ("Romania's president refused a request from the justice
+    minister": both ROUGOV, two actors), not a second mention of the same one."""
+    if t.kind not in ("person", "role") or t.rule.startswith(("pronoun", "coref", "pair", "owned")) or t.rule in (
+            "role+capital", "role+place"):  # "envoys ... in Nairobi": where they are, not whose
+        return False
+    head = _office_word(t, doc)
+    for r in sources:
+        if _same_key(r) != _same_key(t):
+            continue
+        if r.kind not in ("person", "role") or _office_word(r, doc) == head:
+            return False
+    return True
+
+
+def _office_word(r: Ref, doc: "Doc") -> str:
+    """The word naming a person's or body's office: the role noun, else the mention's last word."""
+    return (r.head_lemma or doc[r.end - 1].lemma_).lower().split()[-1]
 
 
 def _same_key(r: Ref) -> tuple:
