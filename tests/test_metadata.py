@@ -88,6 +88,69 @@ def test_choose_title_prefers_json_ld_then_og_and_skips_a_login_h1():
     assert choose_title({"h1": "Log In", "title": "Union rebels win | The Nation"})[:2] == ("Union rebels win", "title")
 
 
+def test_kicker_dropped_when_og_title_is_the_headline_without_it():
+    # JSON-LD and <title> carry "Kicker: Headline", og:title the bare headline
+    cands = {"ld": "Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig",
+             "og": "Judy Lybke, ganz und gar nicht eigenartig",
+             "title": "Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig - n-tv.de"}
+    assert choose_title(cands)[:2] == ("Judy Lybke, ganz und gar nicht eigenartig", "ld")
+    # a quoted kicker is a kicker too
+    assert choose_title({"ld": '"Es wird bald beginnen": Trump spricht nach Tanker-Stürmung über Bodeneinsätze',
+                         "og": "Trump spricht nach Tanker-Stürmung über Bodeneinsätze"})[0] == (
+        "Trump spricht nach Tanker-Stürmung über Bodeneinsätze")
+
+
+def test_kicker_kept_when_only_the_h1_lacks_it():
+    # sites set the kicker in its own element above the <h1>: that is no evidence against it
+    cands = {"ld": "Kenia: Nairobi von unten", "og": "Kenia: Nairobi von unten", "h1": "Nairobi von unten"}
+    assert choose_title(cands)[0] == "Kenia: Nairobi von unten"
+
+
+def test_two_different_kickers_leave_the_common_headline():
+    cands = {"og": "Iranischer Angriff auf Israel: «Die Zurückhaltung hat viel mit den USA zu tun»",
+             "h1": "Eskalation im Nahen Osten - «Die Zurückhaltung hat viel mit den USA zu tun»"}
+    assert choose_title(cands)[:2] == ("«Die Zurückhaltung hat viel mit den USA zu tun»", "og")
+
+
+@pytest.mark.parametrize("cands, expected", [
+    # reworded prefixes are not kickers: they share words
+    ({"ld": "Johannesburg has failed its traders: there is a solution, here is what to do",
+      "h1": "Joburg has failed its traders: there is a solution, here is what to do"},
+     "Johannesburg has failed its traders: there is a solution, here is what to do"),
+    # a separator inside a quotation does not end a kicker
+    ({"og": "'I sell Disney holidays - booking the right day could save you thousands'",
+      "h1": "'I sell Walt Disney holidays - booking the right day could save you thousands'"},
+     "'I sell Disney holidays - booking the right day could save you thousands'"),
+    # more than KICKER_MAX_WORDS words before the colon: a clause of the headline, kept
+    ({"ld": "'This new search box does not mean AI answers only': Google's search gets more AI",
+      "og": "Google's search gets more AI"},
+     "'This new search box does not mean AI answers only': Google's search gets more AI"),
+    # no other candidate confirms the kicker: nothing is cut
+    ({"ld": "Ukraine: Russia launches drones at Kyiv"}, "Ukraine: Russia launches drones at Kyiv"),
+])
+def test_kicker_rule_leaves_headlines_alone(cands, expected):
+    assert choose_title(cands)[0] == expected
+
+
+def test_cjk_section_before_site_suffix_is_stripped():
+    raw = "장동혁, 한동훈 제명했지만… 부담 커졌다-정치ㅣ한국일보"
+    assert split_title(raw, sitename="한국일보") == ("장동혁, 한동훈 제명했지만… 부담 커졌다", "한국일보")
+    # without a site suffix, a trailing hyphenated word stays (it may be part of the headline)
+    assert split_title("부담 커졌다-정치")[0] == "부담 커졌다-정치"
+    assert split_title("COVID-19 cases rise | Example News")[0] == "COVID-19 cases rise"
+
+
+def test_kicker_rule_on_a_page():
+    html = ("<html><head><title>SVP-Parteitag: Chiesa ruft zum Widerstand auf | Tages-Anzeiger</title>"
+            "<meta property='og:title' content='Chiesa ruft zum Widerstand auf'>"
+            "<meta property='og:site_name' content='Tages-Anzeiger'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            "\"headline\": \"SVP-Parteitag: Chiesa ruft zum Widerstand auf\"}</script></head><body><article>"
+            "<p class='kicker'>SVP-Parteitag</p><h1>Chiesa ruft zum Widerstand auf</h1>" + PARAS + "</article></body></html>")
+    f = extract_html(html, "https://www.tagesanzeiger.ch/x")
+    assert (f.title, f.title_source) == ("Chiesa ruft zum Widerstand auf", "ld")
+
+
 @pytest.mark.parametrize("raw, names", [
     ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
     ("Von Anna Martel und Lea Wagner", ["Anna Martel", "Lea Wagner"]),
