@@ -359,13 +359,15 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
     store = Store(config.db)
     writer_settings(store)
     run_id = store.start_run(command, [str(p) for p in paths], config.workers)
-    jsonl: IO[str] | None = open(config.jsonl, "a", encoding="utf-8") if config.jsonl else None
+    jsonl: IO[str] | None = None
     status = "failed"
     # ids of documents read but not yet committed (at most the batches in flight): together with the
     # database, they tell a duplicate without keeping every id of the corpus in memory
     pending: set[str] = set()
     pool: ProcessPoolExecutor | None = None
     try:
+        if config.jsonl:
+            jsonl = open(config.jsonl, "a", encoding="utf-8")
         stream = _batches(iter_documents(paths, config.max_bytes, http=config.http), config.batch_size)
 
         def fresh_documents(docs: list[Document], probs: list[Problem]) -> list[Document]:
@@ -388,7 +390,9 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
 
         def store_batch(probs: list[Problem], outcomes: list[Outcome]) -> None:
             with stage("store"):
-                store.write(run_id, outcomes, probs, replace=config.reprocess)
+                # a batch that cannot be stored is stored document by document: only the offending
+                # document is lost, recorded in errors (stage store) with its reason
+                outcomes = store.write_each(run_id, outcomes, probs, replace=config.reprocess)
             for o in outcomes:
                 stats.add_outcome(o)
                 pending.discard(o.document.doc_id)

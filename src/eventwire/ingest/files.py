@@ -23,9 +23,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from eventwire.ids import content_id
 from eventwire.ingest.decode import BinaryContent, decode_bytes
@@ -244,6 +246,67 @@ def jsonl_line(src: str, n: int, raw: bytes, max_bytes: int) -> Document | Probl
     return _jsonl_record(src, member, raw.strip())
 
 
+#: Characters removed from JSONL text fields: C0 control characters except tab, line feed, form feed
+#: and carriage return (a NUL inside a word, "condemned\x00", would reach the stored body and the
+#: event trigger), and DEL. Same set as :func:`eventwire.ingest.decode.looks_binary` counts as control.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: A UTF-16 surrogate code point on its own (JSON allows ``"\ud800"``; it cannot be encoded as UTF-8).
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(value: str, name: str, warnings: list[str]) -> str:
+    """``value`` without control characters and with lone surrogates replaced by U+FFFD, appending a
+    warning naming the field ``name`` to ``warnings`` for each kind of repair made."""
+    if _CONTROL.search(value):
+        n = len(_CONTROL.findall(value))
+        value = _CONTROL.sub("", value)
+        warnings.append(f"JSONL field '{name}': {n} control character(s) (NUL etc.) removed")
+    if _SURROGATE.search(value):
+        n = len(_SURROGATE.findall(value))
+        value = _SURROGATE.sub("\ufffd", value)
+        warnings.append(f"JSONL field '{name}': {n} lone surrogate(s) replaced by U+FFFD")
+    return value
+
+
+def jsonl_hints(obj: dict) -> tuple[dict[str, Any], list[str]]:
+    """The metadata fields of a JSONL record (:data:`JSONL_HINTS`) checked for type.
+
+    Every field must be a string, except ``authors``: a list of strings or one string (made a list of
+    one). A value of another type is dropped with a warning naming the field and the type found (it is
+    never stored as ``"[a, b]"`` or ``"None"``); non-string members of ``authors`` are dropped the same
+    way and the strings kept. Strings are cleaned by :func:`clean_text`.
+
+    Returns:
+        (hints, warnings).
+    """
+    hints: dict[str, Any] = {}
+    warnings: list[str] = []
+    for k in JSONL_HINTS:
+        v = obj.get(k)
+        if v is None or v == "":
+            continue
+        if k == "authors":
+            if isinstance(v, str):
+                v = [v]
+            if not isinstance(v, list):
+                warnings.append(f"JSONL field 'authors' ignored: expected a list of strings, got {type(v).__name__}")
+                continue
+            bad = sorted({type(a).__name__ for a in v if not isinstance(a, str)})
+            if bad:
+                warnings.append("JSONL field 'authors': non-string value(s) ignored (" + ", ".join(bad) + ")")
+            names = [clean_text(a, k, warnings).strip() for a in v if isinstance(a, str)]
+            if names := [a for a in names if a]:
+                hints[k] = names
+            continue
+        if not isinstance(v, str):
+            warnings.append(f"JSONL field '{k}' ignored: expected a string, got {type(v).__name__}")
+            continue
+        v = clean_text(v, k, warnings)
+        if v.strip():
+            hints[k] = v
+    return hints, warnings
+
+
 def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:
     doc_id = content_id(raw)
     try:
@@ -258,14 +321,21 @@ def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:
                        f"got {type(obj).__name__}", member=member, doc_id=doc_id)
     body_text, body_html = obj.get("text"), obj.get("html")
     if not isinstance(body_text, str) and not isinstance(body_html, str):
+        wrong = [f"'{k}' is {type(obj[k]).__name__}" for k in ("text", "html") if obj.get(k) is not None]
+        if wrong:
+            return Problem(src, "read", "error", "JSONL field 'text'/'html' is not a string", "; ".join(wrong),
+                           member=member, doc_id=doc_id)
         return Problem(src, "read", "error", "JSONL record has no 'text' or 'html' field",
                        "keys: " + ", ".join(sorted(obj))[:200], member=member, doc_id=doc_id)
-    hints = {k: obj[k] for k in JSONL_HINTS if obj.get(k) not in (None, "")}
+    hints, warnings = jsonl_hints(obj)
+    for k, v in (("text", body_text), ("html", body_html)):
+        if v is not None and not isinstance(v, str):
+            warnings.append(f"JSONL field '{k}' ignored: expected a string, got {type(v).__name__}")
     if isinstance(body_text, str) and body_text.strip():
-        return Document(doc_id=doc_id, source=src, member=member, kind="jsonl", text=body_text,
-                        hints=hints, size=len(raw))
+        return Document(doc_id=doc_id, source=src, member=member, kind="jsonl",
+                        text=clean_text(body_text, "text", warnings), hints=hints, size=len(raw), warnings=warnings)
     if isinstance(body_html, str) and body_html.strip():
-        return Document(doc_id=doc_id, source=src, member=member, kind="jsonl", html=body_html,
-                        hints=hints, size=len(raw))
+        return Document(doc_id=doc_id, source=src, member=member, kind="jsonl",
+                        html=clean_text(body_html, "html", warnings), hints=hints, size=len(raw), warnings=warnings)
     return Problem(src, "read", "skipped", "empty article", "'text'/'html' is empty",
                    member=member, doc_id=doc_id)

@@ -1,0 +1,157 @@
+"""Robustness against bad input (the tester's attack report): wrong JSONL field types, batches that
+cannot be stored, bad paths, databases and options. Each case: a clear reason recorded or a clear
+one-line error, nothing else lost, no traceback."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from eventwire.cli import app
+from eventwire.ingest.files import iter_documents
+from eventwire.records import Document, Problem
+from eventwire.runner import RunConfig, run
+
+GOOD = ("Leaders meet in Geneva\n\nMarch 3, 2024\n\nThe foreign ministers of France and Germany met in Geneva "
+        "on Monday to discuss the crisis.\n")
+KENYA = "Kenya signed a trade agreement with Uganda in Nairobi on Monday, officials said."
+
+
+def _q(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _jsonl(path, *records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# -- item 1: JSONL field types ------------------------------------------------------------------
+
+def test_jsonl_wrong_field_types_become_warnings_naming_the_field(tmp_path):
+    f = _jsonl(tmp_path / "t.jsonl",
+               {"text": KENYA, "title": 42},
+               {"text": KENYA + " 2", "title": ["a", "b"], "outlet": {"x": 1}, "url": 3, "published": 1700000000,
+                "language": ["en"]},
+               {"text": KENYA + " 3", "authors": "Jane Doe"},
+               {"text": KENYA + " 4", "authors": [{"name": "A"}, None, 3, "Real Name"]},
+               {"text": 5})
+    items = list(iter_documents([str(f)]))
+    docs = [i for i in items if isinstance(i, Document)]
+    probs = [i for i in items if isinstance(i, Problem)]
+    assert len(docs) == 4
+    assert docs[0].hints == {} and docs[0].warnings == ["JSONL field 'title' ignored: expected a string, got int"]
+    assert docs[1].hints == {}
+    assert sorted(docs[1].warnings) == sorted([
+        "JSONL field 'url' ignored: expected a string, got int",
+        "JSONL field 'title' ignored: expected a string, got list",
+        "JSONL field 'published' ignored: expected a string, got int",
+        "JSONL field 'outlet' ignored: expected a string, got dict",
+        "JSONL field 'language' ignored: expected a string, got list"])
+    assert docs[2].hints == {"authors": ["Jane Doe"]} and docs[2].warnings == []
+    assert docs[3].hints == {"authors": ["Real Name"]}
+    assert docs[3].warnings == ["JSONL field 'authors': non-string value(s) ignored (NoneType, dict, int)"]
+    assert len(probs) == 1 and probs[0].reason == "JSONL field 'text'/'html' is not a string"
+    assert probs[0].detail == "'text' is int" and probs[0].member == "line 5"
+
+
+def test_jsonl_title_42_does_not_stop_the_run_and_nothing_bad_is_stored(tmp_path):
+    """Attack item 1: one record with a non-string title crashed the whole run (ArrowInvalid)."""
+    d = tmp_path / "in"
+    d.mkdir()
+    _jsonl(d / "a.jsonl", {"text": KENYA, "title": 42},
+           {"text": KENYA + " Trade rose.", "title": ["a", "b"], "authors": [{"name": "A"}, None, 3]})
+    (d / "b.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    stats, status = run([str(d)], RunConfig(db=str(db), corpus=False))
+    assert status == "done"
+    assert stats.articles == 3
+    titles = {r[0] for r in _q(db, "SELECT title FROM articles")}
+    assert "42" not in titles and "[a, b]" not in titles and "Leaders meet in Geneva" in titles
+    authors = _q(db, "SELECT authors FROM articles WHERE source LIKE '%a.jsonl'")
+    assert all(not any(x in ("None", "3", "{'name': 'A'}") for x in (a or [])) for (a,) in authors)
+    warnings = {r[0] for r in _q(db, "SELECT reason FROM errors WHERE severity = 'warning'")}
+    assert "JSONL field 'title' ignored: expected a string, got int" in warnings
+    assert _q(db, "SELECT status FROM runs") == [("done",)]
+
+
+def test_jsonl_nul_and_lone_surrogate_are_cleaned_not_lost(tmp_path):
+    f = tmp_path / "n.jsonl"
+    f.write_text('{"text": "Serbia condemned\\u0000 the attack on Kosovo police on Friday, officials said."}\n'
+                 '{"text": "Serbia condemned the attack \\ud800 on Kosovo police, officials said.", "title": "T \\udc80"}\n',
+                 encoding="utf-8")
+    docs = list(iter_documents([str(f)]))
+    assert "\x00" not in docs[0].text and "condemned the attack" in docs[0].text
+    assert docs[0].warnings == ["JSONL field 'text': 1 control character(s) (NUL etc.) removed"]
+    assert "\ufffd" in docs[1].text and docs[1].hints["title"] == "T \ufffd"
+    db = tmp_path / "t.duckdb"
+    stats, status = run([str(f)], RunConfig(db=str(db), corpus=False))
+    assert status == "done" and stats.articles == 2
+    assert all("\x00" not in b for (b,) in _q(db, "SELECT body FROM articles"))
+
+
+# -- item 1: defence in depth: a batch that cannot be stored ------------------------------------
+
+def _poison(monkeypatch, module):
+    """Make ``module.process_batch`` give one article a title DuckDB/Arrow cannot store as text."""
+    from eventwire.pipeline import process_batch as real
+
+    def poisoned(docs, nlp=None):
+        outs = real(docs, nlp)
+        for o in outs:
+            if o.article is not None and "poison" in o.article.body:
+                o.article.title = "lone surrogate \ud800"  # Arrow cannot encode it
+        return outs
+
+    monkeypatch.setattr(module, "process_batch", poisoned)
+
+
+def test_unstorable_document_is_recorded_and_the_rest_of_its_batch_stored(tmp_path, monkeypatch):
+    import eventwire.runner as runner
+
+    _poison(monkeypatch, runner)
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "b.txt").write_text("Poison pill\n\nThe poison ministers met in Geneva on Monday to talk.\n", encoding="utf-8")
+    (d / "c.txt").write_text(GOOD.replace("Geneva", "Vienna"), encoding="utf-8")
+    (d / "d.docx").write_bytes(b"PK")
+    db = tmp_path / "t.duckdb"
+    stats, status = run([str(d)], RunConfig(db=str(db), corpus=False))
+    assert status == "done"
+    assert stats.articles == 2 and stats.failed == 1
+    assert sorted(r[0].rsplit("/", 1)[1] for r in _q(db, "SELECT source FROM articles")) == ["a.txt", "c.txt"]
+    errs = _q(db, "SELECT source, stage, severity, reason FROM errors WHERE stage = 'store'")
+    assert len(errs) == 1 and errs[0][0].endswith("b.txt") and errs[0][2] == "error"
+    assert errs[0][3].startswith("cannot store: ")
+    assert _q(db, "SELECT status FROM documents WHERE source LIKE '%b.txt'") == [("error",)]
+    assert _q(db, "SELECT count(*) FROM errors WHERE reason = 'unsupported file type ''.docx'''") == [(1,)]
+    assert _q(db, "SELECT status FROM runs") == [("done",)]
+
+
+def test_dask_shard_with_unstorable_document_keeps_the_others(tmp_path, monkeypatch):
+    """The Dask worker's part writer: only the offending document is lost, recorded with stage store."""
+    import eventwire.scale.dask_runner as dr
+    from eventwire.scale import parts as P
+    from eventwire.scale.shards import iter_shards
+    from eventwire.store.db import Store
+
+    _poison(monkeypatch, dr)
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "b.txt").write_text("Poison pill\n\nThe poison ministers met in Geneva on Monday to talk.\n", encoding="utf-8")
+    [shard] = list(iter_shards([str(d)]))
+    summary = dr.process_shard(shard, "r1", str(tmp_path / "parts"), 10_000_000, 16)
+    assert summary["rows"]["articles"] == 1 and summary["rows"]["documents"] == 2
+    with Store(tmp_path / "t.duckdb") as s:
+        P.merge_part(s, tmp_path / "parts" / shard.shard_id, "r1")
+        assert s.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+        rows = s.con.execute("SELECT source, reason FROM errors WHERE stage = 'store'").fetchall()
+    assert len(rows) == 1 and rows[0][0].endswith("b.txt") and rows[0][1].startswith("cannot store: ")
