@@ -155,3 +155,103 @@ def test_dask_shard_with_unstorable_document_keeps_the_others(tmp_path, monkeypa
         assert s.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
         rows = s.con.execute("SELECT source, reason FROM errors WHERE stage = 'store'").fetchall()
     assert len(rows) == 1 and rows[0][0].endswith("b.txt") and rows[0][1].startswith("cannot store: ")
+
+
+def test_jsonl_option_pointing_to_a_directory_fails_clearly_and_run_row_is_failed(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "jdir").mkdir()
+    db = tmp_path / "t.duckdb"
+    res = CliRunner().invoke(app, ["run", str(tmp_path / "a.txt"), "--db", str(db), "--jsonl", str(tmp_path / "jdir"), "-q"])
+    assert res.exit_code == 2
+    assert "--jsonl" in res.output and "directory" in res.output
+    assert "Traceback" not in res.output
+    assert not db.exists() or _q(db, "SELECT count(*) FROM runs WHERE status = 'running'") == [(0,)]
+
+
+# -- item 13: empty path, other URL schemes ------------------------------------------------------
+
+def test_empty_path_argument_is_an_argument_error(tmp_path):
+    res = CliRunner().invoke(app, ["run", "", "--db", str(tmp_path / "t.duckdb")])
+    assert res.exit_code == 2
+    assert "empty path argument" in res.output
+    assert not (tmp_path / "t.duckdb").exists()
+    with pytest.raises(ValueError, match="empty path"):
+        run([""], RunConfig(db=str(tmp_path / "t.duckdb")))
+
+
+def test_unsupported_url_scheme_is_recorded_and_the_run_goes_on(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    res = CliRunner().invoke(app, ["run", "ftp://example.org/x.html", str(tmp_path / "a.txt"), "--db", str(db), "-q",
+                                   "--no-corpus"])
+    assert res.exit_code == 0, res.output
+    assert _q(db, "SELECT source, severity, reason FROM errors WHERE stage = 'read'") == [
+        ("ftp://example.org/x.html", "skipped", "unsupported URL scheme 'ftp://'")]
+    assert _q(db, "SELECT count(*) FROM articles") == [(1,)]
+
+
+# -- item 3: actor dictionaries checked at startup -----------------------------------------------
+
+@pytest.mark.parametrize("content", [None, '{"entries": [{"names": 5}]}', "{not json", '{"x": 1}'])
+def test_bad_eventwire_dictionaries_stops_the_run_before_processing(tmp_path, monkeypatch, content):
+    spec = tmp_path / "dict.json"
+    if content is not None:
+        spec.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("EVENTWIRE_DICTIONARIES", str(spec))
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    res = CliRunner().invoke(app, ["run", str(tmp_path / "a.txt"), "--db", str(db), "-q"])
+    assert res.exit_code == 2, res.output
+    assert "EVENTWIRE_DICTIONARIES" in res.output and str(spec) in res.output
+    assert "Traceback" not in res.output
+    assert not db.exists()  # nothing processed, nothing stored: a rerun after the fix processes everything
+    from eventwire.actors.dictionary import DictionaryError
+
+    with pytest.raises(DictionaryError):
+        run([str(tmp_path / "a.txt")], RunConfig(db=str(db)))
+    assert not db.exists()
+
+
+# -- item 8: databases that cannot be used ---------------------------------------------------------
+
+def test_db_not_duckdb_or_of_another_program_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    notdb = tmp_path / "notdb.duckdb"
+    notdb.write_text("hello, I am a text file\n" * 100)
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE meta (k INTEGER, v INTEGER)")
+    con.execute("CREATE TABLE articles (x INTEGER)")
+    con.close()
+    for db, expected in ((notdb, "is not a DuckDB database file"), (other, "DuckDB database of another program")):
+        res = CliRunner().invoke(app, ["run", str(tmp_path / "a.txt"), "--db", str(db), "-q"])
+        assert res.exit_code == 2, res.output
+        assert expected in res.output and "Traceback" not in res.output
+        # any other command: one line and exit 2 from the entry point
+        from eventwire import cli
+
+        monkeypatch.setattr("sys.argv", ["eventwire", "corpus", "stats", "--db", str(db)])
+        with pytest.raises(SystemExit) as ex:
+            cli.main()
+        assert ex.value.code == 2
+        assert expected in capsys.readouterr().err
+    assert notdb.read_text().startswith("hello")  # left as it was
+    assert _q(other, "SELECT count(*) FROM information_schema.tables") == [(2,)]
+
+
+def test_db_locked_by_another_process_is_a_clear_error_before_models_load(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        res = CliRunner().invoke(app, ["run", str(tmp_path / "a.txt"), "--db", str(db), "-q"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert res.exit_code == 2, res.output
+    assert "in use by another process" in res.output and "Traceback" not in res.output

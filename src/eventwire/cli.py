@@ -82,10 +82,20 @@ def run(
 
     from eventwire.ingest.http import HttpConfig, is_url
 
-    missing = [p for p in paths if not is_url(p) and not Path(p).exists()]
+    from eventwire.ingest.files import url_scheme
+
+    if any(not p.strip() for p in paths):
+        console.print("[red]error:[/] empty path argument (''): give a file, a directory (. for this one) or a URL", soft_wrap=True)
+        raise typer.Exit(2)
+    missing = [p for p in paths if url_scheme(p) is None and not Path(p).exists()]
     if missing:
         console.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}")
         raise typer.Exit(2)
+    if jsonl is not None and (jsonl.is_dir() or not jsonl.parent.is_dir()):
+        what = "is a directory" if jsonl.is_dir() else f"its directory {jsonl.parent} does not exist"
+        console.print(f"[red]error:[/] --jsonl {jsonl}: {what}; give a file path")
+        raise typer.Exit(2)
+    _preflight(db)
     if cluster is not None:
         from eventwire.scale.dask_runner import parse_cluster
 
@@ -135,6 +145,29 @@ def run(
     if stats.articles == 0 and stats.already_done == 0:
         console.print("[red]no article could be processed[/]")
         raise typer.Exit(1)
+
+
+def _preflight(db: Path) -> None:
+    """Checks made before a run loads any model, each a one-line error and exit 2: the actor
+    dictionaries in ``EVENTWIRE_DICTIONARIES`` load, and the database can be opened for writing (a
+    DuckDB file of eventwire, not locked by another process such as ``eventwire serve``)."""
+    from eventwire.actors.dictionary import DictionaryError
+    from eventwire.runner import check_dictionaries
+    from eventwire.store.db import SchemaTooNew, Store, StoreOpenError
+
+    try:
+        check_dictionaries()
+    except DictionaryError as exc:
+        console.print(f"[red]error:[/] EVENTWIRE_DICTIONARIES: {exc}", soft_wrap=True)
+        raise typer.Exit(2)
+    if db.is_dir():
+        console.print(f"[red]error:[/] --db {db} is a directory; give a database file")
+        raise typer.Exit(2)
+    try:
+        Store(db).close()
+    except (StoreOpenError, SchemaTooNew) as exc:
+        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def print_summary(stats, db: str) -> None:
@@ -303,8 +336,15 @@ def export(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A database that cannot be used (``StoreOpenError``: locked, not a
+    DuckDB file, another program's) ends any command with a one-line error and exit 2."""
+    from eventwire.store.db import SchemaTooNew, StoreOpenError
+
+    try:
+        app()
+    except (StoreOpenError, SchemaTooNew) as exc:
+        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

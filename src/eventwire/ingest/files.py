@@ -67,6 +67,15 @@ def reader_for(path: Path) -> tuple[str, Reader] | None:
     return best
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def url_scheme(p: object) -> str | None:
+    """The scheme of a URL argument (``http``, ``ftp``...), lower case; ``None`` for a file path."""
+    m = _SCHEME.match(p) if isinstance(p, str) else None
+    return m.group(1).lower() if m else None
+
+
 def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Every file under ``paths``: files as given; directories walked recursively, each directory's files
     first (sorted by name), then its subdirectories (sorted).
@@ -115,6 +124,11 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEF
                     cfg.max_bytes = min(cfg.max_bytes, max_bytes)
                     client = PoliteClient(cfg)
                 yield from read_url(p, client, max_bytes)
+                continue
+            scheme = url_scheme(p)
+            if scheme is not None:
+                yield Problem(str(p), "read", "skipped", f"unsupported URL scheme '{scheme}://'",
+                              "only http:// and https:// URLs are fetched")
                 continue
             for path in iter_paths([p]):
                 found = reader_for(path)
