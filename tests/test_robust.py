@@ -255,3 +255,42 @@ def test_db_locked_by_another_process_is_a_clear_error_before_models_load(tmp_pa
         holder.wait()
     assert res.exit_code == 2, res.output
     assert "in use by another process" in res.output and "Traceback" not in res.output
+
+
+# -- item 4: export --out -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory):
+    d = tmp_path_factory.mktemp("exp")
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = d / "victim.duckdb"
+    run([str(d / "a.txt")], RunConfig(db=str(db)))
+    return db
+
+
+def test_export_refuses_to_overwrite_the_database(small_db):
+    import os
+
+    before = small_db.read_bytes()
+    link = small_db.parent / "link.csv"
+    if not link.exists():
+        os.symlink(small_db, link)
+    for out_file, word in ((small_db, "this is the database"), (small_db.parent / "victim.duckdb.wal", "database file .wal"),
+                           (link, "this is the database")):
+        res = CliRunner().invoke(app, ["export", "--format", "csv", "--table", "articles", "--db", str(small_db),
+                                       "--out", str(out_file)])
+        assert res.exit_code == 2, res.output
+        assert word in res.output and "overwrite" in res.output
+    assert small_db.read_bytes() == before
+    assert _q(small_db, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_export_into_missing_directory_is_a_clear_error(small_db, tmp_path):
+    res = CliRunner().invoke(app, ["export", "--format", "csv", "--table", "articles", "--db", str(small_db),
+                                   "--out", str(tmp_path / "nodir" / "x.csv")])
+    assert res.exit_code == 2
+    assert "does not exist" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["export", "--format", "csv", "--table", "articles", "--db", str(small_db),
+                                   "--out", str(tmp_path / "ok.csv")])
+    assert res.exit_code == 0, res.output
+    assert "Leaders meet in Geneva" in (tmp_path / "ok.csv").read_text()

@@ -289,6 +289,26 @@ def serve(
         raise typer.Exit(1)
 
 
+def _bad_output(out_file: Path, db: Path) -> str | None:
+    """Why ``out_file`` cannot be an export's output, or ``None``: it is the database itself or one
+    of its companion files (``.wal``, ``.tmp``; also through a link), a directory, or in a directory
+    that does not exist."""
+    import os
+
+    for companion in (db, Path(str(db) + ".wal"), Path(str(db) + ".tmp")):
+        same = out_file.resolve() == companion.resolve()
+        if not same and out_file.exists() and companion.exists():
+            same = os.path.samefile(out_file, companion)
+        if same:
+            return f"this is the database{' file ' + companion.suffix if companion != db else ''} ({companion}): " \
+                   "exporting would overwrite it; choose another file"
+    if out_file.is_dir():
+        return "is a directory; give a file path"
+    if not out_file.parent.is_dir():
+        return f"the directory {out_file.parent} does not exist; create it first"
+    return None
+
+
 @app.command()
 def export(
     fmt: str = typer.Option(..., "--format", "-f", help="gdelt, plover, parquet, csv or jsonl."),
@@ -312,6 +332,9 @@ def export(
 
     if not db.exists():
         console.print(f"[red]error:[/] no such database: {db}")
+        raise typer.Exit(2)
+    if out_file is not None and (problem := _bad_output(out_file, db)):
+        console.print(f"[red]error:[/] --out {out_file}: {problem}", soft_wrap=True)
         raise typer.Exit(2)
     with Store(db, read_only=True) as store:
         if not store.has_table("article_corpus"):
