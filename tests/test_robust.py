@@ -294,3 +294,34 @@ def test_export_into_missing_directory_is_a_clear_error(small_db, tmp_path):
                                    "--out", str(tmp_path / "ok.csv")])
     assert res.exit_code == 0, res.output
     assert "Leaders meet in Geneva" in (tmp_path / "ok.csv").read_text()
+
+
+# -- item 8: eval reviews on malformed gold lines ---------------------------------------------------
+
+def test_eval_reviews_skips_malformed_gold_lines_with_their_line_numbers(tmp_path):
+    from eventwire.evaluate.reviews import score_file
+    from eventwire.store.db import Store
+
+    db = tmp_path / "t.duckdb"
+    Store(db).close()
+    good = {"article_id": "a1", "sentence_start": 0, "sentence_end": 10, "verdict": "wrong", "trigger_start": 2,
+            "trigger_end": 5, "coder": {"cameo_code": "190", "sources": ["SRB"], "targets": ["XKX"]}}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b"[1]\n" + b'{"event_id": 5}\n' + b'{"broken\n'
+                     + json.dumps({**good, "sentence_start": "x"}).encode() + b"\n"
+                     + json.dumps({**good, "verdict": "fixed"}).encode() + b"\n"
+                     + json.dumps({**good, "coder": {"sources": [{"c": 1}]}}).encode() + b"\n"
+                     + b'{"article_id": "\xff"}\n' + b"\n" + json.dumps(good).encode() + b"\n")
+    res = score_file(gold, db)
+    assert res["gold_records"] == 1
+    assert res["problems"] == [
+        "line 1: not an object (got list)",
+        "line 2: missing article_id, sentence_start, sentence_end, verdict",
+        "line 3: not JSON (Unterminated string starting at)",
+        "line 4: 'sentence_start' is not an integer",
+        "line 5: missing gold (needed unless the verdict is wrong)",
+        "line 6: 'coder.sources' is not a list of strings",
+        "line 7: not UTF-8 (invalid start byte)"]
+    res = CliRunner().invoke(app, ["eval", "reviews", str(gold), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "line 1: not an object" in res.output and "Traceback" not in res.output
