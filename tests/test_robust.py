@@ -325,3 +325,82 @@ def test_eval_reviews_skips_malformed_gold_lines_with_their_line_numbers(tmp_pat
     res = CliRunner().invoke(app, ["eval", "reviews", str(gold), "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert "line 1: not an object" in res.output and "Traceback" not in res.output
+
+
+# -- items 5, 12: directories, links, non-regular files --------------------------------------------
+
+def _tree(tmp_path):
+    import os
+
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "sub" / "b.txt").write_text(GOOD.replace("Geneva", "Vienna"), encoding="utf-8")
+    os.symlink(".", d / "loop")                      # a loop
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "c.txt").write_text(GOOD.replace("Geneva", "Oslo"), encoding="utf-8")
+    os.symlink(outside, d / "linked")                # a linked folder: followed
+    os.mkfifo(d / "pipe.txt")                        # never opened (it would block forever)
+    os.symlink(d / "nothing.txt", d / "dangling.txt")
+    locked = d / "zlocked"
+    locked.mkdir()
+    (locked / "secret.txt").write_text(GOOD.replace("Geneva", "Bern"), encoding="utf-8")
+    locked.chmod(0)
+    return d, locked
+
+
+def test_walk_follows_linked_folders_records_loops_fifos_and_unreadable_directories(tmp_path, monkeypatch):
+    import os
+
+    from eventwire.ingest.files import walk
+
+    d, locked = _tree(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # as an unprivileged user sees a mode-0 directory (tests may run as root)
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        items = list(walk([d]))
+    finally:
+        locked.chmod(0o755)
+    files = sorted(str(p.relative_to(d)) for p in items if not isinstance(p, Problem))
+    probs = {(os.path.relpath(p.source, d), p.severity, p.reason) for p in items if isinstance(p, Problem)}
+    assert files == ["a.txt", "linked/c.txt", "sub/b.txt"]
+    expected = {("dangling.txt", "skipped", "broken symbolic link"),
+                ("loop", "skipped", "directory already read (symbolic link loop or second link)"),
+                ("pipe.txt", "skipped", "not a regular file: not opened"),
+                ("zlocked", "error", "cannot read directory")}
+    assert probs == expected
+
+
+def test_run_over_a_tree_with_fifo_and_loop_finishes_and_records_them(tmp_path):
+    d, locked = _tree(tmp_path)
+    locked.chmod(0o755)
+    db = tmp_path / "t.duckdb"
+    stats, status = run([str(d)], RunConfig(db=str(db), corpus=False))
+    assert status == "done"
+    assert stats.articles == 4  # a, sub/b, linked/c, zlocked/secret (readable again)
+    reasons = {r for (r,) in _q(db, "SELECT reason FROM errors WHERE stage = 'read'")}
+    assert {"not a regular file: not opened", "broken symbolic link",
+            "directory already read (symbolic link loop or second link)"} <= reasons
+    detail = _q(db, "SELECT detail FROM errors WHERE reason = 'not a regular file: not opened'")
+    assert detail == [(f"{d / 'pipe.txt'} is a named pipe (FIFO)",)]
+
+
+def test_dask_shards_leave_out_fifos_and_loops_and_report_them(tmp_path):
+    from eventwire.scale.shards import iter_shards
+
+    d, locked = _tree(tmp_path)
+    locked.chmod(0o755)
+    problems: list[Problem] = []
+    shards = list(iter_shards([str(d)], problems=problems))
+    files = sorted(p for s in shards for p in s.paths)
+    assert files == sorted(str(d / f) for f in ("a.txt", "linked/c.txt", "sub/b.txt", "zlocked/secret.txt"))
+    assert sorted(p.reason for p in problems) == [
+        "broken symbolic link", "directory already read (symbolic link loop or second link)",
+        "not a regular file: not opened"]

@@ -24,6 +24,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -76,9 +77,58 @@ def url_scheme(p: object) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Every file under ``paths``: files as given; directories walked recursively, each directory's files
-    first (sorted by name), then its subdirectories (sorted).
+def iter_paths(paths: Iterable[str | os.PathLike[str]], problems: list[Problem] | None = None) -> Iterator[Path]:
+    """The regular files under ``paths`` (:func:`walk` without its Problems).
+
+    Args:
+        paths: files and directories.
+        problems: if given, the Problems :func:`walk` meets (unreadable directories, link loops,
+            non-regular files) are appended to it, so the caller can record them.
+
+    Raises:
+        FileNotFoundError: a given path does not exist.
+    """
+    for item in walk(paths):
+        if isinstance(item, Problem):
+            if problems is not None:
+                problems.append(item)
+        else:
+            yield item
+
+
+_FILE_TYPES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _not_regular(path: Path) -> Problem | None:
+    """The Problem for a path that is not a regular file (never opened: a FIFO would block the run
+    forever, a device never ends), or for a broken symbolic link; ``None`` for a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return Problem(str(path), "read", "skipped", "broken symbolic link",
+                           f"target {os.readlink(path)!r} does not exist")
+        return Problem(str(path), "read", "error", "cannot read file", repr(exc))
+    if stat.S_ISREG(mode):
+        return None
+    what = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+    return Problem(str(path), "read", "skipped", "not a regular file: not opened", f"{path} is {what}")
+
+
+def walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Problem]:
+    """Every regular file under ``paths``, and a Problem for what cannot be read.
+
+    Files are given as they are; directories are walked recursively, each directory's files first
+    (sorted by name), then its subdirectories (sorted). Symbolic links to directories are followed
+    (what a user who links a folder into the input tree expects), with loop protection: a directory
+    already read in this walk (``bad/loop -> .``, or two links to one folder) is not read again and is
+    recorded as skipped with the reason. Problems (severity, reason):
+
+    * ``error``, ``cannot read directory``: a directory that cannot be listed (permissions);
+    * ``skipped``, ``directory already read (symbolic link loop or second link)``;
+    * ``skipped``, ``not a regular file: not opened``: a FIFO, socket or device (never opened);
+    * ``skipped``, ``broken symbolic link``.
 
     Raises:
         FileNotFoundError: a given path does not exist.
@@ -86,14 +136,41 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for f in sorted(files):
-                    yield Path(root) / f
-        elif path.exists():
-            yield path
+            yield from _walk_dir(path)
+        elif path.exists() or path.is_symlink():
+            yield _not_regular(path) or path
         else:
             raise FileNotFoundError(f"no such file or directory: {path}")
+
+
+def _walk_dir(top: Path) -> Iterator[Path | Problem]:
+    errors: list[Problem] = []
+
+    def onerror(exc: OSError) -> None:
+        errors.append(Problem(str(exc.filename or top), "read", "error", "cannot read directory",
+                              f"{exc.strerror or exc}: its files are not read"))
+
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(top, onerror=onerror, followlinks=True):
+        yield from errors
+        errors.clear()
+        try:
+            st = os.stat(root)
+        except OSError as exc:
+            yield Problem(root, "read", "error", "cannot read directory", repr(exc))
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            yield Problem(root, "read", "skipped", "directory already read (symbolic link loop or second link)",
+                          f"{root} -> {os.path.realpath(root)}: not read again")
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs.sort()
+        for f in sorted(files):
+            path = Path(root) / f
+            yield _not_regular(path) or path
+    yield from errors
 
 
 def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -130,7 +207,10 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEF
                 yield Problem(str(p), "read", "skipped", f"unsupported URL scheme '{scheme}://'",
                               "only http:// and https:// URLs are fetched")
                 continue
-            for path in iter_paths([p]):
+            for path in walk([p]):
+                if isinstance(path, Problem):
+                    yield path
+                    continue
                 found = reader_for(path)
                 if found is None:
                     suffix = "".join(path.suffixes[-2:]) or "(none)"

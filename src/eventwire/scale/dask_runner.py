@@ -357,7 +357,17 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             if on_progress:
                 on_progress(stats)
 
-        for shard in iter_shards(paths, config.shard_files, config.shard_bytes):
+        walk_problems: list[Problem] = []  # unreadable directories, link loops, FIFOs: in no shard
+
+        def record_walk_problems() -> None:
+            if walk_problems:
+                store.write_each(run_id, [], walk_problems)
+                for p in walk_problems:
+                    stats.add_read_problem(p)
+                walk_problems.clear()
+
+        for shard in iter_shards(paths, config.shard_files, config.shard_bytes, walk_problems):
+            record_walk_problems()
             if not config.reprocess:
                 done = _done_shard(store, shard.shard_id)
                 if done is not None:
@@ -374,6 +384,7 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             inflight.append((shard, fut))
             while len(inflight) >= window:
                 finish(*inflight.popleft())
+        record_walk_problems()  # those met after the last shard
         while inflight:
             finish(*inflight.popleft())
         status = "partial" if stats.shards_failed else "done"
