@@ -404,3 +404,34 @@ def test_dask_shards_leave_out_fifos_and_loops_and_report_them(tmp_path):
     assert sorted(p.reason for p in problems) == [
         "broken symbolic link", "directory already read (symbolic link loop or second link)",
         "not a regular file: not opened"]
+
+
+# -- item 15: encodings, NUL, --where == ---------------------------------------------------------
+
+def test_utf16_without_bom_is_decoded_and_real_binary_is_still_refused(tmp_path):
+    from eventwire.ingest.decode import BinaryContent, decode_bytes
+
+    text = "Talks in Oslo\nThe Norwegian prime minister met the Colombian president in Oslo on Monday.\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        d = decode_bytes(text.encode(codec))
+        assert d.text == text and d.charset == codec
+        assert d.warnings == [f"no byte-order mark; decoded as {codec} (detected)"]
+    with pytest.raises(BinaryContent):
+        decode_bytes(bytes(range(256)) * 40)
+    with pytest.raises(BinaryContent):
+        decode_bytes(b"\x00\x00\x01\x02" * 500 + b"\xff\xfe\x00\xd8" * 100)
+    f = tmp_path / "utf16.txt"
+    f.write_bytes(text.encode("utf-16-le"))
+    stats, status = run([str(f)], RunConfig(db=str(tmp_path / "t.duckdb"), corpus=False))
+    assert stats.articles == 1
+
+
+def test_where_with_double_equals_is_rejected():
+    from eventwire.store.export import ExportError, parse_where
+
+    cols = {"modality": "VARCHAR", "num_articles": "INTEGER"}
+    for expr in ("modality==asserted", "num_articles=>2", "num_articles<>2"):
+        with pytest.raises(ExportError, match="unknown operator"):
+            parse_where([expr], cols)
+    [f] = parse_where(["modality=asserted"], cols)
+    assert (f.column, f.op, f.value) == ("modality", "=", "asserted")
