@@ -95,7 +95,6 @@ def run(
         what = "is a directory" if jsonl.is_dir() else f"its directory {jsonl.parent} does not exist"
         console.print(f"[red]error:[/] --jsonl {jsonl}: {what}; give a file path")
         raise typer.Exit(2)
-    _preflight(db)
     if cluster is not None:
         from eventwire.scale.dask_runner import parse_cluster
 
@@ -111,6 +110,7 @@ def run(
     elif parts is not None or keep_parts or shard_files != 256:
         console.print("[red]error:[/] --parts, --keep-parts and --shard-files need --cluster")
         raise typer.Exit(2)
+    _preflight(db)
     http = HttpConfig(delay=delay, max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
     config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers or 1,
                        batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http,
@@ -163,6 +163,8 @@ def _preflight(db: Path) -> None:
     if db.is_dir():
         console.print(f"[red]error:[/] --db {db} is a directory; give a database file")
         raise typer.Exit(2)
+    if not db.exists():
+        return  # created by the run
     try:
         Store(db).close()
     except (StoreOpenError, SchemaTooNew) as exc:
