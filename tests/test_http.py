@@ -163,12 +163,13 @@ def test_per_host_rate_limit_waits_between_requests(server):
 def test_feed_url_fetches_entry_pages_and_falls_back_to_entry_content(server):
     with _client() as c:
         items = list(read_url(server + "/feed.xml", c))
-    assert [type(i).__name__ for i in items] == ["Document", "Document"]
+    assert [type(i).__name__ for i in items] == ["Document", "Problem"]
     page, gone = items
     assert page.kind == "url" and page.hints["feed"] == server + "/feed.xml"
     assert page.hints["published"] == "Thu, 02 May 2024 08:00:00 +0000"
-    assert gone.kind == "feed" and gone.text == "Another teaser."
-    assert gone.warnings == ["entry page not fetched (HTTP 404); used the feed's content"]
+    # the entry's page is gone and the feed gives only a 2-word teaser: the reason is the fetch failure
+    assert gone.reason == "feed entry page not fetched: HTTP 404" and gone.member == "entry 2"
+    assert "only 2 words" in gone.detail
 
 
 def test_run_on_urls_stores_articles_and_reasons(server, tmp_path):
@@ -183,4 +184,60 @@ def test_run_on_urls_stores_articles_and_reasons(server, tmp_path):
     assert arts == [("Rebels and army agree truce", server + "/news/story.html", ["Ana Ruiz", "Tom Berg"],
                      "2024-05-02T10:00+02:00", "2024-05-02T12:30+02:00", server + "/news/story.html")]
     assert "cannot fetch URL: robots.txt disallows" in reasons
-    assert "feed entry has only a summary" in reasons
+    assert "feed entry page not fetched: HTTP 404" in reasons
+    assert not any("run eventwire on the feed URL" in r for r in reasons)
+
+
+def _closed_port() -> int:
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now: connections are refused
+    return port
+
+
+def test_network_failures_say_what_happened_not_robots(tmp_path):
+    """Attack item 6: a refused connection was reported as "robots.txt disallows"."""
+    port = _closed_port()
+    with _client(retries=0) as c:
+        items = list(read_url(f"http://127.0.0.1:{port}/x.html", c))
+    assert [(type(i).__name__, i.reason) for i in items] == [("Problem", "cannot fetch URL: connection refused")]
+    with _client(retries=0) as c:
+        items = list(read_url("http://no-such-host.invalid/x.html", c))
+    assert [i.reason for i in items] == ["cannot fetch URL: DNS lookup failed"]
+
+
+class _Robots5xx(_Handler):
+    def do_GET(self):  # noqa: N802
+        if self.path == "/robots.txt":
+            self._send(503, b"down")
+        elif self.path == "/feed.xml":
+            port = self.server.dead_port  # type: ignore[attr-defined]
+            self._send(200, FEED.format(base=f"http://127.0.0.1:{port}").encode("utf-8"), "application/rss+xml")
+        else:
+            self._send(200, STORY.encode("utf-8"))
+
+
+def test_robots_5xx_disallows_with_its_reason_and_feed_entries_on_a_dead_host(tmp_path):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Robots5xx)
+    httpd.dead_port = _closed_port()  # type: ignore[attr-defined]
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        with _client(retries=0, respect_robots=False) as c:
+            feed_items = list(read_url(base + "/feed.xml", c))
+        with _client(retries=0) as c:
+            page_items = list(read_url(base + "/news/story.html", c))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        t.join(timeout=5)
+    assert [i.reason for i in page_items] == [
+        "cannot fetch URL: robots.txt unavailable (HTTP 503): treated as disallowing every page (RFC 9309)"]
+    # the feed's entries point to a host that refuses connections: say so, and no "run on the feed URL" hint
+    assert [(type(i).__name__, i.reason) for i in feed_items] == [
+        ("Problem", "feed entry page not fetched: connection refused")] * 2
+    assert all("run eventwire" not in i.detail and "only 2 words" in i.detail for i in feed_items)

@@ -82,9 +82,18 @@ def run(
 
     from eventwire.ingest.http import HttpConfig, is_url
 
-    missing = [p for p in paths if not is_url(p) and not Path(p).exists()]
+    from eventwire.ingest.files import url_scheme
+
+    if any(not p.strip() for p in paths):
+        console.print("[red]error:[/] empty path argument (''): give a file, a directory (. for this one) or a URL", soft_wrap=True)
+        raise typer.Exit(2)
+    missing = [p for p in paths if url_scheme(p) is None and not Path(p).exists()]
     if missing:
         console.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}")
+        raise typer.Exit(2)
+    if jsonl is not None and (jsonl.is_dir() or not jsonl.parent.is_dir()):
+        what = "is a directory" if jsonl.is_dir() else f"its directory {jsonl.parent} does not exist"
+        console.print(f"[red]error:[/] --jsonl {jsonl}: {what}; give a file path")
         raise typer.Exit(2)
     if cluster is not None:
         from eventwire.scale.dask_runner import parse_cluster
@@ -101,6 +110,7 @@ def run(
     elif parts is not None or keep_parts or shard_files != 256:
         console.print("[red]error:[/] --parts, --keep-parts and --shard-files need --cluster")
         raise typer.Exit(2)
+    _preflight(db)
     http = HttpConfig(delay=delay, max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
     config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers or 1,
                        batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http,
@@ -135,6 +145,31 @@ def run(
     if stats.articles == 0 and stats.already_done == 0:
         console.print("[red]no article could be processed[/]")
         raise typer.Exit(1)
+
+
+def _preflight(db: Path) -> None:
+    """Checks made before a run loads any model, each a one-line error and exit 2: the actor
+    dictionaries in ``EVENTWIRE_DICTIONARIES`` load, and the database can be opened for writing (a
+    DuckDB file of eventwire, not locked by another process such as ``eventwire serve``)."""
+    from eventwire.actors.dictionary import DictionaryError
+    from eventwire.runner import check_dictionaries
+    from eventwire.store.db import SchemaTooNew, Store, StoreOpenError
+
+    try:
+        check_dictionaries()
+    except DictionaryError as exc:
+        console.print(f"[red]error:[/] EVENTWIRE_DICTIONARIES: {exc}", soft_wrap=True)
+        raise typer.Exit(2)
+    if db.is_dir():
+        console.print(f"[red]error:[/] --db {db} is a directory; give a database file")
+        raise typer.Exit(2)
+    if not db.exists():
+        return  # created by the run
+    try:
+        Store(db).close()
+    except (StoreOpenError, SchemaTooNew) as exc:
+        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def print_summary(stats, db: str) -> None:
@@ -256,6 +291,26 @@ def serve(
         raise typer.Exit(1)
 
 
+def _bad_output(out_file: Path, db: Path) -> str | None:
+    """Why ``out_file`` cannot be an export's output, or ``None``: it is the database itself or one
+    of its companion files (``.wal``, ``.tmp``; also through a link), a directory, or in a directory
+    that does not exist."""
+    import os
+
+    for companion in (db, Path(str(db) + ".wal"), Path(str(db) + ".tmp")):
+        same = out_file.resolve() == companion.resolve()
+        if not same and out_file.exists() and companion.exists():
+            same = os.path.samefile(out_file, companion)
+        if same:
+            return f"this is the database{' file ' + companion.suffix if companion != db else ''} ({companion}): " \
+                   "exporting would overwrite it; choose another file"
+    if out_file.is_dir():
+        return "is a directory; give a file path"
+    if not out_file.parent.is_dir():
+        return f"the directory {out_file.parent} does not exist; create it first"
+    return None
+
+
 @app.command()
 def export(
     fmt: str = typer.Option(..., "--format", "-f", help="gdelt, plover, parquet, csv or jsonl."),
@@ -280,6 +335,9 @@ def export(
     if not db.exists():
         console.print(f"[red]error:[/] no such database: {db}")
         raise typer.Exit(2)
+    if out_file is not None and (problem := _bad_output(out_file, db)):
+        console.print(f"[red]error:[/] --out {out_file}: {problem}", soft_wrap=True)
+        raise typer.Exit(2)
     with Store(db, read_only=True) as store:
         if not store.has_table("article_corpus"):
             console.print("[red]error:[/] this database has no corpus view: run eventwire corpus update first")
@@ -303,8 +361,15 @@ def export(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A database that cannot be used (``StoreOpenError``: locked, not a
+    DuckDB file, another program's) ends any command with a one-line error and exit 2."""
+    from eventwire.store.db import SchemaTooNew, StoreOpenError
+
+    try:
+        app()
+    except (StoreOpenError, SchemaTooNew) as exc:
+        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -199,6 +199,43 @@ def writer_settings(store: Store) -> None:
     store.con.execute(f"SET memory_limit = '{limit}'")
 
 
+def check_dictionaries() -> None:
+    """Load the actor dictionaries listed in ``EVENTWIRE_DICTIONARIES`` once, at the start of a run,
+    so that a missing or invalid file stops the run before anything is processed (instead of turning
+    off event coding article by article; docs/event-coding.md). Only the user files are read here.
+
+    Raises:
+        DictionaryError: a listed file cannot be read or is not a valid dictionary; the message names
+            the file (and the entry or line).
+    """
+    from eventwire.actors.dictionary import ActorDictionary, DictionaryError, parse_dictionary_specs
+
+    for spec in parse_dictionary_specs(os.environ.get("EVENTWIRE_DICTIONARIES", "")):
+        try:
+            ActorDictionary().load_file(spec)
+        except DictionaryError:
+            raise
+        except Exception as exc:  # a shape the loader does not expect (e.g. no "entries" list)
+            raise DictionaryError(f"{spec}: not a valid actor dictionary: {type(exc).__name__}: {exc}") from exc
+
+
+def check_inputs(paths: Sequence[str]) -> None:
+    """Check the input arguments before anything is written.
+
+    Raises:
+        ValueError: an empty path argument (``""`` would otherwise mean the current directory).
+        FileNotFoundError: a path does not exist. URLs are not checked here: an ``http(s)://`` URL is
+            fetched, another scheme (``ftp://``) is recorded as a skipped input when reached.
+    """
+    from eventwire.ingest.files import url_scheme
+
+    for p in paths:
+        if not str(p).strip():
+            raise ValueError("empty path argument ('')")
+        if url_scheme(p) is None and not Path(p).exists():
+            raise FileNotFoundError(f"no such file or directory: {p}")
+
+
 # -- worker side --------------------------------------------------------------------------------
 
 _READY_AT: float | None = None
@@ -285,10 +322,9 @@ def count_inputs(paths: Sequence[str]) -> int | None:
     """Estimate the number of documents under ``paths`` (files, plus lines of plain JSONL files), for
     the progress bar. ``None`` when it cannot be estimated cheaply (WARC records, feed entries). Streams:
     constant memory (blank JSONL lines are counted too, so the figure is an upper bound)."""
-    from eventwire.ingest.files import iter_paths
-    from eventwire.ingest.http import is_url
+    from eventwire.ingest.files import iter_paths, url_scheme
 
-    if any(is_url(p) for p in paths):
+    if any(url_scheme(p) for p in paths):
         return None
     total = 0
     for p in iter_paths(paths):
@@ -339,19 +375,19 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
 
     Raises:
         FileNotFoundError: a path does not exist (checked before anything is written).
+        ValueError: an empty path argument.
+        DictionaryError: a file in ``EVENTWIRE_DICTIONARIES`` is missing or invalid (checked first).
+        StoreOpenError: the database cannot be used (locked, not DuckDB, another program's).
         KeyboardInterrupt: re-raised after the run is recorded as interrupted; every batch written
             before it is kept.
         ValueError: ``config.cluster`` names an unknown kind of cluster.
     """
-    from eventwire.ingest.http import is_url
-
+    check_inputs(paths)
+    check_dictionaries()
     if config.cluster:
         from eventwire.scale.dask_runner import run_dask
 
         return run_dask(paths, config, on_progress=on_progress, command=command)
-    for p in paths:
-        if not is_url(p) and not Path(p).exists():
-            raise FileNotFoundError(f"no such file or directory: {p}")
     stats = RunStats()
     t0 = time.perf_counter()
     t0_wall = time.time()
@@ -359,13 +395,15 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
     store = Store(config.db)
     writer_settings(store)
     run_id = store.start_run(command, [str(p) for p in paths], config.workers)
-    jsonl: IO[str] | None = open(config.jsonl, "a", encoding="utf-8") if config.jsonl else None
+    jsonl: IO[str] | None = None
     status = "failed"
     # ids of documents read but not yet committed (at most the batches in flight): together with the
     # database, they tell a duplicate without keeping every id of the corpus in memory
     pending: set[str] = set()
     pool: ProcessPoolExecutor | None = None
     try:
+        if config.jsonl:
+            jsonl = open(config.jsonl, "a", encoding="utf-8")
         stream = _batches(iter_documents(paths, config.max_bytes, http=config.http), config.batch_size)
 
         def fresh_documents(docs: list[Document], probs: list[Problem]) -> list[Document]:
@@ -388,7 +426,9 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
 
         def store_batch(probs: list[Problem], outcomes: list[Outcome]) -> None:
             with stage("store"):
-                store.write(run_id, outcomes, probs, replace=config.reprocess)
+                # a batch that cannot be stored is stored document by document: only the offending
+                # document is lost, recorded in errors (stage store) with its reason
+                outcomes = store.write_each(run_id, outcomes, probs, replace=config.reprocess)
             for o in outcomes:
                 stats.add_outcome(o)
                 pending.discard(o.document.doc_id)

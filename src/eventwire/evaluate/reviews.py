@@ -30,25 +30,69 @@ import duckdb
 FIELDS = ("cameo_code", "cameo_root", "plover_type", "quad_class", "modality", "sources", "targets")
 
 
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def check_record(r: Any) -> str | None:
+    """Why a parsed gold line cannot be scored (``"not an object"``, ``"missing verdict"``,
+    ``"'sentence_start' is not an integer"``...), or ``None`` when it is well formed: an object with
+    ``article_id`` (string), ``sentence_start``/``sentence_end`` (integers), ``verdict`` (correct,
+    wrong or fixed), ``trigger_start``/``trigger_end`` integers or null, ``gold`` an object (needed
+    unless the verdict is wrong) and ``coder`` an object or null; actor lists are lists of strings."""
+    if not isinstance(r, dict):
+        return f"not an object (got {type(r).__name__})"
+    missing = [k for k in ("article_id", "sentence_start", "sentence_end", "verdict") if r.get(k) is None]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    if r["verdict"] not in ("correct", "wrong", "fixed"):
+        return "missing a valid verdict"
+    if not isinstance(r["article_id"], str):
+        return "'article_id' is not a string"
+    for k in ("sentence_start", "sentence_end"):
+        if not _is_int(r[k]):
+            return f"'{k}' is not an integer"
+    for k in ("trigger_start", "trigger_end"):
+        if r.get(k) is not None and not _is_int(r[k]):
+            return f"'{k}' is not an integer"
+    for k in ("gold", "coder"):
+        v = r.get(k)
+        if v is None and k == "gold" and r["verdict"] != "wrong":
+            return "missing gold (needed unless the verdict is wrong)"
+        if v is not None and not isinstance(v, dict):
+            return f"'{k}' is not an object"
+        for side in ("sources", "targets"):
+            if isinstance(v, dict) and v.get(side) is not None and (
+                    not isinstance(v[side], list) or not all(isinstance(x, str) for x in v[side])):
+                return f"'{k}.{side}' is not a list of strings"
+        if isinstance(v, dict) and v.get("cameo_code") is not None and not isinstance(v["cameo_code"], str):
+            return f"'{k}.cameo_code' is not a string"
+    return None
+
+
 def read_gold(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Gold records of a reviews JSONL file and the problems met (``"line 3: not JSON"``).
+    """Gold records of a reviews JSONL file and the problems met (``"line 3: not JSON"``): a line that
+    is not UTF-8, not JSON or not a well-formed record (:func:`check_record`) is left out and named
+    with its line number; the other lines are scored.
 
     Raises:
         FileNotFoundError: no such file.
     """
     recs, problems = [], []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            if not raw.strip():
                 continue
             try:
-                r = json.loads(line)
+                r = json.loads(raw.decode("utf-8").strip())
+            except UnicodeDecodeError as exc:
+                problems.append(f"line {n}: not UTF-8 ({exc.reason})")
+                continue
             except json.JSONDecodeError as exc:
                 problems.append(f"line {n}: not JSON ({exc.msg})")
                 continue
-            missing = [k for k in ("article_id", "sentence_start", "sentence_end", "verdict") if r.get(k) is None]
-            if missing or r["verdict"] not in ("correct", "wrong", "fixed"):
-                problems.append(f"line {n}: missing {', '.join(missing) or 'a valid verdict'}")
+            if (why := check_record(r)) is not None:
+                problems.append(f"line {n}: {why}")
                 continue
             recs.append(r)
     return recs, problems
@@ -171,11 +215,17 @@ def score_file(path: Path, db: Path) -> dict[str, Any]:
 
     Raises:
         FileNotFoundError: the gold file or the database is missing.
+        eventwire.store.db.StoreOpenError: the database cannot be opened (not DuckDB, locked).
     """
     if not Path(db).exists():
         raise FileNotFoundError(f"no database at {db}")
+    from eventwire.store.db import _open_error
+
     gold, problems = read_gold(path)
-    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        raise _open_error(str(db), exc) from exc
     try:
         out = score(gold, con)
     finally:

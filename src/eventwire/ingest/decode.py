@@ -88,7 +88,12 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
             text = data[len(bom):].decode(codec, errors="replace")
             return _finish(text, codec, warnings)
     if looks_binary(data):
-        raise BinaryContent("binary content (NUL or control bytes): not a text document")
+        wide = _wide_without_bom(data)
+        if wide is None:
+            raise BinaryContent("binary content (NUL or control bytes): not a text document")
+        text, codec = wide
+        warnings.append(f"no byte-order mark; decoded as {codec} (detected)")
+        return _finish(text, codec, warnings)
     candidates: list[str] = []
     if (c := _valid_codec(declared)):
         candidates.append(c)
@@ -125,6 +130,38 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
     bad = text.count("\ufffd")
     warnings.append(f"invalid UTF-8: {bad} undecodable byte sequence(s) replaced by U+FFFD")
     return _finish(text, "utf-8", warnings)
+
+
+_WIDE = ["utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"]
+
+
+def _wide_without_bom(data: bytes, sample: int = 8192) -> tuple[str, str] | None:
+    """``(text, codec)`` when ``data`` is UTF-16 or UTF-32 text without a byte-order mark, else ``None``.
+
+    Only tried when at least a quarter of the first ``sample`` bytes are NUL (the high bytes of ASCII
+    characters in UTF-16/32; a binary file rarely has that many): ``charset_normalizer`` chooses among
+    the four wide encodings, and the result is kept only if it decodes the whole input strictly and
+    at least 95% of its characters are printable or whitespace.
+    """
+    head = data[:sample]
+    if not head or head.count(0) < len(head) // 4:
+        return None
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000], cp_isolation=_WIDE).best()
+    except Exception:  # best-effort guesser: no guess means binary, as before
+        return None
+    if best is None or not best.encoding:
+        return None
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    good = sum(1 for c in text[:sample] if c.isprintable() or c in "\t\n\r\f")
+    if not text or good < 0.95 * len(text[:sample]):
+        return None
+    return text, codecs.lookup(best.encoding).name
 
 
 def _as_western(data: bytes) -> str | None:

@@ -7,7 +7,9 @@ cannot be fetched, the entry's own content is used, with a warning).
 The client (:class:`PoliteClient`) is polite by construction:
 
 * **robots.txt** is read once per host and obeyed for our user agent (RFC 9309: a robots.txt that
-  answers 4xx allows everything; one that cannot be fetched, or answers 5xx, disallows everything);
+  answers 4xx allows everything; one that answers 5xx disallows everything; one that cannot be
+  reached means the host is unreachable, and every URL of it fails with that reason, e.g.
+  ``connection refused``, ``DNS lookup failed``, ``timeout``);
   its ``Crawl-delay`` is honoured when it is longer than ours;
 * **per-host rate limit**: at least :attr:`HttpConfig.delay` seconds between two requests to the same
   host (1 s by default);
@@ -19,7 +21,7 @@ The client (:class:`PoliteClient`) is polite by construction:
   stream is cut at the cap).
 
 Every failure becomes a Problem with its reason (``robots.txt disallows``, ``HTTP 404``, ``timeout``,
-``too large``); nothing is skipped silently.
+``connection refused``, ``DNS lookup failed``, ``too large``); nothing is skipped silently.
 """
 from __future__ import annotations
 
@@ -114,7 +116,7 @@ class PoliteClient:
         self.config = config or HttpConfig()
         self._clock, self._sleep = clock, sleep
         self._next_ok: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | FetchError] = {}
         self._client = httpx.Client(
             headers={"User-Agent": self.config.user_agent, "Accept": "text/html,application/xhtml+xml,"
                      "application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,*/*;q=0.5"},
@@ -145,8 +147,14 @@ class PoliteClient:
             self._sleep(wait)
         self._next_ok[host] = max(now, self._next_ok.get(host, now)) + delay
 
-    def _robots_for(self, host: str) -> urllib.robotparser.RobotFileParser | None:
-        """The parsed robots.txt of ``host`` (``None``: fetch failed, everything disallowed)."""
+    def _robots_for(self, host: str) -> urllib.robotparser.RobotFileParser | FetchError:
+        """The parsed robots.txt of ``host``, or the FetchError that stands for it.
+
+        Conventions (RFC 9309, section 2.3.1): a robots.txt answering 4xx allows everything; one
+        answering 5xx disallows everything (``robots.txt unavailable (HTTP 503): ...``); one that cannot
+        be reached at all (connection refused, DNS, timeout) means the host is unreachable, and the
+        error says so (``connection refused``), not "disallows".
+        """
         if host in self._robots:
             return self._robots[host]
         rp = urllib.robotparser.RobotFileParser()
@@ -156,9 +164,14 @@ class PoliteClient:
         except FetchError as exc:
             if exc.reason.startswith("HTTP 4"):
                 status, text = 404, ""
-            else:
-                self._robots[host] = None
-                return None
+            elif exc.reason.startswith("HTTP "):
+                err = FetchError(f"robots.txt unavailable ({exc.reason}): treated as disallowing every page (RFC 9309)",
+                                 exc.detail)
+                self._robots[host] = err
+                return err
+            else:  # the host cannot be reached: that is the error of every URL on it
+                self._robots[host] = exc
+                return exc
         if 400 <= status < 500:
             rp.allow_all = True
         else:
@@ -167,15 +180,21 @@ class PoliteClient:
         return rp
 
     def allowed(self, url: str) -> bool:
-        """True when robots.txt lets our user agent fetch ``url`` (always when robots are not respected)."""
+        """True when robots.txt lets our user agent fetch ``url`` (always when robots are not respected).
+
+        Raises:
+            FetchError: robots.txt could not be read (the host is unreachable, or it answered 5xx).
+        """
         if not self.config.respect_robots:
             return True
         rp = self._robots_for(self._host(url))
-        return rp is not None and rp.can_fetch(self.config.user_agent, url)
+        if isinstance(rp, FetchError):
+            raise rp
+        return rp.can_fetch(self.config.user_agent, url)
 
     def _delay_for(self, host: str) -> float:
         rp = self._robots.get(host)
-        crawl = rp.crawl_delay(self.config.user_agent) if rp is not None else None
+        crawl = rp.crawl_delay(self.config.user_agent) if isinstance(rp, urllib.robotparser.RobotFileParser) else None
         return max(self.config.delay, min(float(crawl or 0), self.config.max_retry_after))
 
     # -- fetching --------------------------------------------------------------------------------
@@ -242,13 +261,34 @@ class PoliteClient:
         except httpx.TooManyRedirects as exc:
             raise FetchError("too many redirects", url) from exc
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            err = FetchError("connection failed", f"{url}: {exc!r}"[:300])
+            err = FetchError(_transport_reason(exc), f"{url}: {exc!r}"[:300])
             err.retryable = isinstance(exc, httpx.TransportError)  # type: ignore[attr-defined]
             raise err from exc
 
 
+def _transport_reason(exc: Exception) -> str:
+    """A short reason for a transport failure: ``connection refused``, ``DNS lookup failed`` (the host
+    name does not resolve), ``connection reset``, ``invalid URL``, else ``connection failed``."""
+    msg = str(exc).lower()
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return "invalid URL"
+    if "refused" in msg:
+        return "connection refused"
+    if any(k in msg for k in ("name or service not known", "name resolution", "nodename nor servname",
+                              "no address associated", "getaddrinfo", "name does not resolve")):
+        return "DNS lookup failed"
+    if "reset" in msg:
+        return "connection reset"
+    return "connection failed"
+
+
 # ---------------------------------------------------------------------------------------------
 # URLs -> Documents
+
+
+#: A feed entry whose own content is shorter than this (words) is a summary, not an article: the same
+#: threshold as extraction's ``eventwire.extract.FEED_MIN_WORDS``.
+FEED_SUMMARY_WORDS = 100
 
 
 def _is_feed(f: Fetched) -> bool:
@@ -304,6 +344,12 @@ def read_url(url: str, client: PoliteClient, max_bytes: int = DEFAULT_MAX_BYTES)
             except FetchError as exc:
                 fallback = entry_document(url, feed, entry, i)
                 if isinstance(fallback, Document):
+                    n = len((fallback.text or "").split())
+                    if n < FEED_SUMMARY_WORDS:  # only a summary: say why the page is missing, nothing else to do
+                        yield Problem(url, "read", "error", f"feed entry page not fetched: {exc.reason}",
+                                      f"{entry.url}: {exc.detail}; the feed itself gives only {n} words for this entry",
+                                      member=f"entry {i}", doc_id=fallback.doc_id)
+                        continue
                     fallback.warnings.append(f"entry page not fetched ({exc.reason}); used the feed's content")
                 yield fallback
                 continue

@@ -42,6 +42,7 @@ from typing import IO, Any
 from eventwire import timing
 from eventwire.pipeline import process_batch
 from eventwire.records import Problem
+from eventwire.ingest.files import iter_documents, url_scheme
 from eventwire.ingest.http import is_url
 from eventwire.runner import (RunConfig, RunStats, _batches, cpu_seconds, peak_rss_mb, update_corpus_view, worker_report,
                               writer_settings)
@@ -263,9 +264,12 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
         KeyboardInterrupt: re-raised after the run is recorded as interrupted; merged shards are kept,
             and complete parts are merged by the next run without recomputing them.
     """
+    other_schemes = [p for p in paths if url_scheme(p) and not is_url(p)]  # ftp://...: recorded, skipped
     for p in paths:
         if is_url(p):
             raise ValueError(f"URLs are read by the local runner only (no --cluster): {p}")
+        if p in other_schemes:
+            continue
         if not Path(p).exists():
             raise FileNotFoundError(f"no such file or directory: {p}")
     address = parse_cluster(config.cluster or "dask") if client is None else None
@@ -278,13 +282,21 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
     parts_root.mkdir(parents=True, exist_ok=True)
     for stale in parts_root.glob(".*.tmp"):  # half-written parts of a dead run (the DB lock makes us alone)
         shutil.rmtree(stale, ignore_errors=True)
-    jsonl: IO[str] | None = open(config.jsonl, "a", encoding="utf-8") if config.jsonl else None
     run_id = store.start_run(command, [str(p) for p in paths], config.workers)
+    jsonl: IO[str] | None = None
     own_client = client is None
     cluster = None
     status = "failed"
     inflight: deque[tuple[Shard, Any]] = deque()
     try:
+        if config.jsonl:
+            jsonl = open(config.jsonl, "a", encoding="utf-8")
+        if other_schemes:
+            probs = [p for p in iter_documents(other_schemes) if isinstance(p, Problem)]
+            store.write(run_id, [], probs)
+            for p in probs:
+                stats.add_read_problem(p)
+            paths = [p for p in paths if p not in other_schemes]
         if own_client:
             client, cluster = _connect(address, max(1, config.workers))
         client.register_plugin(LoadModels())  # returns once every current worker has loaded the models
@@ -345,7 +357,17 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             if on_progress:
                 on_progress(stats)
 
-        for shard in iter_shards(paths, config.shard_files, config.shard_bytes):
+        walk_problems: list[Problem] = []  # unreadable directories, link loops, FIFOs: in no shard
+
+        def record_walk_problems() -> None:
+            if walk_problems:
+                store.write_each(run_id, [], walk_problems)
+                for p in walk_problems:
+                    stats.add_read_problem(p)
+                walk_problems.clear()
+
+        for shard in iter_shards(paths, config.shard_files, config.shard_bytes, walk_problems):
+            record_walk_problems()
             if not config.reprocess:
                 done = _done_shard(store, shard.shard_id)
                 if done is not None:
@@ -362,6 +384,7 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             inflight.append((shard, fut))
             while len(inflight) >= window:
                 finish(*inflight.popleft())
+        record_walk_problems()  # those met after the last shard
         while inflight:
             finish(*inflight.popleft())
         status = "partial" if stats.shards_failed else "done"

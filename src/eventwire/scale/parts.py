@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from eventwire.records import Outcome, Problem
-from eventwire.store.db import Store, dumps_record, error_row, outcome_rows
+from eventwire.store.db import Store, dumps_record, error_row, outcome_rows, safe_problem, store_failed
 from eventwire.store.schema import ANNOTATION_TABLES
 
 SUCCESS = "_SUCCESS.json"
@@ -72,26 +72,55 @@ class PartWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self.rows: Counter[str] = Counter()
 
-    def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
+    def _append(self, table: str, data: pa.Table) -> None:
+        if not data.num_rows:
             return
-        schema = self.schemas[table]
         w = self._writers.get(table)
         if w is None:
-            w = self._writers[table] = pq.ParquetWriter(self.directory / f"{table}.parquet", schema,
+            w = self._writers[table] = pq.ParquetWriter(self.directory / f"{table}.parquet", self.schemas[table],
                                                         compression="zstd")
-        w.write_table(pa.Table.from_pylist(rows, schema=schema))
-        self.rows[table] += len(rows)
+        w.write_table(data)
+        self.rows[table] += data.num_rows
 
-    def write(self, run_id: str, outcomes: Sequence[Outcome], problems: Sequence[Problem] = ()) -> None:
-        """Append one batch: the outcomes' rows, and the read problems (files with no document)."""
-        now = datetime.now(timezone.utc)
-        for table, rows in outcome_rows(run_id, outcomes, now).items():
-            self._append(table, rows)
-        self._append("read_errors", [error_row(run_id, p, now) for p in problems])
+    def _tables(self, run_id: str, outcomes: Sequence[Outcome], problems: Sequence[Problem],
+                now: datetime) -> dict[str, pa.Table]:
+        """The batch's rows as Arrow tables (raises when a value does not fit its column)."""
+        rows = outcome_rows(run_id, outcomes, now)
+        rows["read_errors"] = [error_row(run_id, p, now) for p in problems]
         if self.records:
-            self._append("records", [{"doc_id": o.document.doc_id, "json": dumps_record(o.article)}
-                                     for o in outcomes if o.article is not None])
+            rows["records"] = [{"doc_id": o.document.doc_id, "json": dumps_record(o.article)}
+                               for o in outcomes if o.article is not None]
+        return {t: pa.Table.from_pylist(r, schema=self.schemas[t]) for t, r in rows.items() if r}
+
+    def write(self, run_id: str, outcomes: Sequence[Outcome], problems: Sequence[Problem] = ()) -> list[Outcome]:
+        """Append one batch: the outcomes' rows, and the read problems (files with no document).
+
+        Every table of the batch is converted before anything is written. If the batch cannot be
+        converted (a value Arrow refuses), its documents are converted one by one and only an offending
+        document is lost: it is written as failed, with a ``store`` problem giving the reason
+        (:func:`eventwire.store.db.store_failed`), as a local run does.
+
+        Returns:
+            The outcomes as written (offending ones replaced by their failed outcome).
+        """
+        now = datetime.now(timezone.utc)
+        try:
+            tables = [self._tables(run_id, outcomes, problems, now)]
+            written = list(outcomes)
+        except Exception:  # retried document by document, each failure recorded
+            tables, written = [], []
+            for o in outcomes:
+                try:
+                    tables.append(self._tables(run_id, [o], (), now))
+                except Exception as exc:  # this document's rows cannot be stored: keep it as failed
+                    o = store_failed(o, exc)
+                    tables.append(self._tables(run_id, [o], (), now))
+                written.append(o)
+            tables.append(self._tables(run_id, [], [safe_problem(p) for p in problems], now))
+        for batch in tables:
+            for t, data in batch.items():
+                self._append(t, data)
+        return written
 
     def close(self) -> None:
         """Finish every file (writes the Parquet footers)."""

@@ -120,13 +120,16 @@ def _stat(path: str) -> tuple[int, int]:
 
 
 def iter_shards(paths: Iterable[str | os.PathLike[str]], max_files: int = SHARD_FILES,
-                max_bytes: int = SHARD_BYTES) -> Iterator[Shard]:
+                max_bytes: int = SHARD_BYTES, problems: list[Problem] | None = None) -> Iterator[Shard]:
     """Group the files under ``paths`` into shards, lazily (memory: one shard at a time).
 
     Args:
         paths: files and directories, as given to ``eventwire run``.
         max_files: at most this many files per shard (>= 1).
         max_bytes: at most about this many bytes per shard; a larger file is alone in its shard.
+        problems: if given, what the walk cannot read (unreadable directories, symbolic link loops,
+            FIFOs and other non-regular files; :func:`eventwire.ingest.files.walk`) is appended to it,
+            for the caller to record: such paths are in no shard.
 
     Yields:
         :class:`Shard` in reading order.
@@ -148,7 +151,7 @@ def iter_shards(paths: Iterable[str | os.PathLike[str]], max_files: int = SHARD_
         group, keys, size, index = [], [], 0, index + 1
         return shard
 
-    for p in iter_paths(paths):
+    for p in iter_paths(paths, problems):
         path = str(p)
         fsize, mtime = _stat(path)
         if fsize >= max_bytes:

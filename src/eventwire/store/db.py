@@ -28,6 +28,28 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer eventwire (its schema version is above ours)."""
 
 
+class StoreOpenError(ValueError):
+    """The database file cannot be used: not a DuckDB file, a DuckDB file of another program, locked
+    by another process, or unreadable. The message is one line, meant for the user."""
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+def _open_error(path: str, exc: BaseException) -> StoreOpenError:
+    """A :class:`StoreOpenError` explaining why ``duckdb.connect(path)`` failed with ``exc``."""
+    msg = str(exc)
+    low = msg.lower()
+    if "lock" in low:
+        return StoreOpenError(f"{path} is in use by another process (an 'eventwire serve' or another run?): "
+                              f"stop it first, or use another --db ({_first_line(exc)})")
+    if "not a valid duckdb" in low or "not a duckdb" in low or "invalid magic" in low or "unable to open" in low:
+        return StoreOpenError(f"{path} is not a DuckDB database file: give another --db "
+                              f"({_first_line(exc)})")
+    return StoreOpenError(f"cannot open database {path}: {_first_line(exc)}")
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -120,6 +142,38 @@ def outcome_rows(run_id: str, outcomes: Sequence[Outcome], now: datetime) -> dic
     return {"documents": docs, "articles": arts, **ann, "errors": errs}
 
 
+def safe_str(value: Any) -> Any:
+    """A string that can be stored (UTF-8 encodable): lone surrogates (a file name with undecodable
+    bytes, a ``"\\ud800"`` JSON escape) become U+FFFD. Other values are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def safe_problem(p: Problem) -> Problem:
+    """``p`` with every string made storable (:func:`safe_str`)."""
+    return dataclasses.replace(p, **{f.name: safe_str(getattr(p, f.name)) for f in dataclasses.fields(p)})
+
+
+def store_failed(outcome: Outcome, exc: BaseException) -> Outcome:
+    """The outcome to store for a document whose rows could not be stored: status ``error``, no
+    article, its earlier problems plus a ``store`` error naming the exception (reason) and its
+    message (detail)."""
+    import traceback
+
+    d = outcome.document
+    d = dataclasses.replace(d, source=safe_str(d.source), member=safe_str(d.member))
+    reason = safe_str(f"cannot store: {type(exc).__name__}: {exc}"[:300])
+    detail = safe_str("".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=5)))
+    problems = [safe_problem(p) for p in outcome.problems] + [Problem(d.source, "store", "error", reason, detail,
+                                                        member=d.member, doc_id=d.doc_id)]
+    return Outcome(d, "error", None, problems)
+
+
 def article_row(article: Article, run_id: str) -> dict[str, Any]:
     """The ``articles`` row for an article."""
     row = article.metadata()
@@ -137,7 +191,8 @@ class Store:
 
     Raises:
         SchemaTooNew: the file's schema version is newer than this program's.
-        duckdb.IOException: the file cannot be opened (e.g. locked by another process).
+        StoreOpenError: the file cannot be opened (locked by another process, not a DuckDB file) or
+            belongs to another program.
     """
 
     def __init__(self, path: str | Path = "eventwire.duckdb", read_only: bool = False):
@@ -145,12 +200,39 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.read_only = read_only
-        self.con = duckdb.connect(self.path, read_only=read_only)
-        if not read_only:
-            self.migrate()
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise _open_error(self.path, exc) from exc
         self._columns: dict[str, list[str]] = {}
+        try:
+            self.check_ours()
+            if not read_only:
+                self.migrate()
+        except BaseException:
+            self.con.close()
+            raise
 
     # -- schema ---------------------------------------------------------------------------------
+
+    def check_ours(self) -> None:
+        """Refuse a DuckDB database written by another program: one with tables but no eventwire
+        ``meta`` table (key/value, with a ``schema_version``). An empty database is ours to fill.
+
+        Raises:
+            StoreOpenError: the database belongs to another program.
+        """
+        tables = self._tables()
+        if not tables:
+            return
+        if "meta" in tables:
+            cols = {r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'meta'").fetchall()}
+            if {"key", "value"} <= cols and self.con.execute(
+                    "SELECT count(*) FROM meta WHERE key = 'schema_version'").fetchone()[0]:
+                return
+        raise StoreOpenError(f"{self.path} is a DuckDB database of another program (no eventwire schema "
+                             f"version; tables: {', '.join(sorted(tables)[:5])}): give another --db")
 
     def schema_version(self) -> int:
         """The database's schema version (0 for an empty database)."""
@@ -279,6 +361,41 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def write_each(self, run_id: str, outcomes: Sequence[Outcome], problems: Sequence[Problem] = (),
+                   replace: bool = False) -> list[Outcome]:
+        """Write a batch like :meth:`write`; if the batch cannot be stored (a value DuckDB or Arrow
+        refuses), store its documents one by one so that only the offending document is lost: it is
+        stored as failed (:func:`store_failed`), with a ``store`` problem giving the reason, in
+        ``errors``.
+
+        Returns:
+            The outcomes as stored (the offending ones replaced by their failed outcome), in order.
+
+        Raises:
+            duckdb.Error: the database itself cannot be written (even a failed document's row or the
+                read problems cannot be stored).
+        """
+        try:
+            self.write(run_id, outcomes, problems, replace=replace)
+            return list(outcomes)
+        except Exception:  # retried document by document below, each failure recorded
+            if not outcomes and len(problems) <= 1 and all(p == safe_problem(p) for p in problems):
+                raise
+        stored: list[Outcome] = []
+        for o in outcomes:
+            try:
+                self.write(run_id, [o], replace=replace)
+            except Exception as exc:  # this document's rows cannot be stored: keep it as failed
+                o = store_failed(o, exc)
+                self.write(run_id, [o], replace=replace)
+            stored.append(o)
+        for p in problems:
+            try:
+                self.write(run_id, [], [p])
+            except Exception:  # a string Arrow cannot encode (a lone surrogate in a file name)
+                self.write(run_id, [], [safe_problem(p)])
+        return stored
 
     def _delete_documents(self, doc_ids: list[str]) -> None:
         art_ids = [r[0] for r in self.con.execute(

@@ -120,8 +120,9 @@ def parse_where(exprs: Sequence[str], columns: dict[str, str]) -> list[Filter]:
     """Parse ``COLUMN OP VALUE`` expressions against a table's columns.
 
     Raises:
-        ExportError: no operator, an unknown column (the message lists the valid ones), or a value
-            that does not convert to the column's type.
+        ExportError: no operator, an operator that is not one of ``= != < <= > >=`` (``==``, ``=>``,
+            ``<>``), an unknown column (the message lists the valid ones), or a value that does not
+            convert to the column's type.
     """
     out = []
     for e in exprs:
@@ -131,6 +132,9 @@ def parse_where(exprs: Sequence[str], columns: dict[str, str]) -> list[Filter]:
             raise ExportError(f"--where {e!r}: expected COLUMN=VALUE (or !=, <, <=, >, >=)")
         i, _, op = found[0]
         col, val = e[:i].strip(), e[i + len(op):].strip()
+        if e[i + len(op):].startswith(("=", "<", ">")):  # '==', '=>', '<>' ...: not operators here
+            raise ExportError(f"--where {e!r}: unknown operator {e[i:i + len(op) + 1]!r}; use one of "
+                              "= != < <= > >= (e.g. modality=asserted)")
         if col not in columns:
             raise ExportError(f"--where {e!r}: unknown column {col!r}; columns: {', '.join(columns)}")
         out.append(Filter(col, op, _convert(val, columns[col], col)))
