@@ -38,3 +38,107 @@ def test_non_english_articles_get_a_not_annotated_warning_row_and_summary_count(
     ]
     assert stats.reasons[("warning", "not annotated (language)")] == 2
     assert stats.articles == 3
+
+
+# --- container values (JSONL fields, feed entries) take precedence over what the text suggests -------
+
+RT_TEXT = ("Talks between the US and Taliban delegations are scheduled in Doha – RT DE\n\n"
+           "October 9. 2021 13:24\n\n"
+           "A US delegation wants to meet with high-ranking Taliban representatives this weekend for the "
+           "first time since the withdrawal from Afghanistan. The meeting will be held in the Qatari "
+           "capital, Doha, and should be about more evacuations, the State Department said.\n")
+
+
+def _jsonl_docs(tmp_path, records):
+    import json
+
+    from eventwire.ingest import iter_documents
+    from eventwire.records import Document
+
+    p = tmp_path / "in.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    docs = list(iter_documents([str(p)]))
+    assert all(isinstance(d, Document) for d in docs), docs
+    return docs
+
+
+def test_jsonl_outlet_is_not_replaced_by_an_outlet_named_in_the_text(tmp_path):
+    from eventwire.extract import extract
+
+    plain, given, known = _jsonl_docs(tmp_path, [
+        {"text": RT_TEXT},
+        {"text": RT_TEXT + "\nCopy two.\n", "outlet": "Copy Two"},
+        {"text": RT_TEXT + "\nCopy three.\n", "outlet": " reuters "},
+    ])
+    a = extract(plain)  # no container outlet: the title suffix names RT DE, whose language is German
+    assert (a.outlet, a.translated_from) == ("RT DE", "de")
+    a = extract(given)
+    assert a.outlet == "Copy Two"
+    assert a.translated_from is None  # RT DE's languages no longer apply
+    assert a.title == "Talks between the US and Taliban delegations are scheduled in Doha"
+    a = extract(known)  # a registry outlet given by the container gets its canonical name
+    assert a.outlet == "Reuters"
+    assert a.translated_from is None
+
+
+def test_jsonl_title_published_url_language_take_precedence(tmp_path):
+    from eventwire.extract import extract
+
+    text_doc, html_doc, name_doc = _jsonl_docs(tmp_path, [
+        {"text": RT_TEXT, "title": "Given title", "published": "2022-01-02T03:04:00Z", "language": "de",
+         "url": "https://example.org/a"},
+        {"html": "<html lang='fr'><head><title>Page title – RT DE</title>"
+                 "<link rel='canonical' href='https://de.rt.com/x'>"
+                 "<meta property='article:published_time' content='2021-10-09T13:24:00+02:00'></head>"
+                 "<body><article><h1>Page title</h1><p>" + RT_TEXT.split("\n\n", 2)[2] + "</p></article></body></html>",
+         "title": "Given title", "published": "2022-01-02", "language": "en-GB", "url": "https://example.org/b",
+         "outlet": "Example News"},
+        {"text": RT_TEXT, "language": "English"},
+    ])
+    a = extract(text_doc)
+    assert (a.title, a.published, a.url, a.outlet_domain) == ("Given title", "2022-01-02T03:04+00:00",
+                                                             "https://example.org/a", "example.org")
+    assert a.language == "de"  # the container's language is kept ...
+    assert any(w.startswith("language given as 'de' but the text reads as 'en'") for w in a.warnings)  # ... flagged
+    a = extract(html_doc)
+    assert (a.title, a.published, a.url, a.outlet, a.language) == (
+        "Given title", "2022-01-02", "https://example.org/b", "Example News", "en")
+    assert not any(w.startswith("language given") for w in a.warnings)
+    assert extract(name_doc).language == "en"
+
+
+def test_bad_container_outlet_and_language_are_ignored_with_a_warning(tmp_path):
+    from eventwire.extract import extract
+
+    num, odd = _jsonl_docs(tmp_path, [
+        {"text": RT_TEXT, "outlet": 12, "language": ["en"]},
+        {"text": RT_TEXT, "language": "Klingonish"},
+    ])
+    a = extract(num)
+    assert a.outlet == "RT DE"  # nothing usable given: the text's outlet
+    assert "outlet value ignored: not a string (int)" in a.warnings
+    assert "language value ignored: not a string (list)" in a.warnings
+    assert a.language == "en"
+    a = extract(odd)
+    assert a.language == "en"
+    assert "language value 'Klingonish' not understood; detected from the text instead" in a.warnings
+
+
+def test_feed_entry_values_take_precedence(tmp_path):
+    from eventwire.extract import extract
+    from eventwire.ingest import iter_documents
+
+    body = " ".join(["The foreign ministers met in Geneva on Monday to discuss the crisis."] * 20)
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Example feed</title>
+<link>https://example.org/</link><language>en-us</language>
+<item><title>Feed title</title><link>https://example.org/story</link>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>
+<description>{"Other title – RT DE"}&lt;br/&gt;&lt;br/&gt;March 1, 2024&lt;br/&gt;&lt;br/&gt;{body}</description>
+</item></channel></rss>"""
+    p = tmp_path / "f.rss"
+    p.write_text(rss, encoding="utf-8")
+    [doc] = list(iter_documents([str(p)]))
+    a = extract(doc)
+    assert (a.title, a.url, a.language) == ("Feed title", "https://example.org/story", "en")
+    assert a.published.startswith("2024-03-05T10:00")
+    assert a.outlet != "RT DE"
