@@ -142,3 +142,69 @@ def test_feed_entry_values_take_precedence(tmp_path):
     assert (a.title, a.url, a.language) == ("Feed title", "https://example.org/story", "en")
     assert a.published.startswith("2024-03-05T10:00")
     assert a.outlet != "RT DE"
+
+
+# --- deeply nested markup -------------------------------------------------------------------------
+
+STORY = ("<p>The Russian army attacked Ukrainian positions near Kharkiv on Monday, officials in Kyiv said in a "
+         "statement. The shelling lasted several hours and damaged two schools.</p>"
+         "<p>Local authorities reported that the shelling continued overnight and that residents were "
+         "evacuated from three villages.</p>")
+
+
+def _nested_page(depth: int) -> str:
+    return ("<html><head><title>Shelling near Kharkiv</title></head><body>" + "<div>" * depth + STORY
+            + "</div>" * depth + "</body></html>")
+
+
+def test_deeply_nested_page_keeps_its_article():
+    from eventwire.extract.html import extract_html
+
+    for depth in (100, 300, 1000, 5000):
+        f = extract_html(_nested_page(depth))
+        paragraphs = f.body.split("\n\n")
+        assert paragraphs[0].startswith("The Russian army attacked Ukrainian positions near Kharkiv"), depth
+        assert paragraphs[-1].endswith("evacuated from three villages."), depth
+        assert len(paragraphs) == 2, (depth, paragraphs)
+        flattened = [w for w in f.warnings if w.startswith("markup nested deeper than 256 levels")]
+        assert len(flattened) == (0 if depth < 256 else 1), (depth, f.warnings)
+
+
+def test_unnest_html_keeps_text_and_shallow_markup():
+    from eventwire.extract.html import unnest_html
+
+    html = ("<body><div id=a><p>top</p>" + "<div>" * 5 + "<p>deep <b>one</b></p><!-- c --><script>x<y</script>"
+            "<p>deep two<br>three</p><img src=x.png>" + "</div>" * 5 + "<p>after</p></div></body>")
+    out = unnest_html(html, max_depth=4)
+    # body(1) div(2) p(3) stay; the five nested divs start at level 3, so from level 5 on they go
+    assert out.startswith("<body><div id=a><p>top</p><div><div><br>deep one<br>deep two<br>three<br><img src=x.png>")
+    assert "<!-- c -->" not in out and "<script>" not in out
+    assert out.endswith("</div></div><p>after</p></div></body>")
+    assert unnest_html("<p>plain</p>", max_depth=4) == "<p>plain</p>"
+
+
+def test_markup_too_deep_even_after_flattening_has_a_clear_reason(monkeypatch):
+    import pytest
+
+    from eventwire.extract import html as html_mod
+
+    monkeypatch.setattr(html_mod, "MAX_NESTING", 400)  # flattening that leaves libxml2's limit exceeded
+    with pytest.raises(html_mod.NoArticle) as exc:
+        html_mod.extract_html(_nested_page(1000))
+    assert exc.value.reason == "markup nested deeper than 256 levels"
+    assert exc.value.detail.endswith("after flattening")
+
+
+def test_deeply_nested_page_is_stored_by_a_run(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "nest1000.html").write_text(_nested_page(1000), encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    stats, status = run([str(d)], RunConfig(db=str(db)))
+    assert status == "done" and stats.articles == 1
+    con = duckdb.connect(str(db), read_only=True)
+    [(body,)] = con.execute("SELECT body FROM articles").fetchall()
+    reasons = [r for (r,) in con.execute("SELECT reason FROM errors").fetchall()]
+    con.close()
+    assert "damaged two schools" in body
+    assert "markup nested deeper than 256 levels: elements below level 200 flattened" in reasons
