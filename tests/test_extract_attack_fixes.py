@@ -208,3 +208,43 @@ def test_deeply_nested_page_is_stored_by_a_run(tmp_path):
     con.close()
     assert "damaged two schools" in body
     assert "markup nested deeper than 256 levels: elements below level 200 flattened" in reasons
+
+
+# --- a text that is only a title ------------------------------------------------------------------
+
+
+def test_text_with_only_a_title_line_is_no_article(tmp_path):
+    import pytest
+
+    from eventwire.extract import NoArticle, extract
+    from eventwire.extract.plaintext import parse_plaintext
+    from eventwire.ingest import iter_documents
+
+    p = parse_plaintext("Serbia and Kosovo sign deal\n")
+    assert (p.title, p.body) == ("Serbia and Kosovo sign deal", "")
+    p = parse_plaintext("March 3, 2024\n\nSerbia and Kosovo sign deal\n")
+    assert (p.title, p.body, p.page_date) == ("Serbia and Kosovo sign deal", "", "2024-03-03")
+    # one sentence (with its full stop) is a body, not a title
+    p = parse_plaintext("Serbia and Kosovo signed a deal on Monday.\n")
+    assert (p.title, p.body) == (None, "Serbia and Kosovo signed a deal on Monday.")
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "title.txt").write_text("Serbia and Kosovo sign deal\n", encoding="utf-8")
+    [doc] = list(iter_documents([str(d / "title.txt")]))
+    with pytest.raises(NoArticle) as exc:
+        extract(doc)
+    assert exc.value.reason == "no article: only a title, no body text"
+    assert "Serbia and Kosovo sign deal" in exc.value.detail
+
+    (d / "ok.txt").write_text(ENGLISH, encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    stats, status = run([str(d)], RunConfig(db=str(db)))
+    assert (stats.articles, stats.no_article) == (1, 1)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT regexp_extract(source, '[^/]+$'), stage, severity, reason FROM errors").fetchall()
+    titles = con.execute("SELECT title FROM articles").fetchall()
+    con.close()
+    assert ("title.txt", "extract", "skipped", "no article: only a title, no body text") in rows
+    assert titles == [("Leaders meet in Geneva",)]
+

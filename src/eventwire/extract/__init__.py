@@ -132,6 +132,8 @@ def extract(doc: Document) -> Article:
         outlet_name, boilerplate, authors = fields.outlet, fields.boilerplate, fields.authors
         extractor, lang_hint = fields.extractor, fields.language or hints.get("language")
     if not body.strip():
+        if title:
+            raise NoArticle("no article: only a title, no body text", f"title {str(title)[:120]!r}")
         raise NoArticle("empty body: no article text after removing the header and boilerplate")
     if doc.kind == "feed" and (n := word_count(body)) < FEED_MIN_WORDS:
         raise NoArticle("feed entry has only a summary",
