@@ -210,7 +210,7 @@ def test_deeply_nested_page_is_stored_by_a_run(tmp_path):
     assert "markup nested deeper than 256 levels: elements below level 200 flattened" in reasons
 
 
-# --- a text that is only a title ------------------------------------------------------------------
+# --- a text that is only a title; Kosovo's name ------------------------------------------------------
 
 
 def test_text_with_only_a_title_line_is_no_article(tmp_path):
@@ -248,3 +248,20 @@ def test_text_with_only_a_title_line_is_no_article(tmp_path):
     assert ("title.txt", "extract", "skipped", "no article: only a title, no body text") in rows
     assert titles == [("Leaders meet in Geneva",)]
 
+
+def test_kosovo_has_its_name(tmp_path):
+    from eventwire.actors.dictionary import countries
+
+    info = countries()["XKX"]
+    assert (info.name, info.qid) == ("Kosovo", "Q1246")
+    assert countries()["SRB"].name == "Serbia"  # rows pycountry knows keep their names
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "k.txt").write_text("Serbia attacks Kosovo police\n\nMarch 4, 2024\n\nSerbian forces attacked Kosovo "
+                             "police near the border on Monday, officials in Pristina said.\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    run([str(d)], RunConfig(db=str(db)))
+    con = duckdb.connect(str(db), read_only=True)
+    [(target,)] = con.execute("SELECT targets[1] FROM events WHERE cameo_root = '19'").fetchall()
+    con.close()
+    assert (target["name"], target["code"], target["country"]) == ("Kosovo", "XKXCOP", "XKX")
