@@ -202,8 +202,6 @@ def test_ten_megabyte_page_and_deep_nesting_finish():
     f2 = extract_html(text_flood, None)
     assert f2.warnings and "content extracted from the first 2,000,000" in f2.warnings[0]
     deep = "<html><body>" + "<div>" * 50_000 + "<p>" + "Deep text about talks in Doha. " * 20 + "</p>" + "</div>" * 50_000 + "</body></html>"
-    try:
-        f3 = extract_html(deep, None)
-        assert "Deep text about talks in Doha." in f3.body
-    except NoArticle as exc:
-        assert exc.reason.startswith("no article")
+    f3 = extract_html(deep, None)  # flattened below level 200, so the text survives libxml2's depth limit
+    assert "Deep text about talks in Doha." in f3.body
+    assert "markup nested deeper than 256 levels: elements below level 200 flattened" in f3.warnings

@@ -556,7 +556,8 @@ class CountryInfo:
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, CountryInfo]:
-    """ISO3 -> :class:`CountryInfo` for every ISO 3166-1 country (pycountry + ``countries.tsv``)."""
+    """ISO3 -> :class:`CountryInfo` for every ISO 3166-1 country (pycountry + ``countries.tsv``), and the
+    rows of ``countries.tsv`` pycountry lacks (Kosovo, ``XKX``), named by their first name."""
     out = {}
     for iso3, row in _country_rows().items():
         out[iso3] = CountryInfo(iso3, row["canonical"], row["qid"] or None)
@@ -584,6 +585,8 @@ def _country_rows() -> dict[str, dict[str, Any]]:
         for nm in official:
             if nm and "," not in nm and nm not in row["names"]:
                 row["names"].append(nm)
+    for iso3, row in rows.items():  # rows pycountry lacks (Kosovo, XKX): their first name
+        row.setdefault("canonical", row["names"][0] if row["names"] else iso3)
     return rows
 
 

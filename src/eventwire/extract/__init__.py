@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from eventwire.extract.dates import parse_date
 from eventwire.extract.html import NoArticle, extract_html, word_count
 from eventwire.extract.language import detect_language
@@ -35,14 +37,56 @@ def _norm_time(value: object) -> str | None:
     return parsed.iso if parsed else None
 
 
+#: A container-given language is flagged (kept, with a warning) when CLD2 finds another language in at
+#: least this share of the text.
+LANGUAGE_DISAGREE_CONF = 0.9
+_LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$")
+
+
+def _given_str(hints: dict, key: str, warnings: list[str]) -> str | None:
+    """The container's ``hints[key]`` when it is a non-empty string; any other value is ignored with a
+    warning (``outlet value ignored: not a string (int)``)."""
+    value = hints.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        warnings.append(f"{key} value ignored: not a string ({type(value).__name__})")
+        return None
+    return value.strip() or None
+
+
+def _given_language(hints: dict, warnings: list[str]) -> str | None:
+    """The container's ``language`` as an ISO 639-1 code (``"en-US"``, ``"EN"``, ``"eng"``, ``"English"``
+    -> ``"en"``; ISO 639-3 only codes stay 3 letters), or ``None`` (with a warning when a value was
+    given but is no language pycountry knows)."""
+    value = _given_str(hints, "language", warnings)
+    if not value:
+        return None
+    import pycountry
+
+    m = _LANG_CODE.match(value.lower())
+    code = m.group(1) if m else None
+    lang = None
+    if code:
+        lang = pycountry.languages.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+    if lang is None:
+        try:  # a language name ("English", "German")
+            lang = pycountry.languages.lookup(value)
+        except LookupError:
+            warnings.append(f"language value {value[:40]!r} not understood; detected from the text instead")
+            return None
+    return getattr(lang, "alpha_2", None) or lang.alpha_3
+
+
 def extract(doc: Document) -> Article:
     """Turn one :class:`Document` into an :class:`Article`.
 
     Plain text (``.txt`` files, JSONL ``text``, feed entries) goes through :func:`parse_plaintext`; HTML
     (files, JSONL ``html``, WARC records, fetched pages) through :func:`extract_html`. Container hints
-    (JSONL ``url``, ``title``, ``published``, ``outlet``, ``authors``; a feed entry's values) take
-    precedence over what the text gives, except for pages fetched from a feed (kind ``url``), whose own
-    metadata wins and the feed's values only fill gaps.
+    (JSONL ``url``, ``title``, ``published``, ``outlet``, ``language``, ``authors``; a feed entry's
+    values) take precedence over what the text gives (an outlet named in a title suffix, a date line,
+    the detected language), except for pages fetched from a feed (kind ``url``), whose own metadata
+    wins and the feed's values only fill gaps.
 
     Raises:
         NoArticle: no article in the document (empty body, a page without main text).
@@ -88,6 +132,8 @@ def extract(doc: Document) -> Article:
         outlet_name, boilerplate, authors = fields.outlet, fields.boilerplate, fields.authors
         extractor, lang_hint = fields.extractor, fields.language or hints.get("language")
     if not body.strip():
+        if title:
+            raise NoArticle("no article: only a title, no body text", f"title {str(title)[:120]!r}")
         raise NoArticle("empty body: no article text after removing the header and boilerplate")
     if doc.kind == "feed" and (n := word_count(body)) < FEED_MIN_WORDS:
         raise NoArticle("feed entry has only a summary",
@@ -98,10 +144,23 @@ def extract(doc: Document) -> Article:
     if isinstance(hints.get("authors"), list) and not (page_first and authors):
         authors = [str(a) for a in hints["authors"]]
     domain = domain_of(url)
-    entry = reg.by_name(hints.get("outlet")) or reg.by_domain(domain) or reg.by_name(outlet_name)
-    outlet = entry.name if entry else (hints.get("outlet") or outlet_name)
+    given_outlet = _given_str(hints, "outlet", warnings)
+    if given_outlet:  # the container names the outlet: nothing guessed from the text or URL replaces it
+        entry = reg.by_name(given_outlet)
+        outlet = entry.name if entry else given_outlet
+    else:
+        entry = reg.by_domain(domain) or reg.by_name(outlet_name)
+        outlet = entry.name if entry else outlet_name
     wire, dateline_place, _ = wire_dateline(body, reg)
-    language, _conf = detect_language(body, lang_hint)
+    given_lang = None if page_first else _given_language(hints, warnings)
+    if given_lang:  # the container's language wins; a clear disagreement with the text is flagged
+        language = given_lang
+        detected, conf = detect_language(body)
+        if detected and detected != given_lang and conf >= LANGUAGE_DISAGREE_CONF:
+            warnings.append(f"language given as '{given_lang}' but the text reads as '{detected}' "
+                            f"({conf:.0%} of the text, CLD2); kept '{given_lang}'")
+    else:
+        language, _conf = detect_language(body, lang_hint)
     return Article(
         article_id=stable_id("article", doc.doc_id),
         doc_id=doc.doc_id,

