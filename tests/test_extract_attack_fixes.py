@@ -116,12 +116,21 @@ def test_bad_container_outlet_and_language_are_ignored_with_a_warning(tmp_path):
     ])
     a = extract(num)
     assert a.outlet == "RT DE"  # nothing usable given: the text's outlet
-    assert "outlet value ignored: not a string (int)" in a.warnings
-    assert "language value ignored: not a string (list)" in a.warnings
+    # the JSONL reader already drops values of the wrong type, naming the field
+    assert "JSONL field 'outlet' ignored: expected a string, got int" in a.warnings
+    assert "JSONL field 'language' ignored: expected a string, got list" in a.warnings
     assert a.language == "en"
     a = extract(odd)
     assert a.language == "en"
     assert "language value 'Klingonish' not understood; detected from the text instead" in a.warnings
+    # a document made by other code (not the JSONL reader) with wrong-typed hints: extraction checks too
+    import dataclasses
+
+    made = dataclasses.replace(num, hints={**num.hints, "outlet": 12, "language": ["en"]})
+    a = extract(made)
+    assert a.outlet == "RT DE"
+    assert "outlet value ignored: not a string (int)" in a.warnings
+    assert "language value ignored: not a string (list)" in a.warnings
 
 
 def test_feed_entry_values_take_precedence(tmp_path):
