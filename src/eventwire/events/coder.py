@@ -78,6 +78,9 @@ INTENT_CODE = {
     "0834": "0344", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
 }
 CODER_ID = "eventwire-rules/1"
+#: Confidence factor of a hedged report ("allegedly", "reportedly", "claims that ..."): the event stays
+#: ``asserted`` (CAMEO and GDELT code alleged events) with ``;hedge=<word>`` in its rule (set by hand).
+HEDGE_FACTOR = 0.8
 #: Prepositions introducing the topic of talks or statements ("on reopening", "about sending").
 TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Verbs whose subject takes part in the event named by their object ("held talks", "attended the summit").
@@ -485,7 +488,8 @@ class EventCoder:
                     cameo = ic
             cert = min([r.certainty for r in sources] + [r.certainty for r in targets] or [1.0])
             conf = round(p.confidence * (0.5 + 0.5 * cert), 3)
-            rule = p.rule + (f";{why}" if why else "") + (";" + ",".join(notes) if notes else "")
+            rule = p.rule + (f";{why}" if why else "") + (";" + ",".join(notes) if notes else "") + (
+                f";hedge={mod.hedge.lower()}" if mod.hedge else "")
             out.append(Candidate(tok, p, cameo, sources, targets, mod, rule, conf, si, attribution, notes))
         return out
 
@@ -987,7 +991,8 @@ class EventCoder:
                 plover_type=(info.plover_type or None) if info else None,
                 plover_mode=(info.plover_mode or None) if info else None,
                 quad_class=info.quad_class if info else None, goldstein=info.goldstein if info else None,
-                modality=c.mod.modality, confidence=dec.confidence, coder=coder, decided_by=dec.decided_by,
+                modality=c.mod.modality, coder=coder, decided_by=dec.decided_by,
+                confidence=round(dec.confidence * HEDGE_FACTOR, 3) if c.mod.hedge else dec.confidence,
                 attribution_text=c.attribution[0], attribution_code=c.attribution[1])
             events.append(ev)
         return events
