@@ -132,3 +132,53 @@ def test_the_denier_is_not_negated_only_the_denied_event():
     art = code("Serbia denied that Albania attacked Kosovo, and Serbia condemned Albania.")
     assert on(art, "attacked").modality == "negation"
     assert on(art, "condemned").modality == "asserted"
+
+
+# -- speech verbs are never typed by the classifier -------------------------------------------------
+
+class _RejectEverything:
+    """A stand-in classifier: REJECT with p=0.99 for every input (``model`` ``fake-reject``)."""
+
+    def predict(self, inputs):
+        from types import SimpleNamespace
+        return [SimpleNamespace(root="REJECT", probs={"REJECT": 0.99}, model="fake-reject") for _ in inputs]
+
+
+def _code_with(clf, text: str) -> Article:
+    from eventwire.events import typing as ty
+    from eventwire.events.coder import EventCoder
+    from eventwire.nlp.pipeline import fill_from_doc, load_nlp
+
+    ty.set_classifier(clf)
+    try:
+        art = Article(article_id="x", doc_id="x", title=None, body=text, published="2024-03-04")
+        doc = load_nlp()(text)
+        fill_from_doc(art, doc)
+        EventCoder(use_classifier=True).code(art, doc)
+        return art
+    finally:
+        ty._STATUS.update(loaded=None, reason="")
+
+
+def test_a_speech_verb_is_never_an_event_typed_by_the_classifier(monkeypatch):
+    from eventwire.events import typing as ty
+
+    art = _code_with(_RejectEverything(), "Hungary should not veto aid to Ukraine, the Czech prime minister said.")
+    said = on(art, "said")
+    # the dictionary's appeal stands (the speaker asks Hungary not to veto): not a REJECT by the speaker,
+    # and not an appeal *for aid* (what is asked is negated)
+    assert (said.cameo_code, said.decided_by, said.modality) == ("020", "dictionary", "asserted")
+    assert [a.code for a in said.sources] == ["CZEGOV"] and [a.code for a in said.targets] == ["HUN"]
+    assert all(e.trigger != "veto" or e.modality != "asserted" for e in art.events)
+    # the same stand-in still overrides a weak rule on an ordinary verb: the guard is about speech verbs
+    monkeypatch.setattr(ty, "WEAK_RULE", 0.99)
+    met = on(_code_with(_RejectEverything(), "Kenya met Somalia."), "met")
+    assert (met.cameo_code, met.decided_by) == ("120", "classifier")
+    told = _code_with(_RejectEverything(), "Kenya told Somalia about the border.")
+    assert all(e.decided_by != "classifier" for e in told.events), [(e.trigger, e.cameo_code) for e in told.events]
+
+
+def test_a_demand_not_to_act_is_the_family_base_code():
+    said = on(code("The Czech prime minister said Hungary must not block aid to Ukraine."), "said")
+    assert said.cameo_code == "100" and "content-negated" in said.coder
+    assert on(code("Hungary should send aid to Ukraine, the Czech prime minister said."), "said").cameo_code == "023"

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref
 from eventwire.events.codebook import codebook
-from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, ModalityResult, chain, modality
+from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
                                        classify_content)
 from eventwire.events.typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
@@ -323,7 +323,7 @@ class EventCoder:
         if v.pos_ != "VERB" or v.dep_ in ("amod", "acl", "compound", "pcomp", "csubj") or v.tag_ == "VBG" and v.dep_ != "ROOT":
             return False
         lemma = v.lemma_.lower()
-        if lemma in LINK_STOP or lemma in REPORTING or lemma in STATIVE_VERBS:
+        if lemma in LINK_STOP or lemma in SPEECH_VERBS or lemma in STATIVE_VERBS:
             return False
         if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in v.children) and v.dep_ not in ("xcomp", "conj"):
             return False
@@ -871,6 +871,11 @@ class EventCoder:
                 if len(lemmas) > 60:
                     break
             cat = classify_content(lemmas)
+            if cat is not None and any(c.dep_ == "neg" for c in h.children):
+                # "said Hungary should not veto aid": what is asked is that something not happen; the
+                # content's words do not say what is asked for (not an appeal for aid)
+                out.append((FAMILY_BASE[fam], "content-negated"))
+                continue
             if cat is None:
                 code = self._intent_of_trigger(h, aa) if fam == "intent" else None
                 if code and code not in seen:  # "agreed to lend $1 billion to Indonesia": 0331
@@ -968,6 +973,10 @@ class EventCoder:
                 continue
             plover = info.plover_type if info else None
             dec: Decision = combine(c.cameo or None, plover, c.confidence, pred, c.mod.modality)
+            if dec.decided_by == "classifier" and c.trigger.lemma_.lower() in SPEECH_VERBS:
+                # a speech verb's type is never the classifier's: it reads the reported content into "said"
+                # ("Hungary should not veto aid, the prime minister said" is no REJECT by the prime minister)
+                dec = combine(c.cameo or None, plover, c.confidence, None, c.mod.modality)
             if dec.cameo is None:
                 continue
             if dec.decided_by == "classifier" and c.mod.modality in ("future", "intent") and dec.cameo[:2] in (

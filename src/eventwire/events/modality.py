@@ -41,6 +41,13 @@ REPORTING = frozenset({"say", "tell", "add", "state", "announce", "stress", "cla
                        "continue", "report", "confirm", "note", "declare", "warn", "reply", "told", "said",
                        "assert", "argue", "emphasize", "emphasise", "underline", "acknowledge", "believe",
                        "think", "indicate", "suggest", "reiterate", "tweet"})
+#: Verbs of speaking and reporting: they introduce what someone says, so they are never an event typed by
+#: the PLOVER classifier (which reads the type of the reported content into them: "Hungary should not veto
+#: aid, the prime minister said" is not a REJECT by the prime minister). A dictionary pattern on them
+#: ("said X must" a demand) still types them.
+SPEECH_VERBS = REPORTING | frozenset({"comment", "remark", "mention", "recall", "observe", "quote", "speak",
+                                      "testify", "maintain", "contend", "predict", "allege", "admit", "recount",
+                                      "describe", "post", "publish", "brief", "inform", "answer", "respond"})
 NEGATING = frozenset({"refuse", "decline", "fail", "deny", "reject", "avoid", "neglect", "forgo", "forego", "dispute",
                       "refute", "omit"})
 #: Adjectives that declare what they govern untrue ("It is false that X attacked Y", "claims ... are baseless").
