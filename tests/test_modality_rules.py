@@ -182,3 +182,51 @@ def test_a_demand_not_to_act_is_the_family_base_code():
     said = on(code("The Czech prime minister said Hungary must not block aid to Ukraine."), "said")
     assert said.cameo_code == "100" and "content-negated" in said.coder
     assert on(code("Hungary should send aid to Ukraine, the Czech prime minister said."), "said").cameo_code == "023"
+
+
+# -- tense-aware event dates ------------------------------------------------------------------------
+
+MONDAY = "2024-03-04"  # a Monday: the previous Friday is 2024-03-01, the next one 2024-03-08
+
+
+@pytest.mark.parametrize("text,trigger,expected", [
+    ("Serbia is due to meet Kosovo on Friday.", "meet", "2024-03-08"),        # due to
+    ("Serbia will meet Kosovo on Friday.", "meet", "2024-03-08"),             # will
+    ("Serbia plans to meet Kosovo on Friday.", "meet", "2024-03-08"),         # plans to
+    ("Serbia is scheduled to meet Kosovo on Friday.", "meet", "2024-03-08"),  # scheduled
+    ("Serbia is set to sign the agreement with Kosovo on Friday.", "sign", "2024-03-08"),
+    ("Serbia wants to meet Kosovo on Friday.", "meet", "2024-03-08"),
+    ("The meeting between Serbia and Kosovo planned for Friday was welcomed.", "meeting", "2024-03-08"),
+    ("Serbia met Kosovo on Friday.", "met", "2024-03-01"),                    # past: backwards
+    ("Serbia attacked Kosovo on Friday.", "attacked", "2024-03-01"),
+    ("Serbia was scheduled to meet Kosovo on Friday.", "meet", "2024-03-01"),  # a plan told in the past
+    ("Serbia will meet Kosovo next Friday.", "meet", "2024-03-08"),
+    ("Serbia met Kosovo last Friday.", "met", "2024-03-01"),
+])
+def test_bare_weekdays_follow_the_event_tense(text, trigger, expected):
+    ev = on(code(text, published=MONDAY), trigger)
+    assert (ev.date, ev.date_granularity) == (expected, "day")
+
+
+def test_the_time_expression_itself_resolves_forward_in_a_planned_clause():
+    art = code("Serbia is due to meet Kosovo on Friday.", published=MONDAY)
+    assert [(t.text, t.value) for t in art.times] == [("Friday", "2024-03-08")]
+
+
+def test_the_event_modality_corrects_a_weekday_the_clause_tense_missed():
+    from eventwire.context.annotate import _tense_aware_weekday
+    from eventwire.records import Event, TimeExpr
+    from datetime import date
+
+    te = TimeExpr(0, 6, "Friday", "2024-03-01", "day", None, None, MONDAY, "weekday: latest one on/before the anchor")
+    ev = Event(sent_idx=0, sentence_start=0, sentence_end=10, trigger="meet", trigger_start=0, trigger_end=4,
+               modality="future")
+    assert _tense_aware_weekday(ev, te, date(2024, 3, 4)) == "2024-03-08"
+    assert _tense_aware_weekday(ev, te, date(2024, 3, 4), "past") is None  # "was scheduled to meet on Friday"
+    ev.modality = "asserted"
+    assert _tense_aware_weekday(ev, te, date(2024, 3, 4)) is None  # a past Friday for a past event stays
+    fut = TimeExpr(0, 6, "Friday", "2024-03-08", "day", None, None, MONDAY, "weekday in a future-tense clause")
+    assert _tense_aware_weekday(ev, fut, date(2024, 3, 4)) == "2024-03-01"  # an asserted event has happened
+    last = TimeExpr(0, 11, "last Friday", "2024-03-01", "day", None, None, MONDAY, "last <weekday>")
+    ev.modality = "future"
+    assert _tense_aware_weekday(ev, last, date(2024, 3, 4)) is None  # "last Friday" says its direction

@@ -191,6 +191,9 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
                     first = first or ("future", c.text)
                 elif low in HYPO_MODS:
                     hypo = hypo or c.text
+            elif d == "acl" and k == 0 and t.pos_ in ("NOUN", "PROPN") and c.tag_ in ("VBN", "VBD") and \
+                    c.lemma_.lower() in FUTURE_VERBS | {"plan"} and not any(x.dep_ == "nsubj" for x in c.children):
+                first = first or ("future", c.text)  # "the meeting planned for Friday", "talks scheduled for"
             elif d in ("npadvmod", "advmod") and low in ("tomorrow", "soon"):
                 first = first or ("future", c.text)
             elif d == "npadvmod" and any(g.lower_ in ("next", "coming") for g in c.children):
