@@ -6,9 +6,20 @@ it through ``xcomp``/``ccomp``/``acomp``/``conj``/``pcomp`` links (and, for a no
 whose subject or object it is), up to a reporting verb ("said", "told") or the sentence root:
 
 * ``negation``: a ``neg`` dependent ("not", "never", "n't") or the determiner "no" anywhere on the
-  chain; a governing "refuse", "decline", "fail", "deny" ("denied that Moscow had sent ...").
+  chain, a subject or object that is nobody ("No country attacked", "sent no troops"); a governing
+  "refuse", "decline", "fail", "deny", "avoid", "dispute" ("denied that Moscow had sent ..."); "It is
+  false/untrue that" (:data:`FALSE_ADJ`); "refrained from", "stopped short of", "prevented ... from",
+  "without", "instead of", "rather than" + gerund (:data:`ABSTAIN_HEADS`); "has/is yet to"; a negated
+  reporting or belief verb ("No one believes X attacked Y", "did not say that"); a report noun declared
+  false or denied ("Rumors that X invaded Y were false", "rejected claims that").
 * ``hypothetical``: "if"/"unless" clauses on the chain; modal "could", "might", "may", "should", "must";
-  "would" outside reported speech; noun modifiers "possible", "proposed", "potential".
+  "would" outside reported speech; noun modifiers "possible", "proposed", "potential"; governing
+  "unlikely", "likely", "possible" (:data:`DOUBT_ADJ`), "doubt/suspect that"; obligations "ought to",
+  "has/needs to", "is obliged/required/supposed to" (:data:`OBLIGATION`); hearsay ("rumours that",
+  "unconfirmed reports that").
+* hedges ("allegedly", "reportedly", "the alleged attack", "claimed that", "its claim that") leave the
+  modality ``asserted`` (CAMEO and GDELT code alleged events) and are returned in
+  :attr:`ModalityResult.hedge`; the coder records them in the event's rule and lowers its confidence.
 * ``historical``: a year in the clause more than one year before the publication year ("the US
   invasion in 2001" in a 2021 article, "in the 1990s"); an event in a subordinate clause with its own
   subject that dates the main clause ("after the US and Israel attacked Iran", "shortly after Russia
