@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from eventwire.nlp.pipeline import register_annotator
 from eventwire.records import Article, Event, Place, TimeExpr
-from eventwire.temporal.annotate import anchor_date
+from eventwire.temporal.annotate import anchor_date, tense
 from eventwire.temporal.resolve import last_day
 
 if TYPE_CHECKING:
@@ -149,4 +149,36 @@ def _date(ev: Event, si: int, times: list[tuple[int, TimeExpr]], para: list[int]
     else:
         ev.date = te.value
     ev.date_granularity = te.granularity
+    if own and pub is not None:
+        ev.date = _tense_aware_weekday(ev, te, pub, tense(doc, te.start, te.end)) or ev.date
     return te if own else None
+
+
+#: A bare weekday, the only expression whose direction (last or next such day) the text leaves open.
+_BARE_WEEKDAY = re.compile(r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+                           r"(?:\s+(?:morning|afternoon|evening|night))?", re.I)
+
+
+def _tense_aware_weekday(ev: Event, te: TimeExpr, pub: date, clause_tense: str | None = None) -> str | None:
+    """The event's date when a bare weekday in its own sentence was resolved in the wrong direction for
+    the event, else ``None``.
+
+    The time annotator resolves "on Friday" from its clause's tense; the coder's modality knows more
+    (a planned, scheduled or wished event: "Serbia is due to meet Kosovo on Friday" is the coming
+    Friday; an asserted or historical event has happened: the last Friday). So a ``future``/``intent``
+    event dated by a bare weekday before publication moves a week forward, and an ``asserted`` or
+    ``historical`` one dated after publication moves a week back. A plan told in the past tense ("was
+    scheduled to meet on Friday", ``clause_tense="past"``) keeps the past day. Other expressions ("last
+    Friday", "March 1") say their direction and are kept.
+    """
+    if te.granularity != "day" or not te.value or not _BARE_WEEKDAY.fullmatch(te.text.strip()):
+        return None
+    try:
+        d = date.fromisoformat(te.value[:10])
+    except ValueError:
+        return None
+    if ev.modality in ("future", "intent") and d < pub and clause_tense != "past":
+        return (d + timedelta(days=7)).isoformat()
+    if ev.modality in ("asserted", "historical") and d > pub:
+        return (d - timedelta(days=7)).isoformat()
+    return None

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref
 from eventwire.events.codebook import codebook
-from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, ModalityResult, chain, modality
+from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
                                        classify_content)
 from eventwire.events.typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
@@ -78,6 +78,9 @@ INTENT_CODE = {
     "0834": "0344", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
 }
 CODER_ID = "eventwire-rules/1"
+#: Confidence factor of a hedged report ("allegedly", "reportedly", "claims that ..."): the event stays
+#: ``asserted`` (CAMEO and GDELT code alleged events) with ``;hedge=<word>`` in its rule (set by hand).
+HEDGE_FACTOR = 0.8
 #: Prepositions introducing the topic of talks or statements ("on reopening", "about sending").
 TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 #: Verbs whose subject takes part in the event named by their object ("held talks", "attended the summit").
@@ -320,7 +323,7 @@ class EventCoder:
         if v.pos_ != "VERB" or v.dep_ in ("amod", "acl", "compound", "pcomp", "csubj") or v.tag_ == "VBG" and v.dep_ != "ROOT":
             return False
         lemma = v.lemma_.lower()
-        if lemma in LINK_STOP or lemma in REPORTING or lemma in STATIVE_VERBS:
+        if lemma in LINK_STOP or lemma in SPEECH_VERBS or lemma in STATIVE_VERBS:
             return False
         if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in v.children) and v.dep_ not in ("xcomp", "conj"):
             return False
@@ -485,7 +488,8 @@ class EventCoder:
                     cameo = ic
             cert = min([r.certainty for r in sources] + [r.certainty for r in targets] or [1.0])
             conf = round(p.confidence * (0.5 + 0.5 * cert), 3)
-            rule = p.rule + (f";{why}" if why else "") + (";" + ",".join(notes) if notes else "")
+            rule = p.rule + (f";{why}" if why else "") + (";" + ",".join(notes) if notes else "") + (
+                f";hedge={mod.hedge.lower()}" if mod.hedge else "")
             out.append(Candidate(tok, p, cameo, sources, targets, mod, rule, conf, si, attribution, notes))
         return out
 
@@ -867,6 +871,11 @@ class EventCoder:
                 if len(lemmas) > 60:
                     break
             cat = classify_content(lemmas)
+            if cat is not None and any(c.dep_ == "neg" for c in h.children):
+                # "said Hungary should not veto aid": what is asked is that something not happen; the
+                # content's words do not say what is asked for (not an appeal for aid)
+                out.append((FAMILY_BASE[fam], "content-negated"))
+                continue
             if cat is None:
                 code = self._intent_of_trigger(h, aa) if fam == "intent" else None
                 if code and code not in seen:  # "agreed to lend $1 billion to Indonesia": 0331
@@ -964,6 +973,10 @@ class EventCoder:
                 continue
             plover = info.plover_type if info else None
             dec: Decision = combine(c.cameo or None, plover, c.confidence, pred, c.mod.modality)
+            if dec.decided_by == "classifier" and c.trigger.lemma_.lower() in SPEECH_VERBS:
+                # a speech verb's type is never the classifier's: it reads the reported content into "said"
+                # ("Hungary should not veto aid, the prime minister said" is no REJECT by the prime minister)
+                dec = combine(c.cameo or None, plover, c.confidence, None, c.mod.modality)
             if dec.cameo is None:
                 continue
             if dec.decided_by == "classifier" and c.mod.modality in ("future", "intent") and dec.cameo[:2] in (
@@ -987,7 +1000,8 @@ class EventCoder:
                 plover_type=(info.plover_type or None) if info else None,
                 plover_mode=(info.plover_mode or None) if info else None,
                 quad_class=info.quad_class if info else None, goldstein=info.goldstein if info else None,
-                modality=c.mod.modality, confidence=dec.confidence, coder=coder, decided_by=dec.decided_by,
+                modality=c.mod.modality, coder=coder, decided_by=dec.decided_by,
+                confidence=round(dec.confidence * HEDGE_FACTOR, 3) if c.mod.hedge else dec.confidence,
                 attribution_text=c.attribution[0], attribution_code=c.attribution[1])
             events.append(ev)
         return events

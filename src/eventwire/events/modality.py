@@ -6,9 +6,20 @@ it through ``xcomp``/``ccomp``/``acomp``/``conj``/``pcomp`` links (and, for a no
 whose subject or object it is), up to a reporting verb ("said", "told") or the sentence root:
 
 * ``negation``: a ``neg`` dependent ("not", "never", "n't") or the determiner "no" anywhere on the
-  chain; a governing "refuse", "decline", "fail", "deny" ("denied that Moscow had sent ...").
+  chain, a subject or object that is nobody ("No country attacked", "sent no troops"); a governing
+  "refuse", "decline", "fail", "deny", "avoid", "dispute" ("denied that Moscow had sent ..."); "It is
+  false/untrue that" (:data:`FALSE_ADJ`); "refrained from", "stopped short of", "prevented ... from",
+  "without", "instead of", "rather than" + gerund (:data:`ABSTAIN_HEADS`); "has/is yet to"; a negated
+  reporting or belief verb ("No one believes X attacked Y", "did not say that"); a report noun declared
+  false or denied ("Rumors that X invaded Y were false", "rejected claims that").
 * ``hypothetical``: "if"/"unless" clauses on the chain; modal "could", "might", "may", "should", "must";
-  "would" outside reported speech; noun modifiers "possible", "proposed", "potential".
+  "would" outside reported speech; noun modifiers "possible", "proposed", "potential"; governing
+  "unlikely", "likely", "possible" (:data:`DOUBT_ADJ`), "doubt/suspect that"; obligations "ought to",
+  "has/needs to", "is obliged/required/supposed to" (:data:`OBLIGATION`); hearsay ("rumours that",
+  "unconfirmed reports that").
+* hedges ("allegedly", "reportedly", "the alleged attack", "claimed that", "its claim that") leave the
+  modality ``asserted`` (CAMEO and GDELT code alleged events) and are returned in
+  :attr:`ModalityResult.hedge`; the coder records them in the event's rule and lowers its confidence.
 * ``historical``: a year in the clause more than one year before the publication year ("the US
   invasion in 2001" in a 2021 article, "in the 1990s"); an event in a subordinate clause with its own
   subject that dates the main clause ("after the US and Israel attacked Iran", "shortly after Russia
@@ -41,7 +52,42 @@ REPORTING = frozenset({"say", "tell", "add", "state", "announce", "stress", "cla
                        "continue", "report", "confirm", "note", "declare", "warn", "reply", "told", "said",
                        "assert", "argue", "emphasize", "emphasise", "underline", "acknowledge", "believe",
                        "think", "indicate", "suggest", "reiterate", "tweet"})
-NEGATING = frozenset({"refuse", "decline", "fail", "deny", "reject"})
+#: Verbs of speaking and reporting: they introduce what someone says, so they are never an event typed by
+#: the PLOVER classifier (which reads the type of the reported content into them: "Hungary should not veto
+#: aid, the prime minister said" is not a REJECT by the prime minister). A dictionary pattern on them
+#: ("said X must" a demand) still types them.
+SPEECH_VERBS = REPORTING | frozenset({"comment", "remark", "mention", "recall", "observe", "quote", "speak",
+                                      "testify", "maintain", "contend", "predict", "allege", "admit", "recount",
+                                      "describe", "post", "publish", "brief", "inform", "answer", "respond"})
+NEGATING = frozenset({"refuse", "decline", "fail", "deny", "reject", "avoid", "neglect", "forgo", "forego", "dispute",
+                      "refute", "omit"})
+#: Adjectives that declare what they govern untrue ("It is false that X attacked Y", "claims ... are baseless").
+FALSE_ADJ = frozenset({"false", "untrue", "baseless", "unfounded", "groundless", "fabricated", "bogus", "fake",
+                       "incorrect", "fictitious", "erroneous", "inaccurate"})
+#: Adjectives that make what they govern only possible or doubtful ("is unlikely to attack",
+#: "It is possible that ...", "is likely to meet": a prediction, not a report).
+DOUBT_ADJ = frozenset({"unlikely", "likely", "doubtful", "improbable", "probable", "possible", "conceivable",
+                       "uncertain", "unclear", "questionable", "impossible"})
+#: Verbs that doubt their complement clause ("Analysts doubt that X attacked Y").
+DOUBT_VERBS = frozenset({"doubt", "question", "wonder", "speculate", "suspect", "rumor", "rumour"})
+#: Words governing "from"/"of" + gerund that say the gerund's event did not happen ("refrained from
+#: attacking", "stopped short of recognising", "was prevented from entering"); "instead of", "rather than",
+#: "without" do the same with any head.
+ABSTAIN_HEADS = frozenset({"refrain", "abstain", "desist", "short", "keep", "prevent", "bar", "block", "deter",
+                           "prohibit", "ban", "stop", "hold", "dissuade", "restrain"})
+NEG_PREPS = frozenset({"without"})
+#: Governors of an obligation ("ought to withdraw", "has to withdraw", "is obliged/required/supposed to"):
+#: what is owed has not happened (``hypothetical``, like the modal auxiliaries "should" and "must").
+OBLIGATION = frozenset({"ought", "need", "suppose", "supposed", "oblige", "obliged", "obligate", "obligated",
+                        "require", "required"})
+#: Adverbs and noun modifiers that hedge a report without denying it ("Serbia allegedly attacked ...", "the
+#: reported attack"): the event stays ``asserted`` (CAMEO and GDELT code alleged events) and the hedge is
+#: recorded (:attr:`ModalityResult.hedge`).
+HEDGE_ADV = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
+HEDGE_MODS = frozenset({"alleged", "reported", "suspected", "purported", "supposed", "claimed", "rumoured",
+                        "rumored", "unconfirmed", "unverified"})
+#: Subjects that say nobody did it ("No one believes ...", "Nobody attacked ...", "None of them met ...").
+NO_SUBJECTS = frozenset({"nobody", "noone", "none", "neither", "nothing"})
 INTENT_VERBS = frozenset({"want", "wish", "intend", "hope", "seek", "aim", "try", "attempt", "offer", "promise",
                           "pledge", "vow", "threaten", "plan", "prepare", "strive", "desire", "agree", "decide",
                           "consider", "propose", "push"})
@@ -63,11 +109,14 @@ class ModalityResult:
         modality: one of the six values above.
         cue: the word that decided it (``"wants"``, ``"not"``, ``"2001"``), or ``""`` for asserted.
         reporting_verb: the reporting verb the clause depends on, if any (for attribution).
+        hedge: a word that hedges the report without denying it ("allegedly", "reportedly", "alleged",
+            "claims that ..."), or ``""``. It does not change ``modality``.
     """
 
     modality: str
     cue: str = ""
     reporting_verb: "Token | None" = None
+    hedge: str = ""
 
 
 def chain(trigger: "Token", max_steps: int = 8) -> list["Token"]:
@@ -117,7 +166,7 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
     ch = chain(trigger)
     rep = ch[-1] if len(ch) > 1 and ch[-1].lemma_.lower() in REPORTING else None
     reported = in_reported_speech if in_reported_speech is not None else rep is not None
-    negation = hypo = hist = ""
+    negation = hypo = hist = hedge = ""
     first: tuple[str, str] | None = None
     for k, t in enumerate(ch):
         if rep is not None and t.i == rep.i:
@@ -127,6 +176,15 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
             d, low = c.dep_, c.lower_
             if d == "neg" or (d == "det" and low == "no") or (d == "advmod" and low in ("never", "no")):
                 negation = negation or c.text
+            elif d in ("nsubj", "nsubjpass", "dobj") and t.pos_ in ("VERB", "AUX") and _nobody(c):
+                negation = negation or _nobody(c)  # "No country recognised X", "sent no troops"
+            elif d == "advmod" and low in HEDGE_ADV:
+                hedge = hedge or c.text
+            elif d == "amod" and k == 0 and t.pos_ in ("NOUN", "PROPN") and low in HEDGE_MODS:
+                if low in ("unconfirmed", "unverified"):
+                    hypo = hypo or c.text
+                else:
+                    hedge = hedge or c.text
             elif d in ("aux", "auxpass"):
                 if low in FUTURE_AUX:
                     first = first or ("future", c.text)
@@ -144,6 +202,9 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
                     first = first or ("future", c.text)
                 elif low in HYPO_MODS:
                     hypo = hypo or c.text
+            elif d == "acl" and k == 0 and t.pos_ in ("NOUN", "PROPN") and c.tag_ in ("VBN", "VBD") and \
+                    c.lemma_.lower() in FUTURE_VERBS | {"plan"} and not any(x.dep_ == "nsubj" for x in c.children):
+                first = first or ("future", c.text)  # "the meeting planned for Friday", "talks scheduled for"
             elif d in ("npadvmod", "advmod") and low in ("tomorrow", "soon"):
                 first = first or ("future", c.text)
             elif d == "npadvmod" and any(g.lower_ in ("next", "coming") for g in c.children):
@@ -151,9 +212,38 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
         if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
             hypo = hypo or "if"
         if k > 0:
-            if lem in NEGATING and ch[k - 1].dep_ in ("xcomp", "ccomp") and ch[k - 1].i > t.i:
+            below = ch[k - 1]
+            if t.pos_ == "ADP" and below.dep_ in ("pcomp", "pobj"):
+                # "refrained from attacking", "stopped short of attacking", "without attacking",
+                # "instead of attacking", "rather than attacking"
+                gov = t.head.lemma_.lower() if t.head.i != t.i else ""
+                if (t.lower_ in NEG_PREPS or (t.lower_ in ("from", "of") and gov in ABSTAIN_HEADS)
+                        or (t.lower_ == "of" and gov == "instead") or (t.lower_ == "than" and gov == "rather")):
+                    negation = negation or (f"{t.head.text} {t.text}" if t.head.i != t.i else t.text)
+            comp = below.dep_ in ("xcomp", "ccomp")
+            if below.dep_ == "ccomp" and any(c.dep_ == "acomp" and c.lemma_.lower() in FALSE_ADJ for c in t.children):
+                negation = negation or next(c.text for c in t.children if c.lemma_.lower() in FALSE_ADJ)
+            elif comp and any(c.dep_ == "acomp" and c.lemma_.lower() in DOUBT_ADJ for c in t.children):
+                hypo = hypo or next(c.text for c in t.children if c.lemma_.lower() in DOUBT_ADJ)  # "It is unlikely that"
+            if comp and any(c.dep_ == "advmod" and c.lower_ == "yet" for c in t.children) and below.dep_ == "xcomp":
+                negation = negation or "yet to"  # "has yet to sign", "is yet to meet": not (yet) happened
+            if lem in NEGATING and below.dep_ in ("xcomp", "ccomp") and below.i > t.i:
                 negation = negation or t.text
-            elif lem in INTENT_VERBS and ch[k - 1].dep_ == "xcomp":
+            elif lem in FALSE_ADJ and t.pos_ == "ADJ" and below.dep_ == "ccomp":
+                negation = negation or t.text
+            elif lem in DOUBT_ADJ and t.pos_ == "ADJ" and comp:
+                hypo = hypo or t.text  # "Serbia is unlikely to attack", "is likely to meet"
+            elif lem in DOUBT_VERBS and below.dep_ == "ccomp" and below.i > t.i:
+                hypo = hypo or t.text  # "Analysts doubt that ..."
+            elif (lem in OBLIGATION or t.lower_ in OBLIGATION) and below.dep_ == "xcomp":
+                hypo = hypo or t.text  # "ought to withdraw", "needs to", "is required to"
+            elif lem == "have" and below.dep_ == "xcomp" and t.tag_ in ("VBZ", "VBP", "VB") and not any(
+                    c.lower_ == "yet" for c in t.children) and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                                   for c in below.children):
+                hypo = hypo or t.text  # "Serbia has to withdraw" (present obligation; "had to" happened)
+            elif lem in ("allege", "claim") and below.dep_ == "ccomp" and below.i > t.i:
+                hedge = hedge or t.text  # "Kosovo alleged that Serbia attacked ...": a claim, attributed
+            if lem in INTENT_VERBS and ch[k - 1].dep_ == "xcomp":
                 first = first or ("intent", t.text)
             elif lem in INTENT_ADJ and t.pos_ == "ADJ":
                 first = first or ("intent", t.text)
@@ -161,21 +251,48 @@ def modality(trigger: "Token", pub_year: int | None = None, in_reported_speech: 
                 first = first or ("future", t.text)
             elif lem == "go" and ch[k - 1].dep_ == "xcomp" and t.tag_ == "VBG":
                 first = first or ("future", t.text)
-    denied = _denied_report(ch[-1] if rep is None else ch[-2] if len(ch) > 1 else trigger)
-    if denied:
-        negation = negation or denied
+    if rep is not None:
+        # "No one believes X attacked Y", "Officials did not say that ...": a negated report asserts nothing
+        neg = next((c.text for c in rep.children if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never")),
+                   "") or next((_nobody(c) for c in rep.children if c.dep_ == "nsubj" and _nobody(c)), "")
+        wh = len(ch) > 1 and any(c.tag_ in ("WRB", "WP", "WDT") and c.i < ch[-2].i for c in ch[-2].children)
+        if neg and not wh:  # ("did not say when they met" leaves the meeting asserted)
+            negation = negation or neg
+        elif rep.lemma_.lower() in ("claim", "allege"):
+            hedge = hedge or rep.text
+        for subj in (c for c in rep.children if c.dep_ == "nsubj"):
+            # "Unconfirmed reports said ...", "Rumours say ...": hearsay as the speaker
+            cue = next((m.text for m in subj.children if m.dep_ == "amod" and m.lower_ in ("unconfirmed", "unverified")),
+                       "") or (subj.text if subj.lemma_.lower() in HEARSAY_NOUNS else "")
+            if cue:
+                hypo = hypo or cue
+    kind, cue = _report_clause(ch[-1] if rep is None else ch[-2] if len(ch) > 1 else trigger)
+    if kind == "negation":
+        negation = negation or cue
+    elif kind == "hypothetical":
+        hypo = hypo or cue
+    elif kind == "hedge":
+        hedge = hedge or cue
     if pub_year:
         hist = _historical_cue(trigger, pub_year)
     hist = hist or _background_clause(ch)
     if negation:
-        return ModalityResult("negation", negation, rep)
+        return ModalityResult("negation", negation, rep, hedge)
     if hypo:
-        return ModalityResult("hypothetical", hypo, rep)
+        return ModalityResult("hypothetical", hypo, rep, hedge)
     if hist:
-        return ModalityResult("historical", hist, rep)
+        return ModalityResult("historical", hist, rep, hedge)
     if first:
-        return ModalityResult(first[0], first[1], rep)
-    return ModalityResult("asserted", "", rep)
+        return ModalityResult(first[0], first[1], rep, hedge)
+    return ModalityResult("asserted", "", rep, hedge)
+
+
+def _nobody(t: "Token") -> str:
+    """The word that makes subject or object ``t`` nobody/nothing ("No one", "nobody", "no troops",
+    "none of them"), or ``""``."""
+    if t.lower_ in NO_SUBJECTS or (t.lower_ == "one" and any(c.lower_ == "no" for c in t.children)):
+        return t.text if t.lower_ != "one" else "no one"
+    return next((c.text for c in t.children if c.dep_ == "det" and c.lower_ == "no"), "")
 
 
 #: Subordinators of a clause that places its event before the main one ("after X attacked Y").
@@ -204,18 +321,49 @@ def _background_clause(ch: list["Token"]) -> str:
 
 REPORT_NOUNS = frozenset({"report", "claim", "allegation", "suggestion", "rumour", "rumor", "speculation",
                           "accusation", "assertion", "charge"})
-DENYING = frozenset({"deny", "reject", "dismiss", "refute", "rebut"})
+DENYING = frozenset({"deny", "reject", "dismiss", "refute", "rebut", "debunk", "disprove", "discredit"})
 
 
-def _denied_report(top: "Token") -> str:
-    """"denying reports that the bloc would invite Damascus": the clause of a denied report."""
+#: Report nouns whose content is hearsay: an event only rumoured is ``hypothetical``.
+HEARSAY_NOUNS = frozenset({"rumour", "rumor", "speculation", "suggestion", "fear", "hope", "possibility"})
+
+
+def _report_clause(top: "Token") -> tuple[str, str]:
+    """The modality a report noun gives the clause it holds (``top`` is the clause's head verb).
+
+    * denied ("denying reports that the bloc would invite Damascus", "rumours ... were dismissed") or
+      declared false ("Rumors that Serbia invaded Kosovo were false", "claims that ... are baseless"):
+      ``("negation", cue)``;
+    * hearsay ("rumours that ...", "speculation that ...", "unconfirmed reports that ...", "reports
+      that ... could not be confirmed"): ``("hypothetical", cue)``;
+    * a report, claim or allegation otherwise: ``("hedge", noun)``;
+    * not inside a report noun's clause: ``("", "")``.
+    """
     if top.dep_ not in ("acl", "ccomp", "relcl") or top.head.i == top.i:
-        return ""
+        return "", ""
     noun = top.head
-    if noun.lemma_.lower() not in REPORT_NOUNS or noun.head.i == noun.i:
-        return ""
-    verb = noun.head
-    return verb.text if verb.lemma_.lower() in DENYING and noun.dep_ in ("dobj", "nsubjpass") else ""
+    nl = noun.lemma_.lower()
+    if noun.pos_ not in ("NOUN", "PROPN") or (nl not in REPORT_NOUNS and nl not in HEARSAY_NOUNS):
+        return "", ""
+    verb = noun.head if noun.head.i != noun.i else None
+    if verb is not None:
+        vl = verb.lemma_.lower()
+        if vl in DENYING and noun.dep_ in ("dobj", "nsubjpass"):
+            return "negation", verb.text
+        if noun.dep_ in ("nsubj", "nsubjpass"):
+            false = [c for c in verb.children if c.dep_ in ("acomp", "oprd", "attr") and c.lemma_.lower() in FALSE_ADJ]
+            if false:
+                return "negation", false[0].text
+            if vl in FALSE_ADJ:
+                return "negation", verb.text
+            if any(c.dep_ == "neg" for c in verb.children):
+                return "hypothetical", next(c.text for c in verb.children if c.dep_ == "neg")  # "were not confirmed"
+    unconf = next((c.text for c in noun.children if c.dep_ == "amod" and c.lower_ in ("unconfirmed", "unverified")), "")
+    if unconf:
+        return "hypothetical", unconf
+    if nl in HEARSAY_NOUNS:
+        return "hypothetical", noun.text
+    return "hedge", noun.text
 
 
 def _historical_cue(trigger: "Token", pub_year: int) -> str:

@@ -23,7 +23,7 @@ from eventwire.records import Article, TimeExpr
 from eventwire.temporal.resolve import resolve
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
@@ -45,8 +45,14 @@ PATTERNS = [re.compile(p) for p in (
     r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b\d{4}-\d{2}-\d{2}\b",
     rf"(?i)\b{_NUMW}\s+(?:days?|weeks?|months?|years?|decades?)\s+ago\b",
 )]
-_FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
-_FUTURE_HEADS = {"schedule", "plan", "due", "expect", "set"}
+_FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "would", "going"}
+_FUTURE_HEADS = {"schedule", "plan", "due", "expect", "set", "slate"}
+#: Governors of a to-infinitive that put it after the time of speaking when they are not in the past tense
+#: ("is due to meet", "plans to visit", "intends to sign", "is set to", "aims to", "wants to"): the
+#: planned, scheduled or wished event lies ahead (a bare weekday resolves forwards).
+_FUTURE_GOVERNORS = _FUTURE_HEADS | {"intend", "aim", "prepare", "hope", "want", "seek", "wish", "promise",
+                                     "pledge", "vow", "threaten", "agree", "decide", "ready", "poised", "likely",
+                                     "unlikely", "eager", "willing", "expected", "scheduled", "planned"}
 
 
 def anchor_date(article: Article) -> date | None:
@@ -60,10 +66,24 @@ def anchor_date(article: Article) -> date | None:
     return None
 
 
+def _past(v: "Token") -> bool:
+    """A past-tense verb, or a verb with a past-tense auxiliary ("was scheduled", "had planned")."""
+    return v.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in v.children)
+
+
 def tense(doc: "Doc", start: int, end: int) -> str | None:
-    """Tense of the clause governing the character span [start, end): ``future`` (will/shall/would,
-    "going to", "is to be held", "scheduled/planned/due/set to"), ``past`` (a past-tense verb or
-    auxiliary), or ``None`` (present, or no verb found)."""
+    """Tense of the clause governing the character span [start, end): ``future`` or ``past`` or ``None``.
+
+    ``future``: an auxiliary will/shall/would or "going to" on the clause's verb or the verbs governing it
+    through ``xcomp`` (up to three steps: "is expected to be held"), "is to be held", or a present-tense
+    governor of planning, scheduling or wishing (:data:`_FUTURE_GOVERNORS`: "Serbia is due to meet Kosovo
+    on Friday", "plans to visit on Monday", "is set to sign"); ``past``: a past-tense verb or auxiliary on
+    the clause's verb ("met on Friday"; "was scheduled to meet on Friday" is past too: the plan is told
+    in the past); ``None``: present, or no verb found.
+
+    Source: the English tense and modal system as described in the Cambridge Grammar of the English
+    Language (ch. 3-4, "futurity"); the list of governors is ours.
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -76,17 +96,32 @@ def tense(doc: "Doc", start: int, end: int) -> str | None:
         t = t.head
     if t.pos_ not in ("VERB", "AUX"):
         return None
-    for v in (t, t.head):
+    if t.dep_ == "acl" and t.tag_ in ("VBN", "VBD") and t.lemma_ in _FUTURE_HEADS and not any(
+            c.dep_ == "nsubj" for c in t.children):
+        return "future"  # "the meeting planned for Friday", "talks scheduled for Monday"
+    v = t
+    for _ in range(4):
         kids = list(v.children)
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in kids):
             return "future"
-        if v.lemma_ in _FUTURE_HEADS and any(c.dep_ in ("auxpass", "aux") for c in kids):
+        if v.lemma_ in _FUTURE_HEADS and any(c.dep_ in ("auxpass", "aux") and c.tag_ != "VBD" for c in kids):
             return "future"
         if v.lower_ == "going" and any(c.lower_ == "to" for c in kids):
             return "future"
-        if any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) and v.head.lemma_ == "be" and v.head is not v:
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) and v.head.lemma_ == "be" and v.head is not v \
+                and v.dep_ in ("xcomp", "ccomp") and v.head.tag_ != "VBD":
             return "future"  # "the referendum is to be held on ..."
-    if t.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in t.children):
+        h = v.head
+        if v.dep_ != "xcomp" or h is v:
+            break
+        # "is due to meet": the to-infinitive's governor (and the copula above an adjective governor)
+        gov_past = _past(h) or (h.pos_ == "ADJ" and h.head is not h and _past(h.head))
+        if (h.lemma_.lower() in _FUTURE_GOVERNORS or h.lower_ in _FUTURE_GOVERNORS) and not gov_past:
+            return "future"
+        if gov_past and h.lemma_.lower() in _FUTURE_GOVERNORS | {"be"}:
+            return "past"  # "was scheduled to meet on Friday": a plan told in the past
+        v = h if h.pos_ in ("VERB", "AUX") else (h.head if h.head is not h else h)
+    if _past(t):
         return "past"
     return None
 
