@@ -423,6 +423,11 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                 fresh = fresh_documents(docs, probs)
                 fut = pool.submit(_worker_batch, fresh) if fresh else None
                 inflight.append((fut, probs))
+                if config.corpus and len(inflight) == 1:
+                    # the corpus view's modules (datasketch imports scipy: ~0.6 CPU s) are imported while
+                    # the workers (started by the first submit) load their models, not at the end of the
+                    # run, when this process alone works and the workers wait
+                    import eventwire.corpus  # noqa: F401
                 while len(inflight) >= window:
                     f, pr = inflight.pop(0)
                     store_batch(pr, collect(f))
