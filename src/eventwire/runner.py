@@ -227,6 +227,18 @@ def warm_up() -> None:
             + b"The foreign ministers met in Paris on Monday, officials said. " * 8 + b"</p></article></body></html>")
     process_batch([Document(doc_id=f"warm-up-{kind}", source=f"(warm-up).{kind}", kind=kind, data=data,
                             size=len(data)) for kind, data in (("txt", text), ("html", html))])
+    freeze_loaded_objects()
+
+
+def freeze_loaded_objects() -> None:
+    """Collect garbage once, then move every object alive (the models, gazetteer and dictionaries just
+    loaded: ~350k objects) out of the garbage collector's sight (``gc.freeze``). They live as long as
+    the process anyway, and each full collection walked all of them: ~0.37 s each, two or three per
+    200 bench documents (0.74 of 10.3 CPU s in one measured run; 0.04 s frozen)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def worker_report(before: tuple[dict[str, float], dict[str, float]], cpu_before: float, documents: int,
@@ -411,9 +423,13 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
             return outcomes
 
         if config.workers <= 1:
+            frozen = False
             for docs, probs in stream:
                 fresh = fresh_documents(docs, probs)
                 store_batch(probs, process_batch(fresh) if fresh else [])
+                if fresh and not frozen:  # the models are loaded by the first batch (see warm_up)
+                    freeze_loaded_objects()
+                    frozen = True
         else:
             ctx = mp.get_context("spawn")
             pool = ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=_worker_init)
