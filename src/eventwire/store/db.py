@@ -42,6 +42,7 @@ def _offsets(d: dict[str, Any]) -> dict[str, Any]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _as_row(rec: Any) -> dict[str, Any]:
@@ -53,6 +54,8 @@ def _as_row(rec: Any) -> dict[str, Any]:
         names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
     d = {n: getattr(rec, n) for n in names}
     for n, v in d.items():
+        if type(v) in _SCALARS:  # most values: nothing to copy or convert
+            continue
         if isinstance(v, list):
             if v and hasattr(v[0], "__dataclass_fields__"):
                 d[n] = [_as_row(x) for x in v]
@@ -242,7 +245,8 @@ class Store:
         if not rows:
             return
         cols = [c for c in self.columns(table) if any(c in r for r in rows)]
-        data = pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows])
+        # column by column, as pa.Table.from_pylist does it, without a dict per row in between
+        data = pa.Table.from_arrays([[r.get(c) for r in rows] for c in cols], names=cols)
         col_sql = ", ".join(f'"{c}"' for c in cols)
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
         self.con.register("_ew_rows", data)
