@@ -205,3 +205,24 @@ def test_ten_megabyte_page_and_deep_nesting_finish():
     f3 = extract_html(deep, None)  # flattened below level 200, so the text survives libxml2's depth limit
     assert "Deep text about talks in Doha." in f3.body
     assert "markup nested deeper than 256 levels: elements below level 200 flattened" in f3.warnings
+
+
+def test_english_date_lines_read_directly_equal_dateparser():
+    """The fast path of ``parse_date`` (``March 3, 2024 10:00`` and its variants) gives exactly what
+    dateparser gives: every month name and abbreviation, with and without a full stop and comma, days
+    and times at the edges (impossible ones included: they are left to dateparser)."""
+    from eventwire.extract.dates import _MONTHS, _dateparser_date, parse_date
+
+    langs = ("en", "de", "fr", "es")
+    checked = 0
+    for mon in _MONTHS:
+        for day in (1, 9, 29, 30, 31):
+            for dot in ("", "."):
+                for comma in (",", ""):
+                    for tail in ("", " 10:00", " 0:05", " 23:59", ", 7:30", " 24:00", " 12:60"):
+                        s = f"{mon}{dot} {day:02d}{comma} 2024{tail}" if day == 9 and dot else f"{mon}{dot} {day}{comma} 2024{tail}"
+                        assert parse_date(s) == _dateparser_date(s, langs), s
+                        checked += 1
+    assert checked == 3360
+    assert parse_date("March 3, 2024 10:00").iso == "2024-03-03T10:00"
+    assert parse_date("Feb. 29, 1996").iso == "1996-02-29"

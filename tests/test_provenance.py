@@ -137,3 +137,46 @@ def test_language_identification_is_offline_and_marks_non_english(nlp):
     assert a.language == "de"
     assert a.warnings == ["not annotated: no NLP model for language 'de'"]
     assert a.entities == []
+
+
+def _full_pattern_matches(text):
+    """What the registry's whole alias pattern finds in ``text`` (the reference for the candidate filter)."""
+    from eventwire.extract.provenance import _alias_pattern, _names
+
+    reg = default_registry()
+    return [(m.start(), m.group(0)) for m in _alias_pattern(id(reg), _names(reg)).finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "according to Reuters, the agency said", "REUTERS reported", "told afp on Monday", "AP-led talks (AP) —",
+    "the Süddeutsche Zeitung reported", "SÜDDEUTSCHE ZEITUNG", "ANADOLU AJANSI said", "Anadolu Ajansı said",
+    "told REUTERſ and Reuterſ", "\u0130NTERFAX said", "interfax", "AFP_x xAFP -AFP AFP- AFP",
+    "the Associated Press and The Associated Press", "Agence France-Presse told", "La Nación (Argentina) said",
+    "", "nothing to see here",
+])
+def test_cited_sources_candidate_filter_finds_what_the_full_pattern_finds(text):
+    from eventwire.extract.provenance import _alias_pattern, _candidates, _names
+
+    reg = default_registry()
+    names = _names(reg)
+    pat = _alias_pattern(id(reg), names, _candidates(names, text))
+    got = [] if pat is None else [(m.start(), m.group(0)) for m in pat.finditer(text)]
+    assert got == _full_pattern_matches(text)
+
+
+def test_cited_sources_candidate_filter_on_every_outlet_name_and_the_examples():
+    """Every registry name, in upper, lower and title case inside running text, and every example body:
+    the filtered pattern finds exactly the full pattern's matches (and some are found)."""
+    from eventwire.extract.provenance import _alias_pattern, _candidates, _names
+
+    reg = default_registry()
+    names = _names(reg)
+    texts = [f"said {f(n)}: officials told {f(n)} reporters." for n in names for f in (str.upper, str.lower, str)]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(EXAMPLES.rglob("*")) if p.is_file()]
+    found = 0
+    for text in texts:
+        pat = _alias_pattern(id(reg), names, _candidates(names, text))
+        got = [] if pat is None else [(m.start(), m.group(0)) for m in pat.finditer(text)]
+        assert got == _full_pattern_matches(text), text[:80]
+        found += len(got)
+    assert found > 3 * len(names)

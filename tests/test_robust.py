@@ -435,3 +435,47 @@ def test_where_with_double_equals_is_rejected():
             parse_where([expr], cols)
     [f] = parse_where(["modality=asserted"], cols)
     assert (f.column, f.op, f.value) == ("modality", "=", "asserted")
+
+
+def test_worker_built_rows_convert_document_by_document_and_the_writer_stores_them_one_by_one(tmp_path, monkeypatch):
+    """The worker-pool path (--workers N): a worker replaces a document whose values cannot be converted
+    by its failed outcome, and the writing process stores a batch it cannot write whole one document at
+    a time, so only the offending document is lost, recorded with stage store."""
+    import eventwire.runner as runner
+    from eventwire.ingest import iter_documents
+    from eventwire.store.db import Store
+
+    _poison(monkeypatch, runner)
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "b.txt").write_text("Poison pill\n\nThe poison ministers met in Geneva on Monday to talk.\n", encoding="utf-8")
+    (d / "c.txt").write_text(GOOD.replace("Geneva", "Vienna"), encoding="utf-8")
+    docs = list(iter_documents([str(d)]))
+    (summaries, tables), _report = runner._worker_batch(docs, "r1")
+    assert [s.status for s in summaries] == ["article", "error", "article"]
+    assert summaries[1].problems[-1].stage == "store"
+    assert summaries[1].problems[-1].reason.startswith("cannot store: ")
+    assert tables["documents"].num_rows == 3 and tables["articles"].num_rows == 2
+
+    # the writer: a batch the database refuses whole (here: any batch holding c.txt) goes one by one
+    real_write = Store.write_tables
+    bad_id = docs[2].doc_id
+
+    def refuse(self, t, problems=(), run_id="", replace=False):
+        if bad_id in t["documents"].column("doc_id").to_pylist():
+            raise ValueError("refused for the test")
+        return real_write(self, t, problems, run_id=run_id, replace=replace)
+
+    monkeypatch.setattr(Store, "write_tables", refuse)
+    with Store(tmp_path / "t.duckdb") as s:
+        failed = s.write_tables_each(tables, run_id="r1")
+        assert list(failed) == [bad_id] and failed[bad_id].reason == "cannot store: ValueError: refused for the test"
+        rows = s.con.execute("SELECT source, status FROM documents ORDER BY source").fetchall()
+        assert [(src.rsplit("/", 1)[1], st) for src, st in rows] == [("a.txt", "article"), ("b.txt", "error"),
+                                                                      ("c.txt", "error")]
+        arts = s.con.execute("SELECT doc_id FROM articles").fetchall()
+        assert arts == [(docs[0].doc_id,)]
+        n_ents = s.con.execute("SELECT count(*) FROM entities e JOIN articles a USING (article_id)").fetchone()[0]
+        assert n_ents == s.con.execute("SELECT count(*) FROM entities").fetchone()[0] > 0
+        assert s.con.execute("SELECT count(*) FROM errors WHERE stage = 'store'").fetchone()[0] == 2

@@ -1,7 +1,7 @@
 """Temporal grounding: relative and absolute expressions resolved against an anchor date."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -81,3 +81,24 @@ def test_without_anchor_only_absolute_dates_resolve():
 def test_unresolvable_expressions_give_none(text):
     r = resolve(text, SAT)
     assert r.value is None
+
+
+def test_ages_skip_dateparser_because_it_finds_no_date_in_them():
+    """The age shortcut of ``_dateparser`` changes nothing: dateparser itself finds no date in an age,
+    for every age 0-199 in every spelling the shortcut covers, with or without an anchor, either way."""
+    from dateparser.date import DateDataParser
+
+    from eventwire.temporal.resolve import _AGE, clean
+
+    forms = [f"{n}{a}year{s}{b}old" for n in range(200) for a in "- " for s in ("", "s") for b in "- "]
+    assert all(_AGE.fullmatch(clean(f)) for f in forms)
+    for anchor in (None, date(2024, 3, 3), date(2019, 12, 31)):
+        for future in (False, True):
+            settings: dict = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_TIME_AS_PERIOD": True}
+            if anchor is not None:
+                settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
+            parser = DateDataParser(languages=["en"], settings=settings)
+            found = [f for f in forms if parser.get_date_data(f).date_obj is not None]
+            assert found == [], (anchor, future, found[:5])
+    assert resolve("a 50-year-old", date(2024, 3, 3)).value is None
+    assert resolve("March 2024", date(2024, 3, 3)).value == "2024-03"

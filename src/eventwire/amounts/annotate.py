@@ -45,13 +45,18 @@ HEDGES = {"about", "around", "some", "nearly", "almost", "roughly", "approximate
           "up", "estimated", "less", "fewer", "under", "approx", "circa", "close", "than", "~"}
 
 
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+_SCALED_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(bn|m|k)")
+_YEAR_LIKE = re.compile(r"1[5-9]\d\d|20\d\d")
+
+
 def _num_value(tok: "Token") -> float | None:
     t = tok.lower_.replace(",", "")
-    if re.fullmatch(r"\d+(\.\d+)?", t):
+    if _NUMBER.fullmatch(t):
         return float(t)
     if t in WORD_NUMBERS:
         return float(WORD_NUMBERS[t])
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)(bn|m|k)", t)
+    m = _SCALED_NUMBER.fullmatch(t)
     if m:
         return float(m[1]) * SCALES[m[2]]
     return None
@@ -127,7 +132,7 @@ def annotate_amounts(article: Article, doc: "Doc") -> None:
             counted, end_c = _counted(doc, i, j)
             if counted is not None:
                 end_j = end_c
-        if unit is None and counted is None and not approximate and re.fullmatch(r"1[5-9]\d\d|20\d\d", doc[i].text):
+        if unit is None and counted is None and not approximate and _YEAR_LIKE.fullmatch(doc[i].text):
             i = j + 1  # a bare year-like number ("in 2001"), not an amount
             continue
         span = doc[start_i:end_j + 1]

@@ -65,9 +65,57 @@ _PLACE_ONLY = re.compile(
 )
 
 
+#: Characters that ``re.IGNORECASE`` matches with an ASCII letter although ``str.lower`` does not give
+#: that letter (Python ``re`` documentation: U+0130, U+0131, U+017F, U+212A).
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
+
+
 @lru_cache(maxsize=4)
-def _alias_pattern(reg_id: int, names: tuple[str, ...]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(n) for n in names)
+def _alias_index(names: tuple[str, ...]) -> tuple[dict[str, tuple[tuple[int, str | None], ...]], tuple[int, ...]]:
+    """Names grouped by their first run of ASCII letters and digits, lower-cased (``"Agence France-Presse"``
+    -> ``"agence"``), each with its lower-cased form when the whole name is ASCII; and the names that
+    cannot be grouped so (not starting with such a run, or the run followed by a non-ASCII
+    character): positions in ``names``."""
+    by_run: dict[str, list[tuple[int, str | None]]] = {}
+    always: list[int] = []
+    for i, n in enumerate(names):
+        low = n.lower()
+        m = _ASCII_RUN.match(low)
+        if m is None or not n[: m.end()].isascii() or not low[m.end(): m.end() + 1].isascii():
+            always.append(i)
+        else:
+            by_run.setdefault(m.group(0), []).append((i, low if n.isascii() else None))
+    return {k: tuple(v) for k, v in by_run.items()}, tuple(always)
+
+
+def _candidates(names: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """Positions in ``names`` of the names that may occur in ``text`` (a superset of those that do).
+
+    ``re.IGNORECASE`` matches an ASCII letter only with itself, its other case and the four
+    characters of :data:`_ASCII_FOLD`, so a case-insensitive match of an ASCII name is, in the text
+    folded with :data:`_ASCII_FOLD` and lower-cased, the lower-cased name; and a match of a name
+    starting with a run of ASCII letters and digits starts such a run of the folded text (the match
+    follows no word character). Names failing these tests cannot match and are left out of the
+    pattern: alternatives that match nowhere do not change what the pattern finds, and a pattern of
+    the few names a text may hold runs much faster than one of all of them."""
+    by_run, always = _alias_index(names)
+    folded = text.translate(_ASCII_FOLD).lower()
+    runs = set(_ASCII_RUN.findall(folded))
+    found = list(always)
+    for r in runs.intersection(by_run):
+        found.extend(i for i, low in by_run[r] if low is None or low in folded)
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=1024)
+def _alias_pattern(reg_id: int, names: tuple[str, ...], which: tuple[int, ...] | None = None) -> re.Pattern[str] | None:
+    """The pattern of the registry's names (longest first), or of the names at positions ``which``
+    only (in the same order); ``None`` for no names."""
+    chosen = names if which is None else [names[i] for i in which]
+    if not chosen:
+        return None
+    alts = "|".join(re.escape(n) for n in chosen)
     return re.compile(r"(?<![\w-])(?:" + alts + r")(?![\w-])", re.I)
 
 
@@ -88,7 +136,10 @@ def cited_sources(text: str, registry: Registry | None = None) -> list[str]:
     case, and short aliases always need a cue (``MENA`` is also a region, ``AA`` an airline).
     """
     reg = registry or default_registry()
-    pat = _alias_pattern(id(reg), _names(reg))
+    names = _names(reg)
+    pat = _alias_pattern(id(reg), names, _candidates(names, text))
+    if pat is None:
+        return []
     found: list[str] = []
     for m in pat.finditer(text):
         alias = m.group(0)

@@ -64,6 +64,7 @@ def _offsets(d: dict[str, Any]) -> dict[str, Any]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _as_row(rec: Any) -> dict[str, Any]:
@@ -75,6 +76,8 @@ def _as_row(rec: Any) -> dict[str, Any]:
         names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
     d = {n: getattr(rec, n) for n in names}
     for n, v in d.items():
+        if type(v) in _SCALARS:  # most values: nothing to copy or convert
+            continue
         if isinstance(v, list):
             if v and hasattr(v[0], "__dataclass_fields__"):
                 d[n] = [_as_row(x) for x in v]
@@ -172,6 +175,64 @@ def store_failed(outcome: Outcome, exc: BaseException) -> Outcome:
     problems = [safe_problem(p) for p in outcome.problems] + [Problem(d.source, "store", "error", reason, detail,
                                                         member=d.member, doc_id=d.doc_id)]
     return Outcome(d, "error", None, problems)
+
+
+def outcome_tables(run_id: str, outcomes: Sequence[Outcome], schemas: dict[str, pa.Schema]) -> dict[str, pa.Table]:
+    """:func:`outcome_rows` as Arrow tables with the database's column types (``schemas``: table ->
+    schema, e.g. :func:`eventwire.scale.parts.arrow_schemas`), for :meth:`Store.write_tables`. Worker
+    processes build them: an Arrow table crosses to the writing process as a few buffers, which costs a
+    fraction of pickling the records."""
+    return {t: pa.Table.from_pylist(rows, schema=schemas[t])
+            for t, rows in outcome_rows(run_id, outcomes, _now()).items()}
+
+
+def outcome_tables_each(run_id: str, outcomes: Sequence[Outcome], schemas: dict[str, pa.Schema]
+                        ) -> tuple[list[Outcome], dict[str, pa.Table]]:
+    """:func:`outcome_tables`, and if some document's values cannot be converted to the database's
+    column types, the conversion document by document: an offending document is replaced by its failed
+    outcome (:func:`store_failed`: status ``error``, a ``store`` problem with the reason), so that the
+    rest of the batch is stored. Returns (the outcomes as they will be stored, the tables)."""
+    try:
+        return list(outcomes), outcome_tables(run_id, outcomes, schemas)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError, UnicodeError):
+        kept: list[Outcome] = []  # some document cannot be converted: find it, one by one
+        parts: list[dict[str, pa.Table]] = []
+    for o in outcomes:
+        try:
+            part = outcome_tables(run_id, [o], schemas)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError, UnicodeError) as exc:
+            o = store_failed(o, exc)
+            part = outcome_tables(run_id, [o], schemas)
+        kept.append(o)
+        parts.append(part)
+    return kept, {t: pa.concat_tables([part[t] for part in parts]) for t in parts[0]}
+
+
+def split_tables(tables: dict[str, pa.Table]) -> list[tuple[str, dict[str, pa.Table]]]:
+    """Cut a batch's tables (:func:`outcome_tables`) into one set per document, in the order of the
+    ``documents`` table: [(doc_id, tables)]. Rows are assigned by ``doc_id`` (documents, articles,
+    errors) or by ``article_id`` (annotation tables)."""
+    import pyarrow.compute as pc
+
+    docs = tables.get("documents")
+    if docs is None or docs.num_rows == 0:
+        return []
+    arts = tables.get("articles")
+    out = []
+    for doc_id in docs.column("doc_id").to_pylist():
+        key = pa.array([doc_id])
+        art_ids = (arts.filter(pc.is_in(arts.column("doc_id"), key)).column("article_id")
+                   if arts is not None and arts.num_rows else pa.array([], pa.string()))
+        one: dict[str, pa.Table] = {}
+        for t, data in tables.items():
+            if "doc_id" in data.column_names:
+                one[t] = data.filter(pc.is_in(data.column("doc_id"), key))
+            elif "article_id" in data.column_names:
+                one[t] = data.filter(pc.is_in(data.column("article_id"), art_ids))
+            else:
+                one[t] = data.slice(0, 0)
+        out.append((doc_id, one))
+    return out
 
 
 def article_row(article: Article, run_id: str) -> dict[str, Any]:
@@ -324,7 +385,8 @@ class Store:
         if not rows:
             return
         cols = [c for c in self.columns(table) if any(c in r for r in rows)]
-        data = pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows])
+        # column by column, as pa.Table.from_pylist does it, without a dict per row in between
+        data = pa.Table.from_arrays([[r.get(c) for r in rows] for c in cols], names=cols)
         col_sql = ", ".join(f'"{c}"' for c in cols)
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
         self.con.register("_ew_rows", data)
@@ -332,6 +394,82 @@ class Store:
             self.con.execute(f'{verb} INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _ew_rows')
         finally:
             self.con.unregister("_ew_rows")
+
+    def _insert_arrow(self, table: str, data: pa.Table, ignore: bool = False) -> None:
+        if data.num_rows == 0:
+            return
+        col_sql = ", ".join(f'"{c}"' for c in data.column_names)
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        self.con.register("_ew_rows", data)
+        try:
+            self.con.execute(f'{verb} INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _ew_rows')
+        finally:
+            self.con.unregister("_ew_rows")
+
+    def write_tables(self, tables: dict[str, pa.Table], problems: Sequence[Problem] = (), run_id: str = "",
+                     replace: bool = False) -> None:
+        """Write rows built elsewhere (by :func:`outcome_tables`, in a worker process) and problems, in one
+        transaction: the same rows :meth:`write` stores for the same outcomes.
+
+        Args:
+            tables: table name -> Arrow table with that table's columns (``documents``, ``articles``,
+                the annotation tables, ``errors``).
+            problems: problems found while reading (files that gave no document).
+            run_id: the current run (for the problems' rows).
+            replace: delete earlier rows of these documents first (``--reprocess``).
+        """
+        now = _now()
+        errs = [error_row(run_id, p, now) for p in problems]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            docs = tables.get("documents")
+            if replace and docs is not None and docs.num_rows:
+                self._delete_documents(docs.column("doc_id").to_pylist())
+            for table in ("documents", "articles", *(t for t, _, _ in ANNOTATION_TABLES), "errors"):
+                if table in tables:
+                    self._insert_arrow(table, tables[table], ignore=table in ("documents", "articles", "errors"))
+            self._insert("errors", errs, ignore=True)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def write_tables_each(self, tables: dict[str, pa.Table], problems: Sequence[Problem] = (), run_id: str = "",
+                          replace: bool = False) -> dict[str, Problem]:
+        """:meth:`write_tables`; if the batch cannot be stored, its documents are stored one by one
+        (:func:`split_tables`), so that only an offending document is lost: its ``documents`` row is
+        stored with status ``error`` and a ``store`` problem in ``errors`` giving the reason.
+
+        Returns:
+            doc_id -> the ``store`` problem, for the documents that could not be stored (empty when the
+            batch was stored whole).
+
+        Raises:
+            duckdb.Error: the database itself cannot be written (not even a failed document's row).
+        """
+        try:
+            self.write_tables(tables, problems, run_id=run_id, replace=replace)
+            return {}
+        except Exception:  # retried document by document below, each failure recorded
+            pieces = split_tables(tables)
+            if not pieces:
+                raise
+        failed: dict[str, Problem] = {}
+        for doc_id, one in pieces:
+            try:
+                self.write_tables(one, run_id=run_id, replace=replace)
+            except Exception as exc:  # this document's rows cannot be stored: keep it as failed
+                row = one["documents"].to_pylist()[0]
+                prob = Problem(row["source"], "store", "error",
+                               safe_str(f"cannot store: {type(exc).__name__}: {exc}"[:300]), "",
+                               member=row["member"], doc_id=doc_id)
+                row.update(status="error", reason=prob.reason)
+                self._insert("documents", [row], ignore=True)
+                self._insert("errors", [error_row(run_id, prob, _now())], ignore=True)
+                failed[doc_id] = prob
+        for p in problems:
+            self.write(run_id, [], [safe_problem(p)])
+        return failed
 
     def write(self, run_id: str, outcomes: Sequence[Outcome], problems: Sequence[Problem] = (),
               replace: bool = False) -> None:
