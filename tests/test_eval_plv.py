@@ -45,6 +45,17 @@ def test_eval_plv_on_held_out_file(tmp_path):
     res = runner.invoke(app, ["eval", "plv", str(f), "--no-e2e"])
     assert res.exit_code == 0, res.output
     assert "macro-F1" in res.stdout and "Confusion matrix" in res.stdout and "held-out" in res.stdout
+    # the readable confusion matrix: fits 80 columns, one row per root with the counts of the JSON report
+    lines = res.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    top = next(i for i, x in enumerate(lines) if x.startswith("gold\\pred"))
+    assert lines[top].split()[1:] == ["ACC", "AGR", "AID", "ASL", "COE", "CNS", "COP", "MOB", "PRT", "REJ", "REQ",
+                                      "SAN", "SUP", "THR", "YLD", "n"]
+    rows = [lines[top + 1 + i].split() for i in range(15)]
+    assert [r[0] for r in rows] == sm["labels"]
+    assert [[int(v) if v != "." else 0 for v in r[1:16]] for r in rows] == sm["confusion"]
+    assert [int(r[16]) for r in rows] == [sum(r) for r in sm["confusion"]]
+    assert "YLD=YIELD" in res.stdout
 
 
 def test_eval_plv_bad_input(tmp_path):
