@@ -6,7 +6,7 @@ Run-time API (the event coder calls it; see ``docs/classifier.md``)::
     from eventwire.events.classifier import PloverClassifier, TypingInput
     clf = PloverClassifier.load()                        # cached once per process, offline
     [pred] = clf.predict([TypingInput(sentence, source=(0, 12), target=(30, 41))])
-    pred.root, pred.probs["ACCUSE"], pred.model          # 'ACCUSE', 0.93, 'plover-root-minilm-ft/1.0.0'
+    pred.root, pred.probs["ACCUSE"], pred.model          # 'ACCUSE', 0.93, 'plover-root-ensemble/2.0.0'
 
 Label set (:data:`PLOVER_ROOTS`): the 16 PLOVER event types with ``CONCEDE`` and ``RETREAT`` merged
 into ``YIELD`` (as in the PLV evaluation set of the Zero-Shot-PLOVER study, whose gold roots are
@@ -19,8 +19,10 @@ gives them for each type; ``YIELD`` is 2, the class the PLV data gives all its Y
 
 The shipped model lives in ``eventwire/data/models/plover-root/``: ``meta.json`` (name, version,
 labels, input format, training data hashes and cross-validated figures) plus the backend's files.
-Backend: ``onnx`` (a fine-tuned sentence encoder run with onnxruntime, int8; its tokenizer run with
-``tokenizers``). No torch at run time.
+Backends: ``onnx`` (a fine-tuned sentence encoder run with onnxruntime, int8; its tokenizer run with
+``tokenizers``), ``linear`` (a linear model over word n-grams and spaCy parse features, run with
+numpy) and ``ensemble`` (a weighted mean of the probabilities of such parts; the shipped model is
+minilm-ft + linear-parse, 0.5 each). No torch or scikit-learn at run time.
 """
 from __future__ import annotations
 
