@@ -1,12 +1,16 @@
 """The PLOVER root classifier: input format, CV splitter, the shipped model (loads offline, valid labels)."""
 from __future__ import annotations
 
+import json
+import math
 import socket
 
+import numpy as np
 import pytest
 
 from eventwire.events.classifier import (DEFAULT_MODEL_DIR, PLOVER_ROOTS, ROOT_QUAD_CLASS, PloverClassifier,
-                                         TypingInput, TypingPrediction, format_input, plv_root, quad_class)
+                                         TypingInput, TypingPrediction, _LinearBackend, format_input,
+                                         item_parse_features, parse_features, plv_root, quad_class)
 from eventwire.events.train import PlvItem, cv_folds, lede, read_ngec, read_plv, stratified_folds
 from tests.conftest import shared_path
 
@@ -143,3 +147,146 @@ def test_shipped_model_meta_is_complete(shipped):
     assert cv and 0 < cv["macro_f1"] <= 1 and 0 < cv["quad_macro_f1"] <= 1
     size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir() if f.is_file())
     assert size < 40_000_000  # small enough to ship in the wheel
+
+
+# --- parse features and the run-time linear / ensemble backends (no scikit-learn needed) ----------
+
+ACCUSE_S = "The opposition accused the government of rigging the election."
+
+
+def test_parse_features_from_a_doc_or_a_sentence_span(nlp):
+    f = parse_features(nlp(ACCUSE_S), (0, 14), (24, 38))
+    assert set(f) == {"obj=government", "path=accuse", "prep=of", "sdep=nsubj", "tdep=dobj", "trig=accuse",
+                      "trigpos=VERB"}
+    assert set(f.values()) == {1.0}
+    # the same sentence inside an article: the Span's char offsets are relative to the sentence
+    sent = list(nlp("Talks failed. " + ACCUSE_S).sents)[1]
+    assert sent.text == ACCUSE_S and parse_features(sent, (0, 14), (24, 38)) == f
+    g = parse_features(nlp("Russia will not attack Ukraine."), (0, 6), (23, 30))
+    assert {"trig=attack", "neg", "modal=will", "obj=ukraine"} <= set(g)
+    with pytest.raises(ValueError):
+        parse_features(nlp(ACCUSE_S), (0, 500), None)
+    # no actors: the trigger is the sentence root
+    assert "trig=accuse" in parse_features(nlp(ACCUSE_S), None, None)
+
+
+def test_item_parse_features_uses_the_given_parse_and_checks_it(nlp):
+    it = TypingInput(ACCUSE_S, (0, 14), (24, 38))
+    sent = list(nlp("Talks failed. " + ACCUSE_S).sents)[1]
+    given = TypingInput(ACCUSE_S, (0, 14), (24, 38), parse=sent)
+    assert given == it  # the parse is not compared
+    assert item_parse_features([it, given]) == [parse_features(sent, (0, 14), (24, 38))] * 2
+    wrong = TypingInput(ACCUSE_S, (0, 14), (24, 38), parse=list(nlp("Talks failed. " + ACCUSE_S).sents)[0])
+    with pytest.raises(ValueError, match="differs from the sentence"):
+        item_parse_features([wrong])
+
+
+LIN_LABELS = ["ACCUSE", "AGREE"]
+
+
+def _write_linear(folder, coef, intercept, temperature=1.0):
+    """A hand-made linear model: terms 'accused', 'met', '@ accused'; one parse feature 'trig=accuse'."""
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(folder / "lin.npz", coef=np.array(coef, dtype=np.float32),
+                        intercept=np.array(intercept, dtype=np.float32), idf=np.array([1.0, 2.0, 1.5], dtype=np.float32))
+    (folder / "lin.json").write_text(json.dumps({"terms": ["accused", "met", "@ accused"], "features": ["trig=accuse"],
+                                                 "classes": LIN_LABELS}), encoding="utf-8")
+    return {"backend": "linear", "files": {"weights": "lin.npz", "vocabulary": "lin.json"},
+            "temperature": temperature, "token_pattern": r"[@#]|\w+"}
+
+
+def test_linear_backend_scores_by_hand(tmp_path):
+    part = _write_linear(tmp_path, [[2.0, -1.0, 1.0, 0.5], [-1.0, 2.0, 0.0, 0.0]], [0.1, -0.1], temperature=0.5)
+    b = _LinearBackend(tmp_path, part)
+    text = "@ Iran @ accused # Iraq # and Iraq accused Iran"  # 'accused' twice, '@ accused' once
+    z = b.scores([text, "nothing here"], [{"trig=accuse": 1.0}, {}])
+    # sublinear tf: accused 1 + ln 2 (idf 1), '@ accused' 1 (idf 1.5); L2-normalised
+    w_acc, w_bi = 1 + math.log(2), 1.5
+    n = math.hypot(w_acc, w_bi)
+    assert z[0][0] == pytest.approx(0.1 + 2 * w_acc / n + 1 * w_bi / n + 0.5, abs=1e-5)
+    assert z[0][1] == pytest.approx(-0.1 - w_acc / n, abs=1e-5)
+    assert z[1].tolist() == pytest.approx([0.1, -0.1], abs=1e-6)  # no known term, no feature: the intercept
+    p = b.proba([text], [{"trig=accuse": 1.0}])[0]
+    e = [math.exp(v / 0.5) for v in z[0]]
+    assert p.tolist() == pytest.approx([e[0] / sum(e), e[1] / sum(e)], abs=1e-6)
+    with pytest.raises(ValueError, match="do not fit"):
+        _LinearBackend(tmp_path / "bad", _write_linear(tmp_path / "bad", [[1.0, 2.0]], [0.0]))
+
+
+def test_ensemble_model_weights_its_components_and_reuses_the_parse(tmp_path, nlp):
+    a = {**_write_linear(tmp_path, [[2.0, -1.0, 1.0, 0.5], [-1.0, 2.0, 0.0, 0.0]], [0.1, -0.1]),
+         "route": "linear-a", "weight": 3}
+    b = {**_write_linear(tmp_path / "b", [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 2.0]], [0.0, 0.0]),
+         "route": "linear-b", "weight": 1}
+    b["files"] = {k: "b/" + v for k, v in b["files"].items()}
+    meta = {"name": "test-ensemble", "version": "0.1", "labels": LIN_LABELS, "backend": "ensemble",
+            "components": [a, b]}
+    (tmp_path / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    clf = PloverClassifier.load(tmp_path)
+    assert [(n, w) for n, w, _ in clf.components] == [("linear-a", 0.75), ("linear-b", 0.25)] and clf.needs_parse
+    it = TypingInput(ACCUSE_S, (0, 14), (24, 38))
+    comps = clf.component_proba([it])
+    assert set(comps) == {"linear-a", "linear-b"}
+    # linear-b only sees the parse feature trig=accuse (+2 for AGREE): softmax(0, 2)
+    assert comps["linear-b"][0].tolist() == pytest.approx([1 / (1 + math.e ** 2), 1 - 1 / (1 + math.e ** 2)], abs=1e-6)
+    p = clf.predict_proba([it])[0]
+    assert p.tolist() == pytest.approx((0.75 * comps["linear-a"][0] + 0.25 * comps["linear-b"][0]).tolist(), abs=1e-9)
+    assert p.sum() == pytest.approx(1.0)
+    # the coder's parse of the sentence inside its article gives the same answer as parsing it alone
+    sent = list(nlp("Talks failed. " + ACCUSE_S).sents)[1]
+    assert np.allclose(clf.predict_proba([TypingInput(ACCUSE_S, (0, 14), (24, 38), parse=sent)])[0], p)
+    pred = clf.predict([it])[0]
+    assert pred.model == "test-ensemble/0.1" and pred.root == LIN_LABELS[int(p.argmax())]
+    # a broken ensemble is refused with its reason
+    for bad, msg in [({"components": []}, "needs 'components'"),
+                     ({"components": [a, {**b, "route": "linear-a"}]}, "distinct"),
+                     ({"components": [a, {**b, "backend": "tflite"}]}, "unknown backend"),
+                     ({"components": [{**a, "weight": 0}, {**b, "weight": 0}]}, "sum to more than 0")]:
+        with pytest.raises(ValueError, match=msg):
+            PloverClassifier(tmp_path, {**meta, **bad})
+
+
+
+# --- training options (no torch needed) ------------------------------------------------------------
+
+def test_recipe_settings_parse_and_reject_bad_keys(capsys):
+    from eventwire.events import train
+    from eventwire.events.train_routes import FineTuneConfig, make_route, parse_config
+
+    cfg = parse_config(["epochs=3", "label_smoothing=0.1", "ngec_pretrain_epochs=2"])
+    assert (cfg.epochs, cfg.label_smoothing, cfg.ngec_pretrain_epochs) == (3, 0.1, 2)
+    assert isinstance(cfg.epochs, int) and cfg.lr == FineTuneConfig().lr  # the others keep the recipe
+    for bad in (["nope=1"], ["epochs"], ["epochs=three"]):
+        with pytest.raises(ValueError):
+            parse_config(bad)
+    with pytest.raises(ValueError, match="takes no fine-tuning config"):
+        make_route("linear-ngram", cfg)
+    with pytest.raises(KeyError):
+        make_route("no-such-route")
+    assert train.main(["--set", "nope=1"]) == 2
+    assert "bad fine-tuning setting 'nope=1'" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_calibrated_linear_parse_exports_to_the_numpy_backend(tmp_path):
+    pytest.importorskip("sklearn", reason="the train extra (scikit-learn) trains the linear model")
+    from eventwire.events.train_routes import LABELS, LinearParse
+
+    plv = read_plv(shared_path("data", "events", "train", "plv_train.tsv"))
+    by: dict[str, list] = {}
+    for x in plv:
+        by.setdefault(x.root, []).append(x)
+    train_items = [x for v in by.values() for x in v[:12]]  # every label, 180 sentences
+    test_items = [x.typing_input() for v in by.values() for x in v[12:14]]
+    route = LinearParse(calibrate=True)
+    route.fit([x.typing_input() for x in train_items], [x.root for x in train_items], 13)
+    # the inner-CV temperature is inside the grid, and it does not change the argmax
+    assert 0.02 <= route.temperature <= 5.0 and route.temperature != 1.0
+    p = route.predict_proba(test_items)
+    assert p.shape == (len(test_items), len(LABELS)) and np.allclose(p.sum(axis=1), 1.0)
+    assert (p.argmax(axis=1) == route._scores(test_items).argmax(axis=1)).all()
+    part = route.export(tmp_path, test_items)  # raises if the numpy backend's scores differ
+    assert part["backend"] == "linear" and part["temperature"] == route.temperature
+    rt = _LinearBackend(tmp_path, part)
+    feats = route._feats(test_items)
+    assert np.allclose(rt.proba([format_input(it) for it in test_items], feats), p, atol=1e-4)

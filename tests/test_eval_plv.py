@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
 
 from eventwire.cli import app
+from eventwire.events.train import read_plv
 from tests.conftest import shared_path
 
 runner = CliRunner()
@@ -45,6 +47,17 @@ def test_eval_plv_on_held_out_file(tmp_path):
     res = runner.invoke(app, ["eval", "plv", str(f), "--no-e2e"])
     assert res.exit_code == 0, res.output
     assert "macro-F1" in res.stdout and "Confusion matrix" in res.stdout and "held-out" in res.stdout
+    # the readable confusion matrix: fits 80 columns, one row per root with the counts of the JSON report
+    lines = res.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    top = next(i for i, x in enumerate(lines) if x.startswith("gold\\pred"))
+    assert lines[top].split()[1:] == ["ACC", "AGR", "AID", "ASL", "COE", "CNS", "COP", "MOB", "PRT", "REJ", "REQ",
+                                      "SAN", "SUP", "THR", "YLD", "n"]
+    rows = [lines[top + 1 + i].split() for i in range(15)]
+    assert [r[0] for r in rows] == sm["labels"]
+    assert [[int(v) if v != "." else 0 for v in r[1:16]] for r in rows] == sm["confusion"]
+    assert [int(r[16]) for r in rows] == [sum(r) for r in sm["confusion"]]
+    assert "YLD=YIELD" in res.stdout
 
 
 def test_eval_plv_bad_input(tmp_path):
@@ -67,5 +80,15 @@ def test_eval_plv_on_training_file_headlines_cv():
     cv = out["cross_validation"]
     assert cv["recorded_at_training"] is True and "5-fold" in cv["protocol"]
     assert 0.5 < cv["macro_f1"] < 1.0
+    assert len(cv["confusion"]) == 15 and sum(map(sum, cv["confusion"])) == 1050  # all PLV sentences, out of fold
     res = runner.invoke(app, ["eval", "plv", str(f), "--no-e2e", "--limit", "40"])
     assert "Headline, cross-validated" in res.stdout and "TRAINING-SET" in res.stdout
+    # on its training file the matrix shown is the cross-validated one (the shipped model's own would flatter it)
+    assert "Confusion matrix (cross-validated, out-of-fold predictions" in res.stdout.replace("\n", " ")
+    lines = res.stdout.splitlines()
+    top = next(i for i, x in enumerate(lines) if x.startswith("gold\\pred"))
+    totals = {lines[top + 1 + i].split()[0]: int(lines[top + 1 + i].split()[-1]) for i in range(15)}
+    gold = Counter(x.root for x in read_plv(f))
+    assert totals == {lab: gold[lab] for lab in totals} and sum(totals.values()) == 1050
+    for name, part in (cv.get("components") or {}).items():  # an ensemble reports its parts' figures too
+        assert f"its {name} part alone" in res.stdout and 0.5 < part["macro_f1"] < 1.0

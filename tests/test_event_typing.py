@@ -89,6 +89,10 @@ def test_coder_asks_the_classifier_once_per_article_only_where_it_can_change_the
     by = {e.trigger: e for e in art.events}
     assert by["met"].decided_by == "classifier" and by["met"].cameo_code == "112"  # weak rule overridden (p 0.97)
     assert "fake-1(ACCUSE:0.97)" in by["met"].coder
+    # each input carries the coder's own parse of its sentence (a model with parse features reuses it)
+    for it in clf.calls[0]:
+        assert it.parse is not None and it.parse.text == it.sentence
+    assert [it.parse.start_char for it in clf.calls[0]] == [0, text.index("Uganda"), text.index("Sudan")]
 
 
 def test_negated_candidate_keeps_the_dictionary_code():

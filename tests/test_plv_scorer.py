@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.evaluate.plv import (classification_scores, end_to_end_scores, event_matches, spans_match)
+from eventwire.evaluate.plv import (ROOT_ABBREV, classification_scores, confusion_text, end_to_end_scores,
+                                   event_matches, spans_match)
 from eventwire.events.train import PlvItem, read_plv, unmark
 from eventwire.records import Actor, Event
 
@@ -114,3 +115,41 @@ def test_end_to_end_scorer_with_constructed_events():
     assert end_to_end_scores([item], [[shifted]], offsets=[100]).gold_matched == 1
     with pytest.raises(ValueError):
         end_to_end_scores([item], [])
+
+
+def test_confusion_text_small_matrix_exact():
+    lines = confusion_text(["ACCUSE", "AGREE", "ASSAULT"], [[2, 1, 0], [1, 1, 0], [0, 0, 1000]], width=40)
+    assert lines == [
+        "gold\\pred   ACC  AGR  ASL     n",
+        "ACCUSE        2    1    .     3",
+        "AGREE         1    1    .     2",
+        "ASSAULT       .    . 1000  1000",
+        "columns (predicted): ACC=ACCUSE",
+        "                     AGR=AGREE",
+        "                     ASL=ASSAULT",
+    ]
+    bold = confusion_text(["ACCUSE", "AGREE"], [[3, 0], [1, 2]], bold_diagonal=True)
+    assert bold[1] == "ACCUSE    [bold]   3[/]   .     3"
+    assert bold[2] == "AGREE        1[bold]   2[/]     3"
+    with pytest.raises(ValueError):
+        confusion_text(["ACCUSE", "AGREE"], [[1, 0]])
+    with pytest.raises(ValueError):
+        confusion_text([], [])
+
+
+def test_confusion_text_of_the_15_roots_fits_80_columns():
+    from eventwire.events.classifier import PLOVER_ROOTS
+
+    assert set(ROOT_ABBREV) == set(PLOVER_ROOTS) and len(set(ROOT_ABBREV.values())) == 15
+    gold = [lab for lab in PLOVER_ROOTS for _ in range(70)]  # 70 each: the diagonal reaches 3 digits below
+    pred = [PLOVER_ROOTS[(i + 1) % 15] if k % 10 == 0 else lab
+            for i, lab in enumerate(PLOVER_ROOTS) for k in range(70)]
+    r = classification_scores(gold, pred)
+    lines = confusion_text(r.labels, r.confusion)
+    assert max(len(x) for x in lines) <= 80
+    assert len(lines) == 1 + 15 + 4  # header, one row per root, the legend on 4 lines
+    row = lines[1 + r.labels.index("COOPERATE")].split()
+    assert row[0] == "COOPERATE" and row[-1] == "70"
+    # 63 right, 7 predicted as the next root (MOBILIZE)
+    assert row[1 + r.labels.index("COOPERATE")] == "63" and row[1 + r.labels.index("MOBILIZE")] == "7"
+    assert row.count(".") == 13

@@ -231,7 +231,7 @@ def plv_command(
     model: Optional[Path] = typer.Option(None, "--model", help="Classifier model folder (default: the shipped model)."),
     cv: int = typer.Option(0, "--cv", min=0, help="Also run K-fold cross-validation on FILE (needs the train extra)."),
     seed: int = typer.Option(13, "--seed", help="Seed of the CV splitter and training."),
-    route: str = typer.Option("minilm-ft", "--route", help="Model route to cross-validate (see docs/classifier.md)."),
+    route: Optional[str] = typer.Option(None, "--route", help="Model route to cross-validate (default: the model's own; see docs/classifier.md)."),
     ngec: Optional[Path] = typer.Option(None, "--ngec", help="With --cv: NGEC synthetic stories CSV added to every training fold."),
     e2e: bool = typer.Option(True, "--e2e/--no-e2e", help="Also run the full pipeline on each sentence (end to end)."),
     limit: int = typer.Option(0, "--limit", min=0, help="Score only the first N sentences (0: all)."),

@@ -252,7 +252,7 @@ class EvalError(Exception):
     """A PLV evaluation that cannot run (bad file, missing model, missing train extra)."""
 
 
-def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int = 13, route: str = "minilm-ft",
+def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int = 13, route: str | None = None,
                   ngec: Path | None = None, e2e: bool = True, limit: int = 0, log=print) -> dict[str, Any]:
     """Everything ``eventwire eval plv`` reports, as a JSON-ready ``dict``.
 
@@ -261,6 +261,7 @@ def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int 
     the file; else, for the training file, those recorded at training time), ``shipped_model``
     (:class:`ClassificationReport` of the shipped model on the file, with ``meaning`` saying whether
     these are training-set or held-out figures) and ``end_to_end`` (:class:`EndToEndReport`).
+    ``route`` (for ``cv``) defaults to the loaded model's route.
 
     Raises:
         EvalError: unreadable file, model not loadable, or ``cv`` without the train extra.
@@ -289,7 +290,8 @@ def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int 
             from eventwire.events import train_routes
 
             ngec_items = read_ngec(ngec) if ngec else []
-            rep = train_routes.cross_validate(route, items, ngec_items, cv, seed, log=log)
+            rep = train_routes.cross_validate(route or clf.meta.get("route", train_routes.SHIPPED_ROUTE),
+                                              items, ngec_items, cv, seed, log=log)
         except ImportError as exc:
             raise EvalError(f"--cv needs the train extra (pip install -e '.[train]'): {exc}") from None
         except (KeyError, ValueError) as exc:
@@ -311,8 +313,56 @@ def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int 
     return result
 
 
+#: Three-letter abbreviations of the PLOVER roots, for the confusion matrix's columns.
+ROOT_ABBREV: dict[str, str] = {
+    "ACCUSE": "ACC", "AGREE": "AGR", "AID": "AID", "ASSAULT": "ASL", "COERCE": "COE", "CONSULT": "CNS",
+    "COOPERATE": "COP", "MOBILIZE": "MOB", "PROTEST": "PRT", "REJECT": "REJ", "REQUEST": "REQ",
+    "SANCTION": "SAN", "SUPPORT": "SUP", "THREATEN": "THR", "YIELD": "YLD",
+}
+
+
+def confusion_text(labels: Sequence[str], matrix: Sequence[Sequence[int]], width: int = 80,
+                   bold_diagonal: bool = False) -> list[str]:
+    """A confusion matrix as plain text lines: 76 columns for the 15 PLOVER roots and counts below
+    1,000, so it fits an 80-column terminal; the legend is wrapped at ``width``.
+
+    Rows are the gold labels (full names), columns the predicted ones under their three-letter
+    abbreviation (:data:`ROOT_ABBREV`), zeros shown as ``.``, the row total last; a legend of the
+    abbreviations follows, wrapped at ``width``. ``bold_diagonal`` wraps the diagonal cells in rich
+    markup (``[bold]…[/]``, no visible width).
+
+    Raises:
+        ValueError: no labels, or ``matrix`` is not ``len(labels) x len(labels)``.
+    """
+    if not labels or len(matrix) != len(labels) or any(len(row) != len(labels) for row in matrix):
+        raise ValueError(f"confusion matrix must be {len(labels)} x {len(labels)} (one row and column per label)")
+    abbr = [ROOT_ABBREV.get(lab, lab[:3]) for lab in labels]
+    cell = max(4, max((len(str(v)) for row in matrix for v in row), default=1) + 1)
+    corner = "gold\\pred"
+    name_w = max(max(len(lab) for lab in labels), len(corner)) + 1
+    lines = [f"{corner:<{name_w}}" + "".join(f"{a:>{cell}}" for a in abbr) + f"{'n':>6}"]
+    for i, (lab, row) in enumerate(zip(labels, matrix)):
+        cells = []
+        for j, v in enumerate(row):
+            c = f"{(str(v) if v else '.'):>{cell}}"
+            cells.append(f"[bold]{c}[/]" if bold_diagonal and i == j else c)
+        lines.append(f"{lab:<{name_w}}" + "".join(cells) + f"{sum(row):>6}")
+    head = "columns (predicted):"
+    legend, cur = [], head
+    for lab, a in zip(labels, abbr):
+        item = f" {a}={lab}"
+        if len(cur) + len(item) > width:
+            legend.append(cur)
+            cur = " " * len(head)
+        cur += item
+    legend.append(cur)
+    return lines + legend
+
+
 def print_report(out, result: dict[str, Any]) -> None:
-    """Print :func:`evaluate_file`'s result with rich (``out`` a ``rich.console.Console``)."""
+    """Print :func:`evaluate_file`'s result with rich (``out`` a ``rich.console.Console``). Fits an
+    80-column terminal: the confusion matrix is plain text (:func:`confusion_text`); it is the
+    cross-validated one when the file is the model's training data and CV figures carry one."""
     from rich.table import Table
 
     out.print(f"[bold]PLV evaluation[/] of {result['file']}: {result['sentences']} sentences; model {result['model']}")
@@ -320,8 +370,13 @@ def print_report(out, result: dict[str, Any]) -> None:
     if cvr:
         origin = " (recorded when the model was trained)" if cvr.get("recorded_at_training") else ""
         out.print(f"[bold]Headline, cross-validated{origin}[/]: {cvr['protocol']}; route {cvr['route']}")
+        folds = cvr.get("fold_macro_f1") or []
+        spread = f"   (folds {min(folds):.3f}-{max(folds):.3f})" if folds else ""
         out.print(f"  accuracy {cvr['accuracy']:.3f}   macro-F1 {cvr['macro_f1']:.3f}   "
-                  f"quad macro-F1 {cvr['quad_macro_f1']:.3f}")
+                  f"quad macro-F1 {cvr['quad_macro_f1']:.3f}{spread}")
+        for name, c in (cvr.get("components") or {}).items():
+            out.print(f"  its {name} part alone: accuracy {c['accuracy']:.3f}   macro-F1 {c['macro_f1']:.3f}   "
+                      f"quad macro-F1 {c['quad_macro_f1']:.3f}")
     elif result["file_is_training_data"]:
         out.print("[yellow]This file is the model's training data and no cross-validated figures are recorded: "
                   "run with --cv 5.[/]")
@@ -330,14 +385,26 @@ def print_report(out, result: dict[str, Any]) -> None:
     out.print(f"[{style}]Shipped model on this file ({sm['meaning']})[/]")
     out.print(f"  accuracy {sm['accuracy']:.3f}   macro-F1 {sm['macro_f1']:.3f}   "
               f"quad macro-F1 {sm['quad_macro_f1']:.3f}   quad accuracy {sm['quad_accuracy']:.3f}")
-    per = Table("PLOVER root", "precision", "recall", "F1", "support", title="Per class (shipped model on this file)")
+    cv_f1 = (cvr or {}).get("per_class_f1") or {}
+    if cvr and "scores" in cvr:
+        cv_f1 = {c["label"]: c["f1"] for c in cvr["scores"]["per_class"]}
+    cols = (["CV F1"] if cv_f1 else []) + ["P", "R", "F1", "n"]
+    per = Table("PLOVER root", *cols, title="Per class" + (" (CV F1, then the shipped model on this file)"
+                                                          if cv_f1 else " (shipped model on this file)"))
     for c in sm["per_class"]:
-        per.add_row(c["label"], f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", str(c["support"]))
+        row = [f"{cv_f1[c['label']]:.3f}"] if cv_f1 else []
+        per.add_row(c["label"], *row, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", str(c["support"]))
     out.print(per)
-    conf = Table("gold \\ pred", *[lab[:4] for lab in sm["labels"]], title="Confusion matrix (rows gold, columns predicted)")
-    for lab, row in zip(sm["labels"], sm["confusion"]):
-        conf.add_row(lab, *[str(v) if v else "." for v in row])
-    out.print(conf)
+    # cross_validation is only present for the model's training file or a fresh --cv run: then the
+    # out-of-fold matrix is the meaningful one; models trained before it was recorded have none
+    cv_conf = (cvr or {}).get("confusion") or ((cvr or {}).get("scores") or {}).get("confusion")
+    if cv_conf:
+        title, labels, matrix = "cross-validated, out-of-fold predictions", cvr.get("labels") or sm["labels"], cv_conf
+    else:
+        title, labels, matrix = "shipped model on this file", sm["labels"], sm["confusion"]
+    out.print(f"[bold]Confusion matrix[/] ({title}; rows gold, columns predicted, diagonal in bold)")
+    for line in confusion_text(labels, matrix, width=min(out.width, 100), bold_diagonal=True):
+        out.print(line, highlight=False, soft_wrap=True)
     e2e = result.get("end_to_end")
     if e2e:
         out.print(f"[bold]End to end[/] (full pipeline; source and target overlap the gold spans, same PLOVER root): "

@@ -6,7 +6,7 @@ Run-time API (the event coder calls it; see ``docs/classifier.md``)::
     from eventwire.events.classifier import PloverClassifier, TypingInput
     clf = PloverClassifier.load()                        # cached once per process, offline
     [pred] = clf.predict([TypingInput(sentence, source=(0, 12), target=(30, 41))])
-    pred.root, pred.probs["ACCUSE"], pred.model          # 'ACCUSE', 0.93, 'plover-root-minilm-ft/1.0.0'
+    pred.root, pred.probs["ACCUSE"], pred.model          # 'ACCUSE', 0.93, 'plover-root-ensemble/2.0.0'
 
 Label set (:data:`PLOVER_ROOTS`): the 16 PLOVER event types with ``CONCEDE`` and ``RETREAT`` merged
 into ``YIELD`` (as in the PLV evaluation set of the Zero-Shot-PLOVER study, whose gold roots are
@@ -19,8 +19,10 @@ gives them for each type; ``YIELD`` is 2, the class the PLV data gives all its Y
 
 The shipped model lives in ``eventwire/data/models/plover-root/``: ``meta.json`` (name, version,
 labels, input format, training data hashes and cross-validated figures) plus the backend's files.
-Backend: ``onnx`` (a fine-tuned sentence encoder run with onnxruntime, int8; its tokenizer run with
-``tokenizers``). No torch at run time.
+Backends: ``onnx`` (a fine-tuned sentence encoder run with onnxruntime, int8; its tokenizer run with
+``tokenizers``), ``linear`` (a linear model over word n-grams and spaCy parse features, run with
+numpy) and ``ensemble`` (a weighted mean of the probabilities of such parts; the shipped model is
+minilm-ft + linear-parse, 0.5 each). No torch or scikit-learn at run time.
 """
 from __future__ import annotations
 
@@ -101,12 +103,18 @@ class TypingInput:
             or actors (all are marked); ``None`` when unknown.
         trigger: the trigger word(s) span, if known (not used by the current models; kept for
             richer models and for evidence).
+        parse: optional spaCy parse of exactly ``sentence`` (a ``Doc``, or the ``Span`` of the
+            sentence inside an article's ``Doc``, whose ``.text`` equals ``sentence``). Models with a
+            parse-feature component (``linear`` backend) use it; when it is ``None`` they parse the
+            sentence themselves with the pipeline's spaCy model (about 2 ms a sentence). Not
+            compared nor shown in ``repr``.
     """
 
     sentence: str
     source: SpanArg = None
     target: SpanArg = None
     trigger: Span | None = None
+    parse: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +207,119 @@ def format_input(item: TypingInput, max_chars: int = MAX_INPUT_CHARS) -> str:
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
+#: Modal auxiliaries recorded by :func:`parse_features`.
+_MODALS = frozenset({"will", "would", "may", "might", "could", "should", "must"})
+
+
+def parse_features(sent: Any, source: SpanArg, target: SpanArg) -> dict[str, float]:
+    """Features of the ``linear-parse`` model from spaCy's parse of one sentence.
+
+    Args:
+        sent: a spaCy ``Doc`` of the sentence, or the sentence's ``Span`` inside a larger ``Doc``.
+        source, target: spans as in :class:`TypingInput`, char offsets into the sentence's text
+            (only the first span of each side is used).
+
+    Returns:
+        ``{name: 1.0}`` for each feature present: ``sdep=``/``tdep=`` the dependency labels of the
+        source/target heads, ``tprep=`` a preposition governing the target; the trigger (lowest common
+        ancestor of the source and target heads; else the nearest verb/noun above the marked actor;
+        else the sentence root) as ``trig=`` lemma and ``trigpos=``, the lemmas on the path between the
+        actors (``path=``), and the trigger's negation (``neg``), objects (``obj=``), prepositions and
+        their objects (``prep=``, ``pobj=``), complement verbs (``comp=``, ``trig_comp=``, ``compobj=``)
+        and modal auxiliaries (``modal=``). Features designed by eventwire (docs/classifier.md).
+
+    Raises:
+        ValueError: a span is outside the sentence.
+    """
+    from spacy.tokens import Doc
+
+    whole = sent[:] if isinstance(sent, Doc) else sent  # a Span over the sentence either way
+    n = len(whole.text)
+    src, tgt = _spans(source, n, "source"), _spans(target, n, "target")
+
+    def head(spans):
+        if not spans:
+            return None
+        sp = whole.char_span(spans[0][0], spans[0][1], alignment_mode="expand")
+        return sp.root if sp is not None and len(sp) else None
+
+    def ancestors(t):
+        out = [t]
+        while t.head.i != t.i:
+            t = t.head
+            out.append(t)
+        return out
+
+    f: dict[str, float] = {}
+    hs, ht = head(src), head(tgt)
+    if hs is not None:
+        f["sdep=" + hs.dep_] = 1.0
+    if ht is not None:
+        f["tdep=" + ht.dep_] = 1.0
+        if ht.head.dep_ == "prep" or ht.head.pos_ == "ADP":
+            f["tprep=" + ht.head.lower_] = 1.0
+    trig = None
+    if hs is not None and ht is not None:
+        a_s, a_t = ancestors(hs), ancestors(ht)
+        common = [t for t in a_s if t in set(a_t)]
+        if common:
+            trig = common[0]
+            path = a_s[1:a_s.index(trig)] + [trig] + a_t[1:a_t.index(trig)]
+            for t in path:
+                f["path=" + t.lemma_.lower()] = 1.0
+    if trig is None:
+        h = hs if hs is not None else ht
+        if h is not None:
+            trig = next((t for t in ancestors(h)[1:] if t.pos_ in ("VERB", "AUX", "NOUN")), h.head)
+    if trig is None:
+        trig = whole.root if len(whole) else None
+    if trig is None:
+        return f
+    f["trig=" + trig.lemma_.lower()] = 1.0
+    f["trigpos=" + trig.pos_] = 1.0
+    for c in trig.children:
+        if c.dep_ == "neg":
+            f["neg"] = 1.0
+        elif c.dep_ in ("dobj", "attr", "nsubjpass"):
+            f["obj=" + c.lemma_.lower()] = 1.0
+        elif c.dep_ == "prep":
+            f["prep=" + c.lower_] = 1.0
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    f[f"pobj={c.lower_}_{g.lemma_.lower()}"] = 1.0
+        elif c.dep_ in ("xcomp", "ccomp", "advcl"):
+            f["comp=" + c.lemma_.lower()] = 1.0
+            f[f"trig_comp={trig.lemma_.lower()}_{c.lemma_.lower()}"] = 1.0
+            for g in c.children:
+                if g.dep_ == "dobj":
+                    f["compobj=" + g.lemma_.lower()] = 1.0
+                if g.dep_ == "neg":
+                    f["neg"] = 1.0
+        elif c.dep_ == "aux" and c.lower_ in _MODALS:
+            f["modal=" + c.lower_] = 1.0
+    return f
+
+
+def item_parse_features(items: Sequence[TypingInput]) -> list[dict[str, float]]:
+    """:func:`parse_features` of each item, from its ``parse`` when given, else from a fresh parse of
+    its sentence by the pipeline's spaCy model (``eventwire.nlp.pipeline.load_nlp``, batched).
+
+    Raises:
+        ValueError: an item's ``parse`` text differs from its sentence, or a span is outside it.
+    """
+    docs: list[Any] = [it.parse for it in items]
+    for it, d in zip(items, docs):
+        if d is not None and d.text != it.sentence:
+            raise ValueError(f"parse text {d.text[:60]!r} differs from the sentence {it.sentence[:60]!r}")
+    todo = [i for i, d in enumerate(docs) if d is None]
+    if todo:
+        from eventwire.nlp.pipeline import load_nlp
+
+        for i, d in zip(todo, load_nlp().pipe([items[i].sentence for i in todo], batch_size=64)):
+            docs[i] = d
+    return [parse_features(d, it.source, it.target) for it, d in zip(items, docs)]
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -229,10 +350,33 @@ class PloverClassifier:
         self.max_chars = int(meta.get("max_chars", MAX_INPUT_CHARS))
         self.batch_size = int(meta.get("batch_size", 32))
         kind = meta.get("backend")
-        if kind == "onnx":
-            self._backend = _OnnxBackend(path, meta)
+        if kind == "ensemble":
+            parts = meta.get("components") or []
+            if not parts:
+                raise ValueError(f"{path}/meta.json: an ensemble needs 'components'")
         else:
-            raise ValueError(f"{path}/meta.json: unknown backend {kind!r} (expected 'onnx')")
+            parts = [{**meta, "weight": 1.0}]
+        #: (name, weight, backend) of each component; the model's probabilities are their weighted sum
+        self.components: list[tuple[str, float, Any]] = []
+        for part in parts:
+            backend = _BACKENDS.get(part.get("backend"))
+            if backend is None:
+                raise ValueError(f"{path}/meta.json: unknown backend {part.get('backend')!r} "
+                                 f"(expected one of {sorted(_BACKENDS)} or 'ensemble')")
+            b = backend(path, part)
+            if getattr(b, "classes", self.labels) != self.labels:
+                raise ValueError(f"{path}/meta.json: component {part.get('route')!r} has classes {b.classes}, "
+                                 f"not the model's labels")
+            self.components.append((str(part.get("route", part["backend"])), float(part["weight"]), b))
+        names = [n for n, _, _ in self.components]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{path}/meta.json: component routes must be distinct, got {names}")
+        total = sum(w for _, w, _ in self.components)
+        if not total > 0:
+            raise ValueError(f"{path}/meta.json: component weights must sum to more than 0")
+        self.components = [(n, w / total, b) for n, w, b in self.components]
+        #: whether a component reads spaCy's parse (:attr:`TypingInput.parse`, else parsed here)
+        self.needs_parse = any(getattr(b, "needs_parse", False) for _, _, b in self.components)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "PloverClassifier":
@@ -262,15 +406,30 @@ class PloverClassifier:
         Raises:
             ValueError: an item's spans are outside its sentence.
         """
+        return sum(w * p for w, p in zip((w for _, w, _ in self.components), self.component_proba(items).values()))
+
+    def component_proba(self, items: Sequence[TypingInput]) -> dict[str, np.ndarray]:
+        """Each component's probabilities (``{route: (len(items), len(labels)) array}``), before weighting.
+
+        Raises:
+            ValueError: an item's spans are outside its sentence, or its ``parse`` is not of its sentence.
+        """
         if not items:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
+            return {name: np.zeros((0, len(self.labels)), dtype=np.float32) for name, _, _ in self.components}
         texts = [format_input(it, self.max_chars) for it in items]
-        # sort by length so that each batch pads little; restore the order at the end
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        for i in range(0, len(order), self.batch_size):
-            idx = order[i:i + self.batch_size]
-            out[idx] = _softmax(self._backend.logits([texts[j] for j in idx]).astype(np.float64))
+        feats = item_parse_features(items) if self.needs_parse else None
+        out = {}
+        for name, _, backend in self.components:
+            if getattr(backend, "needs_parse", False):
+                out[name] = backend.proba(texts, feats)
+                continue
+            # sort by length so that each batch pads little; restore the order at the end
+            order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+            probs = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+            for i in range(0, len(order), self.batch_size):
+                idx = order[i:i + self.batch_size]
+                probs[idx] = _softmax(backend.logits([texts[j] for j in idx]).astype(np.float64))
+            out[name] = probs
         return out
 
     def predict(self, items: Sequence[TypingInput]) -> list[TypingPrediction]:
@@ -290,7 +449,9 @@ class PloverClassifier:
 
 class _OnnxBackend:
     """A fine-tuned transformer encoder + linear head exported to ONNX (inputs ``input_ids``,
-    ``attention_mask``[, ``token_type_ids``]; output ``logits``), tokenised with ``tokenizers``."""
+    ``attention_mask``[, ``token_type_ids``]; output ``logits``), tokenised with ``tokenizers``.
+    ``meta`` keys: ``files.model``, ``files.tokenizer``, ``max_tokens``, ``pad_id``, ``pad_token``,
+    ``threads``."""
 
     def __init__(self, path: Path, meta: dict[str, Any]):
         import onnxruntime as ort
@@ -318,3 +479,63 @@ class _OnnxBackend:
         if "token_type_ids" in self.input_names:
             feed["token_type_ids"] = np.array([e.type_ids for e in enc], dtype=np.int64)
         return self.session.run(["logits"], feed)[0]
+
+
+class _LinearBackend:
+    """The ``linear-parse`` model run with numpy only (no scikit-learn at run time).
+
+    Scores: ``x @ coef.T + intercept`` where ``x`` is the TF-IDF vector of the marked sentence's word
+    1-2-grams (lower-cased, tokens ``[@#]|\\w+``, sublinear tf ``1 + ln tf``, the stored smoothed idf,
+    then L2-normalised: scikit-learn's ``TfidfVectorizer`` as trained) followed by the 0/1 parse
+    features of :func:`parse_features`; probabilities ``softmax(scores / temperature)``, the
+    temperature fitted at training time by an inner cross-validation (docs/classifier.md).
+
+    ``meta`` keys: ``files.weights`` (``.npz`` with ``coef`` (labels x columns), ``intercept``,
+    ``idf``), ``files.vocabulary`` (JSON: ``terms`` and ``features`` in column order, ``classes``),
+    ``temperature``, ``token_pattern``.
+    """
+
+    needs_parse = True
+
+    def __init__(self, path: Path, meta: dict[str, Any]):
+        files = meta["files"]
+        with np.load(path / files["weights"]) as z:
+            self.coef = z["coef"].astype(np.float64)
+            self.intercept = z["intercept"].astype(np.float64)
+            self.idf = z["idf"].astype(np.float64)
+        voc = json.loads((path / files["vocabulary"]).read_text(encoding="utf-8"))
+        self.terms = {t: i for i, t in enumerate(voc["terms"])}
+        n_terms = len(self.terms)
+        self.features = {f: n_terms + i for i, f in enumerate(voc["features"])}
+        self.classes = list(voc["classes"])
+        if self.coef.shape != (len(self.classes), n_terms + len(self.features)) or len(self.idf) != n_terms:
+            raise ValueError(f"{path}: linear weights {self.coef.shape} do not fit the vocabulary "
+                             f"({len(self.classes)} classes, {n_terms} terms, {len(self.features)} features)")
+        self.temperature = float(meta.get("temperature", 1.0))
+        self.token = re.compile(meta.get("token_pattern", r"[@#]|\w+"))
+
+    def scores(self, texts: Sequence[str], feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """Decision scores, shape ``(len(texts), len(classes))``."""
+        out = np.tile(self.intercept, (len(texts), 1))
+        for i, (text, fd) in enumerate(zip(texts, feats)):
+            toks = self.token.findall(text.lower())
+            counts: dict[int, int] = {}
+            for g in toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]:
+                j = self.terms.get(g)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if counts:
+                cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+                w = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[cols]
+                out[i] += self.coef[:, cols] @ (w / np.sqrt(w @ w))
+            fcols = [self.features[k] for k, v in fd.items() if k in self.features and v]
+            if fcols:
+                out[i] += self.coef[:, fcols].sum(axis=1)
+        return out
+
+    def proba(self, texts: Sequence[str], feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """Probabilities over the classes, ``softmax(scores / temperature)``."""
+        return _softmax(self.scores(texts, feats) / self.temperature)
+
+
+_BACKENDS: dict[str, type] = {"onnx": _OnnxBackend, "linear": _LinearBackend}

@@ -952,7 +952,7 @@ class EventCoder:
                 src = (doc[c.sources[0].start].idx - base, doc[c.sources[0].end - 1].idx + len(doc[c.sources[0].end - 1]) - base) if c.sources else None
                 tgt = (doc[c.targets[0].start].idx - base, doc[c.targets[0].end - 1].idx + len(doc[c.targets[0].end - 1]) - base) if c.targets else None
                 trg = (c.trigger.idx - base, c.trigger.idx + len(c.trigger) - base)
-                inputs.append(typing_input(sent.text, src, tgt, trg))
+                inputs.append(typing_input(sent.text, src, tgt, trg, parse=sent))
             try:
                 for i, pred in zip(ask, clf.predict(inputs)):
                     preds[i] = pred

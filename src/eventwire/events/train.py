@@ -302,7 +302,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "trains no shipped model")
     ap.add_argument("--routes", default=None, help="with --compare: comma-separated routes (default all)")
     ap.add_argument("--report", type=Path, default=None, help="write the CV report(s) as JSON here")
+    ap.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                    help="fine-tuning recipe setting for minilm-ft / ensemble (FineTuneConfig field), repeatable, "
+                    "e.g. --set label_smoothing=0.1 --set ngec_pretrain_epochs=2")
     args = ap.parse_args(argv)
+    try:
+        config = routes.parse_config(args.settings) if args.settings else None
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
     data = args.data or default_data_dir()
     plv_path, ngec_path = data / PLV_FILE, data / NGEC_FILE
@@ -318,20 +326,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("error: --compare needs --cv K (K >= 2)", file=sys.stderr)
             return 2
         names = args.routes.split(",") if args.routes else list(routes.ROUTES)
-        reports = [routes.cross_validate(n, plv, ngec, args.cv, args.seed) for n in names]
+        reports = [routes.cross_validate(n, plv, ngec, args.cv, args.seed,
+                                         config=config if n in ("minilm-ft", "ensemble", "ensemble-nested") else None) for n in names]
         table = routes.comparison_table(reports)
         print(table)
         if args.report:
             args.report.write_text(json.dumps([r.to_dict() for r in reports], indent=2) + "\n", encoding="utf-8")
         return 0
-    cv_report = routes.cross_validate(args.route, plv, ngec, args.cv, args.seed) if args.cv >= 2 else None
+    cv_report = (routes.cross_validate(args.route, plv, ngec, args.cv, args.seed, config=config)
+                 if args.cv >= 2 else None)
     if cv_report is not None:
         print(routes.comparison_table([cv_report]))
         if args.report:
             args.report.write_text(json.dumps(cv_report.to_dict(), indent=2) + "\n", encoding="utf-8")
     out = args.out or routes.shipped_model_dir()
     meta = routes.train_and_export(args.route, plv, ngec, out, args.seed, cv_report=cv_report,
-                                   training_files={"plv": plv_path, "ngec": None if args.no_ngec else ngec_path})
+                                   training_files={"plv": plv_path, "ngec": None if args.no_ngec else ngec_path},
+                                   config=config)
     print(f"wrote {out} ({meta['name']}/{meta['version']}, {meta['size_bytes'] / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 

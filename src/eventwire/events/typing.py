@@ -6,7 +6,8 @@ Its run-time API::
 
     from eventwire.events.classifier import PloverClassifier, TypingInput, TypingPrediction
     clf = PloverClassifier.load()                       # cached, loads offline
-    clf.predict([TypingInput(sentence, source, target, trigger)])  # offsets (start, end) in the sentence
+    clf.predict([TypingInput(sentence, source, target, trigger, parse)])  # offsets (start, end) in the sentence;
+                                                        # parse: the sentence's spaCy Span (optional)
         -> [TypingPrediction(root, probs: dict[str, float], model)]
 
 The classifier predicts a PLOVER root among 15 labels (``YIELD`` stands for CONCEDE and RETREAT).
@@ -159,14 +160,18 @@ def set_classifier(clf: Any | None, reason: str = "") -> None:
 
 
 def typing_input(sentence: str, source: tuple[int, int] | None, target: tuple[int, int] | None,
-                 trigger: tuple[int, int]) -> Any:
-    """A ``TypingInput`` for the classifier (its own class when importable, else a plain stand-in)."""
+                 trigger: tuple[int, int], parse: Any = None) -> Any:
+    """A ``TypingInput`` for the classifier (its own class when importable, else a plain stand-in).
+
+    ``parse``: the spaCy ``Span`` (or ``Doc``) of ``sentence``, which the coder already has; a model
+    with parse features uses it instead of parsing the sentence again.
+    """
     try:
         from eventwire.events.classifier import TypingInput  # noqa: PLC0415
 
-        return TypingInput(sentence, source, target, trigger)
+        return TypingInput(sentence, source, target, trigger, parse)
     except ImportError:
-        return _Input(sentence, source, target, trigger)
+        return _Input(sentence, source, target, trigger, parse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +180,4 @@ class _Input:
     source: tuple[int, int] | None
     target: tuple[int, int] | None
     trigger: tuple[int, int]
+    parse: Any = None
