@@ -223,6 +223,8 @@ def test_map(page, server, shots):
     page.wait_for_selector("#map[data-ready='1']")
     data = api(server, "/api/map")
     assert page.locator("#map circle.pt").count() == len(data["points"]) == 18
+    radii = page.eval_on_selector_all("#map circle.pt", "els => els.map(e => e.getAttribute('r'))")
+    assert all(0 < float(r) < 50 for r in radii), radii  # finite, even if drawn before the box had a size
     assert page.locator("#map path.land").count() > 150  # the world outlines are installed and drawn
     assert page.locator("#map path.land.hit").count() >= 10
     page.screenshot(path=str(shots / "07-map.png"), full_page=True)

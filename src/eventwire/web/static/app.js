@@ -207,7 +207,9 @@ async function eventMap(box) {
   let vb = [-180, -90, 360, 180];
   function apply() {
     svg.setAttribute("viewBox", vb.map(v => v.toFixed(3)).join(" "));
-    const k = Math.max(vb[2] / box.clientWidth, vb[3] / box.clientHeight);
+    // a box not laid out yet has no size: assume the page's usual width until the observer below re-applies
+    const w = box.clientWidth || 720, h = box.clientHeight || 360;
+    const k = Math.max(vb[2] / w, vb[3] / h);
     for (const c of circles) c.setAttribute("r", (c.dataset.rpx * k).toFixed(3));
   }
   function zoom(f, cx, cy) {
@@ -236,6 +238,7 @@ async function eventMap(box) {
     vb = [(x0 + x1) / 2 - w / 2, (y0 + y1) / 2 - w / 4, w, w / 2];
   }
   apply();
+  if (window.ResizeObserver) new ResizeObserver(() => apply()).observe(box);
   window.addEventListener("resize", apply);
   box.dataset.ready = "1";
 }
