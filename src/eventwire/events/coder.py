@@ -764,7 +764,10 @@ class EventCoder:
     def _noun_roles(self, n: "Token", p: Pattern, aa: ArticleActors, memory, quotes, notes) -> tuple[list[Ref], list[Ref]]:
         sources: list[Ref] = []
         targets: list[Ref] = []
-        gov = n.head if n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.lemma_.lower() in LIGHT_VERBS else None
+        # the verb giving the noun: a light verb, or one the pattern requires ("voiced solidarity with X":
+        # ``gov:voice|express``), whose subject is the source and whose prepositions may name the target
+        gov = n.head if n.dep_ in ("dobj", "attr", "nsubjpass") and (
+            n.head.lemma_.lower() in LIGHT_VERBS or n.head.lemma_.lower() in p.gov) else None
         relcl = next((c for c in n.children if c.dep_ == "relcl"), None)
         # participants named on the noun: "talks between X and Y", "US-Taliban talks", "Russia's invasion"
         for slot in p.targets:
