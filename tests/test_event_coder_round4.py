@@ -42,3 +42,67 @@ def test_modified_actor_nouns(text, expected):
 ])
 def test_modified_non_actor_nouns_stay_uncoded(text):
     assert events(text) == []
+
+
+# -- rule 2: a pattern's required object that names people is its target
+
+@pytest.mark.parametrize("text, expected", [
+    ("Italy accepted 300 refugees from Libya.", ("accepted", "075", ["ITA"], ["LBYREF"])),
+    ("Germany accepted Syrian refugees.", ("accepted", "075", ["DEU"], ["SYRREF"])),
+    ("Egypt hosted a US delegation.", ("hosted", "043", ["EGY"], ["USAGOV"])),
+    ("Jordan received an Iraqi delegation on Monday.", ("received", "043", ["JOR"], ["IRQGOV"])),
+])
+def test_required_object_naming_people_is_the_target(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+def test_people_object_with_only_the_sentence_country_keeps_the_bare_role():
+    # the sentence's only country is the source's own: the migrants are not Greek
+    assert events("Greece accepted migrants.") == [("accepted", "075", "asserted", ["GRC"], ["REF"])]
+
+
+@pytest.mark.parametrize("text", ["Egypt hosted the summit.", "Italy accepted the proposal."])
+def test_required_object_without_actor_gives_no_event(text):
+    assert events(text) == []
+
+
+# -- rule 3: a noun pattern's governing verb (gov:) gives the noun its source and target
+
+@pytest.mark.parametrize("text, expected", [
+    ("Egypt voiced solidarity with Sudan.", ("solidarity", "051", ["EGY"], ["SDN"])),
+    ("Turkey expressed solidarity with Azerbaijan on Monday.", ("solidarity", "051", ["TUR"], ["AZE"])),
+    ("Cuba reaffirmed its solidarity with Venezuela.", ("solidarity", "051", ["CUB"], ["VEN"])),
+])
+def test_governing_verb_of_a_noun_pattern(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+@pytest.mark.parametrize("text", ["Solidarity with Sudan grew among students.",
+                                  "Egypt voiced concern about the economy."])
+def test_noun_without_its_governing_verb_stays_uncoded(text):
+    assert events(text) == []
+
+
+# -- rule 4: hosting, mediating or brokering talks between others: 045 for the host, 040/046 for the parties
+
+@pytest.mark.parametrize("text, host, parties, talks", [
+    ("Saudi Arabia hosted talks between Sudan's army and the Rapid Support Forces.", ["SAU"],
+     ["SDNMIL", "SDNREBRSF"], ("talks", "040")),
+    ("Turkey hosted negotiations between Russia and Ukraine in Istanbul.", ["TUR"], ["RUS", "UKR"],
+     ("negotiations", "046")),
+    ("Qatar mediated talks between Israel and Hamas.", ["QAT"], ["ISR", "PSEREBHMS"], ("talks", "040")),
+    ("Norway brokered talks between Colombia and the ELN.", ["NOR"], ["COL", "COLINSELN"], ("talks", "040")),
+])
+def test_mediated_talks(text, host, parties, talks):
+    found = events(text)
+    assert any(f[1] == "045" and f[3] == host and f[4] == parties for f in found), found
+    assert (talks[0], talks[1], "asserted", parties[:1], parties[1:]) in found, found
+
+
+def test_hosting_talks_with_one_party_is_talks_not_mediation():
+    found = events("Qatar hosted talks with the Taliban.")
+    assert found == [("talks", "040", "asserted", ["QAT"], ["AFGINSTAL"])]

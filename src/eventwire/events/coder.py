@@ -87,7 +87,8 @@ TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry", "issue",
                          "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
                          "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
-                         "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
+                         "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize",
+                         "mediate", "broker", "facilitate"})
 #: A background clause ("after X attacked Y") dated by itself within this many days before publication is news.
 RECENT_DAYS = 7
 #: Target prepositions whose object may be something an actor did ("regret over India's actions").
@@ -281,7 +282,8 @@ class EventCoder:
                     for g in c.children:
                         if g.dep_ == "pcomp":
                             alleged.update(t.i for t in g.subtree)
-            if p.obj and pos == "V":
+            if p.obj and pos == "V" and not p.cameo.startswith("045"):
+                # (a mediator's object, "hosted talks between X and Y", is the others' own event)
                 for c in tok.children:
                     if c.dep_ == "dobj":
                         consumed.add(c.i)
