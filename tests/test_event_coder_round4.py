@@ -106,3 +106,22 @@ def test_mediated_talks(text, host, parties, talks):
 def test_hosting_talks_with_one_party_is_talks_not_mediation():
     found = events("Qatar hosted talks with the Taliban.")
     assert found == [("talks", "040", "asserted", ["QAT"], ["AFGINSTAL"])]
+
+
+# -- rule 5: missiles fired or launched toward or over a country: a show of force (CAMEO 150), at it: force
+
+@pytest.mark.parametrize("text, expected", [
+    ("North Korea fired two ballistic missiles toward Japan on Saturday.", ("fired", "150", ["PRK"], ["JPN"])),
+    ("Iran fired missiles towards Israel on Sunday.", ("fired", "150", ["IRN"], ["ISR"])),
+    ("Hamas fired rockets at Israel.", ("fired", "190", ["PSEREBHMS"], ["ISR"])),
+    ("Hezbollah launched rockets into Israel.", ("launched", "195", ["LBNREBHEZ"], ["ISR"])),
+])
+def test_missiles_toward_a_country(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+def test_missiles_toward_no_actor_and_possible_launches():
+    assert events("The army fired missiles toward the sea.") == []
+    assert all(f[2] != "asserted" for f in events("North Korea may fire missiles toward Japan."))
