@@ -125,3 +125,23 @@ def test_missiles_toward_a_country(text, expected):
 def test_missiles_toward_no_actor_and_possible_launches():
     assert events("The army fired missiles toward the sea.") == []
     assert all(f[2] != "asserted" for f in events("North Korea may fire missiles toward Japan."))
+
+
+# -- rule 6: "the <country> city of X", "the city of X", "the <country> capital" stand for that country
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russian forces shelled the Ukrainian city of Kharkiv overnight, killing three civilians.",
+     ("shelled", "194", ["RUSMIL"], ["UKR"])),
+    ("Russia attacked the Ukrainian capital with drones.", ("attacked", "190", ["RUS"], ["UKR"])),
+    ("Israeli jets bombed the Lebanese town of Khiam.", ("bombed", "195", ["ISR"], ["LBN"])),
+])
+def test_settlement_named_through_its_country(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+@pytest.mark.parametrize("text", ["Tourists visited the city.", "The Ukrainian city of Kharkiv held a festival.",
+                                  "The French capital hosted the Olympic Games."])
+def test_settlement_without_interaction_stays_uncoded(text):
+    assert events(text) == []

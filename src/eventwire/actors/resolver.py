@@ -76,7 +76,10 @@ PLACE_ACTOR_CLASSES = frozenset({"P", "A", "L"})
 #: headquarters", "demolished the home of X").
 FACILITY_NOUNS = frozenset("""base camp headquarters post outpost checkpoint barracks station compound office residence
 home house convoy position positions target targets facility facilities installation installations depot
-airbase bastion stronghold hideout territory area areas region soil airspace""".split())
+airbase bastion stronghold hideout territory area areas region soil airspace""".split()) | frozenset(
+    # settlements and divisions named through their country or name ("the Ukrainian city of Kharkiv" -> UKR,
+    # "the city of Kharkiv" -> the place's country, "the Ukrainian capital" -> UKR)
+    """city cities town towns village villages port capital province district enclave""".split())
 #: Prepositions that give a facility's owner or location.
 FACILITY_PREPS = frozenset({"of", "in", "near", "at"})
 #: Weapons and strikes that stand for whoever used them ("A U.S. military airstrike killed ...").
