@@ -145,3 +145,16 @@ def test_settlement_named_through_its_country(text, expected):
                                   "The French capital hosted the Olympic Games."])
 def test_settlement_without_interaction_stays_uncoded(text):
     assert events(text) == []
+
+
+# -- dictionary: well-known non-state armed groups that were missing
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kataib Hezbollah attacked US troops in Iraq.", ("attacked", "190", ["IRQUAFKTH"], ["USAMIL"])),
+    ("Pakistani Taliban fighters attacked a police post in Pakistan.", ("attacked", "190", ["PAKINSTTP"], ["PAKCOP"])),
+    ("JNIM fighters killed Malian soldiers.", ("killed", "190", ["MLIINSJNM"], ["MLIMIL"])),
+])
+def test_added_armed_groups(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
