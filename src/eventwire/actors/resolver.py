@@ -76,12 +76,17 @@ PLACE_ACTOR_CLASSES = frozenset({"P", "A", "L"})
 #: headquarters", "demolished the home of X").
 FACILITY_NOUNS = frozenset("""base camp headquarters post outpost checkpoint barracks station compound office residence
 home house convoy position positions target targets facility facilities installation installations depot
-airbase bastion stronghold hideout territory area areas region soil airspace""".split())
+airbase bastion stronghold hideout territory area areas region soil airspace""".split()) | frozenset(
+    # settlements and divisions named through their country or name ("the Ukrainian city of Kharkiv" -> UKR,
+    # "the city of Kharkiv" -> the place's country, "the Ukrainian capital" -> UKR)
+    """city cities town towns village villages port capital province district enclave""".split())
 #: Prepositions that give a facility's owner or location.
 FACILITY_PREPS = frozenset({"of", "in", "near", "at"})
 #: Weapons and strikes that stand for whoever used them ("A U.S. military airstrike killed ...").
 INSTRUMENT_NOUNS = frozenset("""airstrike strike bombing bomb attack shelling missile rocket drone explosion blast raid
-shell artillery gunfire fire operation offensive bomber warplane warplanes jet jets""".split())
+shell artillery gunfire fire operation offensive bomber warplane warplanes jet jets""".split()) | frozenset(
+    # craft stand for whoever sails or flies them ("Chinese fishing boats rammed ...", "a Russian warship")
+    """boat ship vessel warship tanker trawler submarine frigate destroyer aircraft plane helicopter tank""".split())
 #: Modifiers that make a person a former office holder (CAMEO 1.1b3 actor codebook 3.2.4: ELI).
 FORMER = frozenset({"former", "ex", "ex-"})
 #: Nouns that refer to the two parties of the story with "both" or "the two" ("both sides").

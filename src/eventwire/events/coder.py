@@ -43,7 +43,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
-from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref
+from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref, compose
 from eventwire.events.codebook import codebook
 from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
@@ -87,7 +87,8 @@ TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry", "issue",
                          "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
                          "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
-                         "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize"})
+                         "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize",
+                         "mediate", "broker", "facilitate"})
 #: A background clause ("after X attacked Y") dated by itself within this many days before publication is news.
 RECENT_DAYS = 7
 #: Target prepositions whose object may be something an actor did ("regret over India's actions").
@@ -281,7 +282,8 @@ class EventCoder:
                     for g in c.children:
                         if g.dep_ == "pcomp":
                             alleged.update(t.i for t in g.subtree)
-            if p.obj and pos == "V":
+            if p.obj and pos == "V" and not p.cameo.startswith("045"):
+                # (a mediator's object, "hosted talks between X and Y", is the others' own event)
                 for c in tok.children:
                     if c.dep_ == "dobj":
                         consumed.add(c.i)
@@ -592,6 +594,14 @@ class EventCoder:
                         if refs:
                             return refs
                     continue
+                if dobj is not None and p.obj:
+                    # the required object names people ("accepted 300 refugees from Libya", "hosted a
+                    # US delegation"): when it resolves to an actor, that actor is the target
+                    refs = aa.refs_with_conj(dobj)
+                    if refs:
+                        notes.append("object-actor")
+                        return [self._origin(r, v, dobj, aa) if r.rule in CONTEXT_RULES else r for r in refs]
+                    continue
                 if dobj is not None and not p.obj:
                     refs = aa.refs_with_conj(dobj)
                     if refs:
@@ -681,6 +691,22 @@ class EventCoder:
                                                     return refs
         return []
 
+    @staticmethod
+    def _origin(r: Ref, v: "Token", obj: "Token", aa: ArticleActors) -> Ref:
+        """A people role object whose country came only from context ("accepted migrants"): the country
+        of a ``from`` phrase on the verb or the object ("accepted 300 refugees from Libya" -> LBY REF),
+        else the bare role (the sentence's country is the source's own, not the people's)."""
+        m = aa.match_at.get(obj.i)
+        for h in (obj, v):
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    for pobj in c.children:
+                        owners = [o for o in aa.refs_with_conj(pobj) if o.country and o.rule not in CONTEXT_RULES]
+                        if pobj.dep_ == "pobj" and owners and m is not None and m.entry.kind == "role":
+                            return compose(owners[0], m.entry, r.start, r.end, "role+origin").with_certainty(0.8)
+        return Ref(None, r.sector, None, r.sector, None, r.start, r.end, "role-only", 0.5, "role", r.role_kind,
+                   None, r.head_lemma)
+
     def _reference(self, n: "Token", p: Pattern) -> str:
         """Is a nominal trigger news, or a reference to an event the reader already knows?
 
@@ -740,7 +766,10 @@ class EventCoder:
     def _noun_roles(self, n: "Token", p: Pattern, aa: ArticleActors, memory, quotes, notes) -> tuple[list[Ref], list[Ref]]:
         sources: list[Ref] = []
         targets: list[Ref] = []
-        gov = n.head if n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.lemma_.lower() in LIGHT_VERBS else None
+        # the verb giving the noun: a light verb, or one the pattern requires ("voiced solidarity with X":
+        # ``gov:voice|express``), whose subject is the source and whose prepositions may name the target
+        gov = n.head if n.dep_ in ("dobj", "attr", "nsubjpass") and (
+            n.head.lemma_.lower() in LIGHT_VERBS or n.head.lemma_.lower() in p.gov) else None
         relcl = next((c for c in n.children if c.dep_ == "relcl"), None)
         # participants named on the noun: "talks between X and Y", "US-Taliban talks", "Russia's invasion"
         for slot in p.targets:
