@@ -29,6 +29,8 @@ def events(text: str):
     ("Poland turned down a request from Belarus.", ("turned", "120", "REJECT", ["POL"], ["BLR"])),
     ("The Netherlands returned the artifacts to Indonesia.", ("returned", "0842", "RETREAT", ["NLD"], ["IDN"])),
     ("Israeli troops opened fire on Palestinian protesters.", ("opened", "190", "ASSAULT", ["ISRMIL"], ["PSEOPP"])),
+    ("France expelled diplomats from Russia on Monday.", ("expelled", "166", "SANCTION", ["FRA"], ["RUS"])),
+    ("France expelled two Russian diplomats from Paris.", ("expelled", "166", "SANCTION", ["FRA"], ["RUSGOV"])),
 ])
 def test_general_trigger_patterns(text, expected):
     trigger, cameo, plover, sources, targets = expected
