@@ -112,15 +112,22 @@ def _poison(monkeypatch, module):
     monkeypatch.setattr(module, "process_batch", poisoned)
 
 
-def test_unstorable_document_is_recorded_and_the_rest_of_its_batch_stored(tmp_path, monkeypatch):
-    import eventwire.runner as runner
-
-    _poison(monkeypatch, runner)
+def _poison_tree(tmp_path, third: bool = True):
+    """in/a.txt (a good article), in/b.txt (poisoned by :func:`_poison`) and, with ``third``, in/c.txt."""
     d = tmp_path / "in"
     d.mkdir()
     (d / "a.txt").write_text(GOOD, encoding="utf-8")
     (d / "b.txt").write_text("Poison pill\n\nThe poison ministers met in Geneva on Monday to talk.\n", encoding="utf-8")
-    (d / "c.txt").write_text(GOOD.replace("Geneva", "Vienna"), encoding="utf-8")
+    if third:
+        (d / "c.txt").write_text(GOOD.replace("Geneva", "Vienna"), encoding="utf-8")
+    return d
+
+
+def test_unstorable_document_is_recorded_and_the_rest_of_its_batch_stored(tmp_path, monkeypatch):
+    import eventwire.runner as runner
+
+    _poison(monkeypatch, runner)
+    d = _poison_tree(tmp_path)
     (d / "d.docx").write_bytes(b"PK")
     db = tmp_path / "t.duckdb"
     stats, status = run([str(d)], RunConfig(db=str(db), corpus=False))
@@ -143,10 +150,7 @@ def test_dask_shard_with_unstorable_document_keeps_the_others(tmp_path, monkeypa
     from eventwire.store.db import Store
 
     _poison(monkeypatch, dr)
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(GOOD, encoding="utf-8")
-    (d / "b.txt").write_text("Poison pill\n\nThe poison ministers met in Geneva on Monday to talk.\n", encoding="utf-8")
+    d = _poison_tree(tmp_path, third=False)
     [shard] = list(iter_shards([str(d)]))
     summary = dr.process_shard(shard, "r1", str(tmp_path / "parts"), 10_000_000, 16)
     assert summary["rows"]["articles"] == 1 and summary["rows"]["documents"] == 2
@@ -446,11 +450,7 @@ def test_worker_built_rows_convert_document_by_document_and_the_writer_stores_th
     from eventwire.store.db import Store
 
     _poison(monkeypatch, runner)
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "a.txt").write_text(GOOD, encoding="utf-8")
-    (d / "b.txt").write_text("Poison pill\n\nThe poison ministers met in Geneva on Monday to talk.\n", encoding="utf-8")
-    (d / "c.txt").write_text(GOOD.replace("Geneva", "Vienna"), encoding="utf-8")
+    d = _poison_tree(tmp_path)
     docs = list(iter_documents([str(d)]))
     (summaries, tables), _report = runner._worker_batch(docs, "r1")
     assert [s.status for s in summaries] == ["article", "error", "article"]

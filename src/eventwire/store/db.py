@@ -386,14 +386,7 @@ class Store:
             return
         cols = [c for c in self.columns(table) if any(c in r for r in rows)]
         # column by column, as pa.Table.from_pylist does it, without a dict per row in between
-        data = pa.Table.from_arrays([[r.get(c) for r in rows] for c in cols], names=cols)
-        col_sql = ", ".join(f'"{c}"' for c in cols)
-        verb = "INSERT OR IGNORE" if ignore else "INSERT"
-        self.con.register("_ew_rows", data)
-        try:
-            self.con.execute(f'{verb} INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _ew_rows')
-        finally:
-            self.con.unregister("_ew_rows")
+        self._insert_arrow(table, pa.Table.from_arrays([[r.get(c) for r in rows] for c in cols], names=cols), ignore)
 
     def _insert_arrow(self, table: str, data: pa.Table, ignore: bool = False) -> None:
         if data.num_rows == 0:
