@@ -158,3 +158,20 @@ def test_added_armed_groups(text, expected):
     trigger, cameo, sources, targets = expected
     found = events(text)
     assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+def test_person_registration_before_any_event_does_not_break_the_coder():
+    """A real page (fundus, The Namibian) whose person look-ups met "both ..."/"each other" before the
+    coder had set the last two-party event: the coder failed on the whole article (AttributeError)."""
+    from eventwire.extract import extract
+    from eventwire.ingest import iter_documents
+    from eventwire.records import Document
+    from tests.conftest import shared_path
+
+    page = shared_path("data", "extraction", "fundus", "na", "TheNamibian_2023_11_16.html.gz")
+    [doc] = [d for d in iter_documents([str(page)]) if isinstance(d, Document)]
+    art = extract(doc)
+    problems = annotate([art])
+    failed = [p for p in problems or () if p.reason.startswith("annotator")]
+    assert failed == [], [p.detail[-500:] for p in failed]
+    assert art.entities

@@ -229,11 +229,12 @@ class ArticleActors:
         self._sent_country: dict[int, str | None] = {}
         self._story_dl: str | None = None
         self._counts: Counter | None = None
+        #: the actors of the last event with two or more parties, for "both sides", "the two leaders",
+        #: "each other" (set by the event coder as it goes through the article; set before the persons
+        #: are registered, whose look-ups may meet such a phrase)
+        self.last_pair: list[Ref] = []
         self.persons: dict[str, Ref | None] = {}
         self._register_persons()
-        #: the actors of the last event with two or more parties, for "both sides", "the two leaders",
-        #: "each other" (set by the event coder as it goes through the article)
-        self.last_pair: list[Ref] = []
 
     # -- public ---------------------------------------------------------------------------------
 
