@@ -263,9 +263,6 @@ def update_corpus(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, chun
     for i in range(0, len(new_ids), chunk_size):
         chunk = new_ids[i:i + chunk_size]
         _transaction(con, lambda: _add_chunk(con, chunk, st))
-        # write the chunk's rows and updates to the file now: DuckDB otherwise keeps them in memory
-        # until its WAL reaches checkpoint_threshold (16 MB), ~80 MB more at the peak (5,000 articles)
-        con.execute("CHECKPOINT")
         if log:
             log(f"corpus: {min(i + chunk_size, len(new_ids)):,}/{len(new_ids):,} articles")
     st.elapsed_s = time.perf_counter() - t0
@@ -394,45 +391,6 @@ def _query_anchors(a: _Art, weights: dict[str, float]) -> list[str]:
     return sorted(a.anchors, key=lambda x: (-weights.get(x, 1.0), a.anchors[x]))[:QUERY_ANCHORS]
 
 
-#: Upper bound on the rows of one anchor-candidate join (the sum, over the query anchors of the
-#: articles queried together, of the anchors' document frequencies in ``anchor_df``). The candidate
-#: queries of :func:`_find_duplicates` (translations) and :func:`_assign_stories` join each query
-#: anchor with every stored article carrying it in the time window, then group by (new, stored)
-#: article: asked for a whole chunk at once, that join and its groups grow with chunk x corpus (an
-#: anchor common to most articles brings the whole window; with a 500-article chunk of the
-#: generated bench corpus at 5,000 articles, ~570 MB of the update's peak RSS). The chunk's
-#: articles are therefore queried in groups under this bound; the result is the same, since the
-#: grouping and the ``QUALIFY`` are per new article.
-JOIN_ROWS_BUDGET = 250_000
-
-
-def _query_groups(con: duckdb.DuckDBPyConnection, q: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Split the query-anchor rows ``q`` (dicts with ``article_id`` and ``anchor``, an article's rows
-    together) into groups of whole articles whose estimated join rows (sum of the anchors' ``df``)
-    stay under :data:`JOIN_ROWS_BUDGET` (an article over the bound alone makes its own group)."""
-    df = dict(_fetch(con, "SELECT anchor, df FROM anchor_df WHERE anchor IN (SELECT unnest(?))",
-                     {r["anchor"] for r in q}))
-    groups: list[list[dict[str, Any]]] = []
-    cur: list[dict[str, Any]] = []
-    cost = 0
-    i = 0
-    while i < len(q):
-        j = i
-        while j < len(q) and q[j]["article_id"] == q[i]["article_id"]:
-            j += 1
-        rows = q[i:j]
-        c = sum(df.get(r["anchor"], 0) for r in rows)
-        if cur and cost + c > JOIN_ROWS_BUDGET:
-            groups.append(cur)
-            cur, cost = [], 0
-        cur.extend(rows)
-        cost += c
-        i = j
-    if cur:
-        groups.append(cur)
-    return groups
-
-
 def _window(arts: list[_Art], days: int) -> tuple[str, str]:
     """The chunk's time span widened by ``days`` on both sides, as SQL timestamp literals (our own
     datetimes). A constant range lets DuckDB skip whole row groups of ``article_anchors`` by their
@@ -478,14 +436,13 @@ def _find_duplicates(con, arts: list[_Art], by_id: dict[str, _Art], weights: dic
     # translation: rare anchors shared with an article in another language, published close in time
     q = [{"article_id": a.article_id, "anchor": x, "seen_at": a.seen_at, "language": a.language}
          for a in arts if a.language for x in _query_anchors(a, weights)]
-    rows = []
-    lo, hi = _window(arts, dedup.TRANSLATION_DAYS) if q else ("", "")
-    for part in _query_groups(con, q) if q else []:
-        con.register("_ew_q", pa.Table.from_pylist(part, schema=pa.schema([
+    if q:
+        con.register("_ew_q", pa.Table.from_pylist(q, schema=pa.schema([
             ("article_id", pa.string()), ("anchor", pa.string()), ("seen_at", pa.timestamp("us")),
             ("language", pa.string())])))
         try:
-            rows += con.execute(f"""
+            lo, hi = _window(arts, dedup.TRANSLATION_DAYS)
+            rows = con.execute(f"""
                 SELECT q.article_id, o.article_id, count(*) AS shared
                 FROM _ew_q q JOIN article_anchors o ON o.anchor = q.anchor
                 WHERE o.article_id <> q.article_id AND o.language IS NOT NULL AND o.language <> q.language
@@ -497,8 +454,8 @@ def _find_duplicates(con, arts: list[_Art], by_id: dict[str, _Art], weights: dic
                 """).fetchall()
         finally:
             con.unregister("_ew_q")
-    for nid, oid, _ in rows:
-        cand.setdefault((nid, oid), "anchors")
+        for nid, oid, _ in rows:
+            cand.setdefault((nid, oid), "anchors")
 
     # each unordered pair once
     pairs: dict[tuple[str, str], str] = {}
@@ -640,11 +597,11 @@ def _assign_stories(con, arts: list[_Art], weights: dict[str, float], n_docs: in
     # story candidates by rare anchors, within the time window
     q = [{"article_id": a.article_id, "anchor": x, "seen_at": a.seen_at} for a in arts for x in _query_anchors(a, weights)]
     cands: dict[str, list[str]] = {}
-    lo, hi = _window(arts, stories.STORY_DAYS) if q else ("", "")
-    for part in _query_groups(con, q) if q else []:
-        con.register("_ew_q", pa.Table.from_pylist(part, schema=pa.schema([
+    if q:
+        con.register("_ew_q", pa.Table.from_pylist(q, schema=pa.schema([
             ("article_id", pa.string()), ("anchor", pa.string()), ("seen_at", pa.timestamp("us"))])))
         try:
+            lo, hi = _window(arts, stories.STORY_DAYS)
             for nid, oid, _ in con.execute(f"""
                     SELECT q.article_id, o.article_id, count(*) AS shared
                     FROM _ew_q q JOIN article_anchors o ON o.anchor = q.anchor
