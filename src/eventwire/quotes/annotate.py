@@ -314,6 +314,20 @@ class _Speakers:
         return None
 
 
+def _clause_without(doc: "Doc", main: "Token", attribution: "Token", cut_after: bool) -> "Span":
+    """The clause headed by ``main`` without its attribution phrase headed by ``attribution`` ("as X
+    said", "according to X"): when the attribution comes first, the clause starts after it (and its
+    punctuation); when it comes last and ``cut_after``, the clause ends before it."""
+    lo, hi = main.left_edge.i, main.right_edge.i
+    if attribution.right_edge.i < main.i:
+        lo = attribution.right_edge.i + 1
+        while lo < hi and doc[lo].is_punct:
+            lo += 1
+    elif cut_after:
+        hi = attribution.i - 1
+    return doc[lo:hi + 1]
+
+
 @register_annotator("quotes", order=400)
 def annotate_quotes(article: Article, doc: "Doc") -> None:
     """Find direct and indirect quotes in ``article`` (parsed as ``doc``) with their speakers."""
@@ -370,24 +384,10 @@ def annotate_quotes(article: Article, doc: "Doc") -> None:
                 span = doc[lo:comp.right_edge.i + 1]
                 rule = "indirect: clause of a communication verb"
             elif tok.dep_ == "advcl" and any(c.lower_ == "as" and c.dep_ == "mark" for c in tok.children):
-                main = tok.head
-                lo, hi = main.left_edge.i, main.right_edge.i
-                if tok.right_edge.i < main.i:
-                    lo = tok.right_edge.i + 1
-                    while lo < hi and doc[lo].is_punct:
-                        lo += 1
-                span = doc[lo:hi + 1]
+                span = _clause_without(doc, tok.head, tok, cut_after=False)
                 rule = "indirect: 'as X said' clause"
         elif tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children) and tok.head.pos_ in ("VERB", "AUX"):
-            main = tok.head
-            lo, hi = main.left_edge.i, main.right_edge.i
-            if tok.right_edge.i < main.i:
-                lo = tok.right_edge.i + 1
-                while lo < hi and doc[lo].is_punct:
-                    lo += 1
-            else:
-                hi = tok.i - 1
-            span = doc[lo:hi + 1]
+            span = _clause_without(doc, tok.head, tok, cut_after=True)
             rule = "indirect: 'according to'"
         if span is None or len(span) < 3:
             continue
