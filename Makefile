@@ -37,7 +37,7 @@ bench: install  ## benchmark the pipeline against bare spaCy
 
 train-classifier: install  ## retrain the PLOVER root classifier shipped in src/eventwire/data/models (CV first)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
-	$(BIN)/python -m eventwire.events.train --cv 5
+	$(BIN)/python -m eventwire.train --cv 5
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

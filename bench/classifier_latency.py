@@ -31,7 +31,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from eventwire.events.classifier import PloverClassifier, TypingInput
-    from eventwire.events.train import PLV_FILE, default_data_dir, read_plv
+    from eventwire.evaluate.datasets import PLV_FILE, default_data_dir, read_plv
     from eventwire.nlp.pipeline import load_nlp
 
     items = read_plv(default_data_dir() / PLV_FILE)[: args.n]

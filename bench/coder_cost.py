@@ -65,7 +65,7 @@ def main() -> int:
     args = ap.parse_args()
     from eventwire import timing
     from eventwire.events import coder as coder_mod
-    from eventwire.events import typing as ew_typing
+    from eventwire.events import event_typing as ew_typing
     from eventwire.nlp.pipeline import annotate, load_nlp
 
     nlp = load_nlp()

@@ -28,7 +28,7 @@ It also prints the figures of ``eventwire eval plv``'s end-to-end score (the sam
 found) for the whole file and for each half, from the same run.
 
 ``--model DIR`` types with a classifier model folder other than the shipped one, e.g. one trained on
-the even sentence ids only (``python -m eventwire.events.train``'s ``train_and_export`` on that half):
+the even sentence ids only (``python -m eventwire.train``'s ``train_and_export`` on that half):
 its figures on the odd half are then out-of-sample. The shipped model was trained on the whole PLV
 file, so any figure with it on PLV is in-sample.
 
@@ -92,7 +92,7 @@ def main() -> None:
         rows = [r for r in rows if (int(r["sentence_id"]) % 2 == 0) == (args.half == "dev")]
     if args.limit:
         rows = rows[: args.limit]
-    from eventwire.events import typing as ew_typing
+    from eventwire.events import event_typing as ew_typing
     from eventwire.nlp.pipeline import annotate, load_nlp
     from eventwire.records import Article
 
@@ -156,7 +156,7 @@ def main() -> None:
 def _eval_style(rows, arts) -> None:
     """Print ``eventwire eval plv``'s end-to-end figures (all sentences, even ids, odd ids)."""
     from eventwire.evaluate.plv import end_to_end_scores
-    from eventwire.events.train import PlvItem, unmark
+    from eventwire.evaluate.datasets import PlvItem, unmark
 
     items = []
     for r in rows:

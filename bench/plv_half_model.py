@@ -7,7 +7,7 @@ Usage (needs the train extra, e.g. in a separate virtualenv: ``pip install -c co
 
 The shipped model (``src/eventwire/data/models/plover-root``) was trained on all 1,050 PLV sentences,
 so any end-to-end figure on PLV where it types events is in-sample. This script trains the shipped
-recipe (:func:`eventwire.events.train_routes.train_and_export`, same route and seed, no NGEC) on the
+recipe (:func:`eventwire.train.routes.train_and_export`, same route and seed, no NGEC) on the
 sentences with even ids only (``--half even``, the half looked at while writing coder rules) and
 writes a loadable model folder; :mod:`plv_coder_check` with ``--model OUT_DIR`` then reports the odd
 half's figures, on sentences neither the model nor the rule writer saw. The model is weaker than
@@ -32,8 +32,8 @@ def main() -> int:
     ap.add_argument("--route", default="minilm-ft")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
-    from eventwire.events import train_routes as routes
-    from eventwire.events.train import read_plv
+    from eventwire.train import routes
+    from eventwire.evaluate.datasets import read_plv
 
     plv = [it for it in read_plv(args.plv) if (int(it.sentence_id) % 2 == 0) == (args.half == "even")]
     print(f"training {args.route} on {len(plv)} PLV sentences ({args.half} ids)", file=sys.stderr)

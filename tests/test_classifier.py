@@ -11,7 +11,8 @@ import pytest
 from eventwire.events.classifier import (DEFAULT_MODEL_DIR, PLOVER_ROOTS, ROOT_QUAD_CLASS, PloverClassifier,
                                          TypingInput, TypingPrediction, _LinearBackend, format_input,
                                          item_parse_features, parse_features, plv_root, quad_class)
-from eventwire.events.train import PlvItem, cv_folds, lede, read_ngec, read_plv, stratified_folds
+from eventwire.evaluate.datasets import PlvItem, lede, read_ngec, read_plv
+from eventwire.train.folds import cv_folds, stratified_folds
 from tests.conftest import shared_path
 
 
@@ -250,8 +251,8 @@ def test_ensemble_model_weights_its_components_and_reuses_the_parse(tmp_path, nl
 # --- training options (no torch needed) ------------------------------------------------------------
 
 def test_recipe_settings_parse_and_reject_bad_keys(capsys):
-    from eventwire.events import train
-    from eventwire.events.train_routes import FineTuneConfig, make_route, parse_config
+    from eventwire.train import cli as train
+    from eventwire.train.routes import FineTuneConfig, make_route, parse_config
 
     cfg = parse_config(["epochs=3", "label_smoothing=0.1", "ngec_pretrain_epochs=2"])
     assert (cfg.epochs, cfg.label_smoothing, cfg.ngec_pretrain_epochs) == (3, 0.1, 2)
@@ -270,7 +271,7 @@ def test_recipe_settings_parse_and_reject_bad_keys(capsys):
 @pytest.mark.shared
 def test_calibrated_linear_parse_exports_to_the_numpy_backend(tmp_path):
     # scikit-learn (in the dev and train extras) trains the linear model; it is not a run-time dependency
-    from eventwire.events.train_routes import LABELS, LinearParse
+    from eventwire.train.routes import LABELS, LinearParse
 
     plv = read_plv(shared_path("data", "events", "train", "plv_train.tsv"))
     by: dict[str, list] = {}

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eventwire.cli import app
-from eventwire.events.train import read_plv
+from eventwire.evaluate.datasets import read_plv
 from tests.conftest import shared_path
 
 runner = CliRunner()

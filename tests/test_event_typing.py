@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from eventwire.events import typing as ty
+from eventwire.events import event_typing as ty
 from eventwire.events.codebook import codebook
 from eventwire.events.coder import EventCoder
 from eventwire.nlp.pipeline import fill_from_doc

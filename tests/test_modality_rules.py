@@ -145,7 +145,7 @@ class _RejectEverything:
 
 
 def _code_with(clf, text: str) -> Article:
-    from eventwire.events import typing as ty
+    from eventwire.events import event_typing as ty
     from eventwire.events.coder import EventCoder
     from eventwire.nlp.pipeline import fill_from_doc, load_nlp
 
@@ -161,7 +161,7 @@ def _code_with(clf, text: str) -> Article:
 
 
 def test_a_speech_verb_is_never_an_event_typed_by_the_classifier(monkeypatch):
-    from eventwire.events import typing as ty
+    from eventwire.events import event_typing as ty
 
     art = _code_with(_RejectEverything(), "Hungary should not veto aid to Ukraine, the Czech prime minister said.")
     said = on(art, "said")

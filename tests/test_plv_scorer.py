@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.evaluate.plv import (ROOT_ABBREV, classification_scores, confusion_text, end_to_end_scores,
-                                   event_matches, spans_match)
-from eventwire.events.train import PlvItem, read_plv, unmark
+from eventwire.evaluate.datasets import PlvItem, read_plv, unmark
+from eventwire.evaluate.metrics import classification_scores
+from eventwire.evaluate.plv import ROOT_ABBREV, confusion_text, end_to_end_scores, event_matches, spans_match
 from eventwire.records import Actor, Event
 
 

@@ -225,6 +225,14 @@ def extraction(
 
 
 
+def _cross_validate(route: str | None, items, ngec_items, k: int, seed: int, log):
+    """``eval plv --cv``: the classifier's cross-validation (:func:`eventwire.train.routes.cross_validate`),
+    imported only when asked for (it needs the train extra); ``route`` ``None``: the shipped route."""
+    from eventwire.train import routes
+
+    return routes.cross_validate(route or routes.SHIPPED_ROUTE, items, ngec_items, k, seed, log=log)
+
+
 @eval_app.command("plv")
 def plv_command(
     file: Path = typer.Argument(..., help="PLV-format TSV: sentence_id, marked_sentence (<s>…</s>, <t>…</t>), gold_root[, gold_penta]."),
@@ -252,7 +260,7 @@ def plv_command(
     err = Console(stderr=True)
     try:
         result = plv.evaluate_file(file, model=model, cv=cv, seed=seed, route=route, ngec=ngec, e2e=e2e, limit=limit,
-                                   log=lambda m: err.print(m))
+                                   log=lambda m: err.print(m), cross_validate=_cross_validate)
     except plv.EvalError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)

