@@ -22,7 +22,7 @@ from pathlib import Path
 
 from eventwire.ids import content_id
 from eventwire.ingest.decode import BinaryContent, decode_bytes
-from eventwire.ingest.files import read_whole, register
+from eventwire.ingest.base import read_whole, register
 from eventwire.records import Document, Problem
 
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "section",

@@ -15,8 +15,9 @@ suffix                              kind     one document per
                                              ``title``, ``published``, ``outlet``, ``language``
 ==================================  =======  ==================================================
 
-More readers register themselves in :data:`READERS`: WARC (:mod:`eventwire.ingest.warc`), RSS/Atom/JSON
-Feed files (:mod:`eventwire.ingest.feeds`); URLs are read by :mod:`eventwire.ingest.http`.
+More readers register themselves in :data:`eventwire.ingest.base.READERS`: WARC
+(:mod:`eventwire.ingest.warc`), RSS/Atom/JSON Feed files (:mod:`eventwire.ingest.feeds`); URLs are read
+by :mod:`eventwire.ingest.http`.
 """
 from __future__ import annotations
 
@@ -26,47 +27,17 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from eventwire.ids import content_id
+from eventwire.ingest.base import DEFAULT_MAX_BYTES, READERS, DocumentTooLarge, read_whole, reader_for, register
 from eventwire.ingest.decode import BinaryContent, decode_bytes
 from eventwire.records import Document, Problem
 
-#: Default cap on one document's raw size, in bytes (20 MB). Larger documents are refused with a
-#: stated reason: a news article is rarely above 2 MB of HTML.
-DEFAULT_MAX_BYTES = 20_000_000
-
-Reader = Callable[[Path, int], Iterator[Document | Problem]]
-
-#: Suffix -> reader. Longest suffix wins (``.html.gz`` before ``.gz``).
-READERS: dict[str, Reader] = {}
-
 #: JSONL fields copied into ``Document.hints``.
 JSONL_HINTS = ("url", "title", "published", "outlet", "language", "authors", "fetched_at")
-
-
-def register(*suffixes: str) -> Callable[[Reader], Reader]:
-    """Decorator: register a reader for the given file suffixes (lower case, with the dot)."""
-
-    def deco(fn: Reader) -> Reader:
-        for s in suffixes:
-            READERS[s] = fn
-        return fn
-
-    return deco
-
-
-def reader_for(path: Path) -> tuple[str, Reader] | None:
-    """The (suffix, reader) for ``path``: the longest registered suffix that ends its name."""
-    name = path.name.lower()
-    best = None
-    for suffix, fn in READERS.items():
-        if name.endswith(suffix) and (best is None or len(suffix) > len(best[0])):
-            best = (suffix, fn)
-    return best
-
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
@@ -228,59 +199,7 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEF
 
 
 # ---------------------------------------------------------------------------------------------
-# helpers
-
-
-def read_capped(path: Path, max_bytes: int) -> bytes:
-    """Read a file (transparently gunzipping ``*.gz``), refusing more than ``max_bytes``.
-
-    Raises:
-        DocumentTooLarge: the (decompressed) content exceeds ``max_bytes``.
-        TruncatedInput: a ``.gz`` file is truncated or corrupt.
-        OSError: the file cannot be opened.
-    """
-    if path.name.lower().endswith(".gz"):
-        try:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise TruncatedInput(f"truncated or corrupt gzip stream: {exc}") from exc
-    else:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DocumentTooLarge(size, max_bytes)
-        data = path.read_bytes()
-    if len(data) > max_bytes:
-        raise DocumentTooLarge(len(data), max_bytes)
-    return data
-
-
-class DocumentTooLarge(ValueError):
-    """A document's raw content exceeds the size cap (``--max-bytes``)."""
-
-    def __init__(self, size: int, cap: int):
-        self.size, self.cap = size, cap
-        more = "more than " if size == cap + 1 else ""
-        super().__init__(f"too large: {more}{size:,} bytes > cap {cap:,} bytes (--max-bytes)")
-
-
-class TruncatedInput(ValueError):
-    """A compressed input ends early or is corrupt."""
-
-
-def read_whole(path: Path, max_bytes: int) -> bytes | Problem:
-    """A whole file's bytes (gunzipped), or the Problem that stops it: too large, a truncated or corrupt
-    gzip stream, or empty (nothing but whitespace)."""
-    src = str(path)
-    try:
-        data = read_capped(path, max_bytes)
-    except DocumentTooLarge as exc:
-        return Problem(src, "read", "error", "file too large", str(exc))
-    except TruncatedInput as exc:
-        return Problem(src, "read", "error", "truncated or corrupt gzip file", str(exc))
-    if not data.strip():
-        return Problem(src, "read", "skipped", "empty file", f"{len(data)} bytes, no text", doc_id=content_id(data))
-    return data
+# the readers of plain text, HTML and JSON Lines
 
 
 def _whole_file(path: Path, max_bytes: int, kind: str) -> Iterator[Document | Problem]:

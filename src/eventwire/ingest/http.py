@@ -36,7 +36,7 @@ import httpx
 
 from eventwire import __version__
 from eventwire.ids import content_id
-from eventwire.ingest.files import DEFAULT_MAX_BYTES, DocumentTooLarge
+from eventwire.ingest.base import DEFAULT_MAX_BYTES, DocumentTooLarge
 from eventwire.records import Document, Problem
 
 DEFAULT_USER_AGENT = f"eventwire/{__version__} (news research; +https://pypi.org/project/eventwire/)"

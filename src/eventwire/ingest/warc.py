@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from eventwire.ids import content_id
-from eventwire.ingest.files import DocumentTooLarge, register
+from eventwire.ingest.base import DocumentTooLarge, register
 from eventwire.records import Document, Problem
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")

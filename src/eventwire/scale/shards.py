@@ -4,7 +4,7 @@ A shard is a group of input files, in the order a local run reads them (:func:`e
 consecutive files are grouped until the group holds ``max_files`` files or ``max_bytes`` bytes, and a
 file of ``max_bytes`` or more (a WARC file, a big JSONL file) is a shard of its own. Sharding looks at
 paths and sizes only, so it works for every reader registered in
-:data:`eventwire.ingest.files.READERS`, including readers added later.
+:data:`eventwire.ingest.base.READERS`, including readers added later.
 
 One exception: a big uncompressed JSON Lines file (``.jsonl``, ``.ndjson``) is cut into line ranges of
 about ``max_bytes`` (cut at line ends), one shard each, so that a single large dump still spreads
