@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from eventwire.runner import MAX_REASONS, OTHER_REASONS, RunConfig, RunStats, count_inputs, count_lines, run
+from eventwire.runbase import MAX_REASONS, OTHER_REASONS, RunStats
+from eventwire.runner import RunConfig, count_inputs, count_lines, run
 from eventwire.records import Problem
 from tests.conftest import EXAMPLES
 

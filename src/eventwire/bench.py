@@ -163,7 +163,7 @@ def measure(kind: str, n_docs: int, repeats: int, workers: int = 1) -> dict[str,
             corpus = Path(tmp) / "corpus"
             write_corpus(corpus, docs)
             if kind == "pipeline" and workers <= 1:
-                from eventwire.runner import warm_up
+                from eventwire.runbase import warm_up
 
                 load_nlp()  # loaded before the clock starts, as workers do before their first task
                 annotators()

@@ -44,8 +44,8 @@ from eventwire.pipeline import process_batch
 from eventwire.records import Problem
 from eventwire.ingest.files import iter_documents, url_scheme
 from eventwire.ingest.http import is_url
-from eventwire.runner import (RunConfig, RunStats, _batches, cpu_seconds, peak_rss_mb, update_corpus_view, worker_report,
-                              writer_settings)
+from eventwire.runbase import (RunConfig, RunStats, batches, cpu_seconds, peak_rss_mb, update_corpus_view, worker_init,
+                               worker_report, writer_settings)
 from eventwire.scale import parts as P
 from eventwire.scale.shards import Shard, iter_shards
 from eventwire.store.db import Store, error_row
@@ -118,10 +118,8 @@ class LoadModels(_WorkerPlugin):  # type: ignore[misc,valid-type]
     idempotent = True
 
     def setup(self, worker: Any) -> None:
-        from eventwire.runner import _worker_init
-
         _untrim_malloc()
-        _worker_init()
+        worker_init()
 
 
 #: spaCy pipelines are not made to be shared by threads (memory zones above all): on a worker with
@@ -172,7 +170,7 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
     counts = {"documents": 0, "read_skipped": 0, "read_failed": 0, "duplicates": 0}
     seen: set[str] = set()  # one shard's ids: bounded by the shard size
     try:
-        for docs, probs in _batches(shard.read(max_bytes), batch_size):
+        for docs, probs in batches(shard.read(max_bytes), batch_size):
             counts["documents"] += len(probs) + len(docs)
             for p in probs:
                 counts["read_failed" if p.severity == "error" else "read_skipped"] += 1
