@@ -223,11 +223,11 @@ def worker_init() -> None:
     """Load the models once per worker process, warm up every stage; remember when the worker became ready."""
     global _READY_AT
     from eventwire.nlp.pipeline import annotators, load_nlp
-    from eventwire.scale.parts import arrow_schemas
+    from eventwire.store.schema import table_schemas
 
     load_nlp()
     annotators()
-    arrow_schemas()  # the column types of the rows the worker builds (runner._worker_batch)
+    table_schemas()  # the column types of the rows the worker builds (runner._worker_batch, Dask parts)
     warm_up()
     _READY_AT = time.time()
 

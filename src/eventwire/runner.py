@@ -79,14 +79,14 @@ def _worker_batch(docs: list[Document], run_id: str, jsonl: bool = False
     """A pool task: process ``docs`` and build their rows for the writing process (Arrow tables, see
     :func:`eventwire.store.db.outcome_tables`), so that it only inserts them; returns ((summaries,
     tables), report)."""
-    from eventwire.scale.parts import arrow_schemas
     from eventwire.store.db import outcome_tables_each
+    from eventwire.store.schema import table_schemas
 
     before, cpu0 = timing.mark(), cpu_seconds()
     outcomes = process_batch(docs)
     with stage("store"):
         # a document whose values cannot be converted is replaced by its failed outcome (recorded)
-        outcomes, tables = outcome_tables_each(run_id, outcomes, arrow_schemas())
+        outcomes, tables = outcome_tables_each(run_id, outcomes, table_schemas())
         summaries = [outcome_summary(o, jsonl) for o in outcomes]
     return (summaries, tables), worker_report(before, cpu0, len(docs))
 

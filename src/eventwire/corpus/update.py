@@ -21,7 +21,7 @@ An interrupted update loses only the chunk in flight; the next update carries on
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -32,14 +32,15 @@ import pyarrow as pa
 from eventwire.corpus import aggregate, dedup, signatures, stories
 from eventwire.corpus.text import anchors, body_hash, fold, seen_at, shingles, words
 from eventwire.ids import stable_id
+from eventwire.store.schema import CORPUS_TABLES, table_schemas
+# the SQL helpers on the raw connection (eventwire.store.sql), under the names this module's queries use
+from eventwire.store.sql import (dicts as _dicts, execute as _exec, fetch as _fetch, fetch_arrow as _fetch_arrow,
+                                 fetchone as _fetchone, insert_rows as _insert)
 
 #: Articles per chunk (per transaction).
 DEFAULT_CHUNK = 500
 #: Rarest anchors of a new article used to look up candidates (story partners, translations).
 QUERY_ANCHORS = 24
-#: Corpus tables, emptied by a rebuild.
-CORPUS_TABLES = ["article_corpus", "minhash_bands", "article_anchors", "anchor_df", "duplicate_pairs",
-                 "stories", "event_mentions", "aggregated_events"]
 
 
 @dataclass
@@ -132,90 +133,6 @@ def features(row: dict[str, Any], with_signatures: bool = True) -> _Art:
         lead_end=lead_end(body), body_hash=body_hash(toks), shingles=set(sh),
         sig=signatures.minhash(sh) if with_signatures else None,
         lead_sig=signatures.minhash(lead) if with_signatures else None, anchors=dict(anchors(body)))
-
-
-# -- small SQL helpers ---------------------------------------------------------------------------
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None) -> None:
-    if not rows:
-        return
-    cols = list(rows[0].keys())
-    data = pa.Table.from_pylist(rows, schema=schema) if schema else pa.Table.from_pylist(rows)
-    col_sql = ", ".join(f'"{c}"' for c in cols)
-    con.register("_ew_ins", data)
-    try:
-        con.execute(f'INSERT INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _ew_ins')
-    finally:
-        con.unregister("_ew_ins")
-
-
-_UNNEST = "(SELECT unnest(?))"
-
-
-#: Lists up to this long are written into the SQL as literals (DuckDB then looks them up in the ART
-#: index of a primary key: ~5 ms for 200 ids in a 16,000-article database, against ~85 ms for a hash
-#: join with a registered table); longer lists travel as Arrow tables. DuckDB's ``index_scan_max_count``
-#: is 2048.
-INLINE_MAX = 2000
-
-
-def _literal(v: str) -> str:
-    """A SQL string literal. The values are ids, hashes and anchors the corpus code made (no user
-    input), quoted all the same."""
-    if "\x00" in v:
-        raise ValueError("NUL in a SQL literal")
-    return "'" + v.replace("'", "''") + "'"
-
-
-def _with_lists(con: duckdb.DuckDBPyConnection, sql: str, lists: Sequence[Iterable[str]], fetch: Callable[[Any], Any]) -> Any:
-    """Run ``sql`` whose ``(SELECT unnest(?))`` placeholders take the string ``lists`` in order.
-
-    A short list (:data:`INLINE_MAX`) becomes a literal list, so an index on the column can serve
-    it; a longer one travels as a registered Arrow table, not as a bound Python list (DuckDB converts
-    a bound Python list value by value, about 0.3 ms per string in DuckDB 1.4).
-    """
-    names = []
-    try:
-        for i, values in enumerate(lists):
-            values = list(values)
-            if len(values) <= INLINE_MAX:
-                lit = "(" + ", ".join(_literal(str(v)) for v in values) + ")" if values else "(SELECT NULL WHERE false)"
-                sql = sql.replace(_UNNEST, lit, 1)
-                continue
-            name = f"_ew_list{i}"
-            con.register(name, pa.table({"v": pa.array(values, pa.string())}))
-            names.append(name)
-            sql = sql.replace(_UNNEST, f"(SELECT v FROM {name})", 1)
-        if _UNNEST in sql:
-            raise ValueError("more list placeholders than lists")
-        return fetch(con.execute(sql))
-    finally:
-        for name in names:
-            con.unregister(name)
-
-
-def _fetch(con, sql: str, *lists) -> list[tuple]:
-    return _with_lists(con, sql, lists, lambda c: c.fetchall())
-
-
-def _fetchone(con, sql: str, *lists) -> tuple | None:
-    return _with_lists(con, sql, lists, lambda c: c.fetchone())
-
-
-def _fetch_arrow(con, sql: str, *lists) -> pa.Table:
-    return _with_lists(con, sql, lists, lambda c: c.fetch_arrow_table())
-
-
-def _exec(con, sql: str, *lists) -> None:
-    _with_lists(con, sql, lists, lambda c: None)
-
-
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str, *lists) -> list[dict[str, Any]]:
-    def rows(cur):
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-
-    return _with_lists(con, sql, lists, rows)
 
 
 # -- the update ----------------------------------------------------------------------------------
@@ -332,35 +249,21 @@ def _store_features(con: duckdb.DuckDBPyConnection, arts: list[_Art], now: datet
         "lead_minhash": signatures.to_blob(a.lead_sig), "n_anchors": len(a.anchors),
         "dup_group": a.article_id, "is_duplicate": False, "duplicate_of": None, "duplicate_kind": None,
         "duplicate_score": None, "story_id": None, "story_score": None, "updated_at": now,
-    } for a in arts], schema=_CORPUS_SCHEMA)
+    } for a in arts])
     bands = []
     for a in arts:
         for band, bucket in signatures.band_buckets(a.sig) + signatures.band_buckets(
                 a.lead_sig, signatures.LEAD_BAND_OFFSET):
             bands.append({"article_id": a.article_id, "band": band, "bucket": bucket})
-    _insert(con, "minhash_bands", bands, schema=pa.schema([("article_id", pa.string()), ("band", pa.int16()),
-                                                            ("bucket", pa.int64())]))
+    _insert(con, "minhash_bands", bands)
     anc = [{"article_id": a.article_id, "anchor": x, "rank": r, "seen_at": a.seen_at, "language": a.language}
            for a in arts for x, r in a.anchors.items()]
-    _insert(con, "article_anchors", anc, schema=pa.schema([
-        ("article_id", pa.string()), ("anchor", pa.string()), ("rank", pa.int16()),
-        ("seen_at", pa.timestamp("us")), ("language", pa.string())]))
+    _insert(con, "article_anchors", anc)
     counts: dict[str, int] = {}
     for a in arts:
         for x in a.anchors:
             counts[x] = counts.get(x, 0) + 1
     _bump_df(con, counts)
-
-
-_CORPUS_SCHEMA = pa.schema([
-    ("article_id", pa.string()), ("article_run_id", pa.string()), ("language", pa.string()),
-    ("translated_from", pa.string()), ("seen_at", pa.timestamp("us")), ("seen_basis", pa.string()),
-    ("outlet_key", pa.string()), ("body_hash", pa.string()), ("body_chars", pa.int32()),
-    ("n_shingles", pa.int32()), ("minhash", pa.binary()), ("lead_minhash", pa.binary()),
-    ("n_anchors", pa.int32()), ("dup_group", pa.string()), ("is_duplicate", pa.bool_()),
-    ("duplicate_of", pa.string()), ("duplicate_kind", pa.string()), ("duplicate_score", pa.float64()),
-    ("story_id", pa.string()), ("story_score", pa.float64()), ("updated_at", pa.timestamp("us", tz="UTC")),
-])
 
 
 def _bump_df(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
@@ -494,10 +397,7 @@ def _find_duplicates(con, arts: list[_Art], by_id: dict[str, _Art], weights: dic
                      "jaccard": m.jaccard, "containment": m.containment, "anchor_overlap": m.anchor_overlap,
                      "order_tau": m.order_tau, "found_at": now})
         st.pairs[m.kind] = st.pairs.get(m.kind, 0) + 1
-    _insert(con, "duplicate_pairs", rows, schema=pa.schema([
-        ("article_id", pa.string()), ("other_id", pa.string()), ("kind", pa.string()), ("jaccard", pa.float64()),
-        ("containment", pa.float64()), ("anchor_overlap", pa.float64()), ("order_tau", pa.float64()),
-        ("found_at", pa.timestamp("us", tz="UTC"))]))
+    _insert(con, "duplicate_pairs", rows)
     return out
 
 
@@ -722,20 +622,9 @@ def _add_mentions(con: duckdb.DuckDBPyConnection, arts: list[_Art], st: CorpusSt
         rows.extend(aggregate.mention_rows(
             e, {"published": a.published, "stored_at": a.stored_at, "seen_at": a.seen_at, "lead_end": a.lead_end},
             places.get(a.article_id, {})))
-    _insert(con, "event_mentions", rows, schema=_mention_schema(con))
+    _insert(con, "event_mentions", rows)
     st.mentions += len(rows)
     return {r["agg_event_id"] for r in rows}
-
-
-_ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
-                "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(),
-                "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC")}
-
-
-def _mention_schema(con: duckdb.DuckDBPyConnection) -> pa.Schema:
-    cols = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                       "WHERE table_name = 'event_mentions' ORDER BY ordinal_position").fetchall()
-    return pa.schema([(c, _ARROW_TYPES[t]) for c, t in cols])
 
 
 def _reaggregate(con: duckdb.DuckDBPyConnection, keys: set[str], now: datetime, st: CorpusStats) -> None:
@@ -781,10 +670,8 @@ def _reaggregate(con: duckdb.DuckDBPyConnection, keys: set[str], now: datetime, 
         r["added_at"] = added.get(r["agg_event_id"]) or now
         r["updated_at"] = now
     if fresh:
-        cols = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                           "WHERE table_name = 'aggregated_events' ORDER BY ordinal_position").fetchall()
-        schema = pa.schema([(c, pa.list_(pa.string()) if t == "VARCHAR[]" else _ARROW_TYPES[t]) for c, t in cols])
-        _insert(con, "aggregated_events", [{c: r.get(c) for c, _ in cols} for r in fresh], schema=schema)
+        cols = table_schemas()["aggregated_events"].names
+        _insert(con, "aggregated_events", [{c: r.get(c) for c in cols} for r in fresh])
     st.aggregated += len(fresh)
 
 
@@ -822,11 +709,7 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, story_ids: set[str], now: d
             "languages": sorted({m["language"] for m in ms if m["language"]}),
             "outlets": sorted({m["outlet_key"] for m in ms if m["outlet_key"]}),
             "n_events": int(n_events.get(sid, 0)), "updated_at": now})
-    _insert(con, "stories", rows, schema=pa.schema([
-        ("story_id", pa.string()), ("label", pa.string()), ("label_article_id", pa.string()),
-        ("first_seen", pa.timestamp("us")), ("last_seen", pa.timestamp("us")), ("n_articles", pa.int32()),
-        ("n_unique", pa.int32()), ("n_duplicates", pa.int32()), ("languages", pa.list_(pa.string())),
-        ("outlets", pa.list_(pa.string())), ("n_events", pa.int32()), ("updated_at", pa.timestamp("us", tz="UTC"))]))
+    _insert(con, "stories", rows)
 
 
 # -- retracting articles -------------------------------------------------------------------------

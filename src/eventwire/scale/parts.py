@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from eventwire.records import Outcome, Problem
 from eventwire.store.db import Store, dumps_record, error_row, outcome_rows, safe_problem, store_failed
-from eventwire.store.schema import ANNOTATION_TABLES
+from eventwire.store.schema import ANNOTATION_TABLES, table_schemas
 
 SUCCESS = "_SUCCESS.json"
 #: Annotation tables, in the order they are merged.
@@ -44,11 +44,10 @@ PART_TABLES = ["documents", "articles", *ANNOTATIONS, "errors", "read_errors", "
 
 @lru_cache(maxsize=1)
 def arrow_schemas() -> dict[str, pa.Schema]:
-    """Arrow schema of each part file, read from an in-memory database built by the migrations."""
-    with Store(":memory:") as s:
-        out = {}
-        for t in ["documents", "articles", *ANNOTATIONS, "errors"]:
-            out[t] = s.con.execute(f'SELECT * FROM "{t}" LIMIT 0').fetch_arrow_table().schema
+    """Arrow schema of each part file: the stored table's (:func:`eventwire.store.schema.table_schemas`),
+    ``read_errors`` as ``errors``, and ``records`` (doc_id, json)."""
+    tables = table_schemas()
+    out = {t: tables[t] for t in ["documents", "articles", *ANNOTATIONS, "errors"]}
     out["read_errors"] = out["errors"]
     out["records"] = pa.schema([("doc_id", pa.string()), ("json", pa.string())])
     return out

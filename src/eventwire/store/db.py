@@ -22,6 +22,7 @@ from eventwire import __version__
 from eventwire.ids import stable_id
 from eventwire.records import Article, Outcome, Problem
 from eventwire.store.schema import ANNOTATION_TABLES, MIGRATIONS, SCHEMA_VERSION
+from eventwire.store.sql import insert_arrow
 
 
 class SchemaTooNew(RuntimeError):
@@ -179,7 +180,7 @@ def store_failed(outcome: Outcome, exc: BaseException) -> Outcome:
 
 def outcome_tables(run_id: str, outcomes: Sequence[Outcome], schemas: dict[str, pa.Schema]) -> dict[str, pa.Table]:
     """:func:`outcome_rows` as Arrow tables with the database's column types (``schemas``: table ->
-    schema, e.g. :func:`eventwire.scale.parts.arrow_schemas`), for :meth:`Store.write_tables`. Worker
+    schema, e.g. :func:`eventwire.store.schema.table_schemas`), for :meth:`Store.write_tables`. Worker
     processes build them: an Arrow table crosses to the writing process as a few buffers, which costs a
     fraction of pickling the records."""
     return {t: pa.Table.from_pylist(rows, schema=schemas[t])
@@ -389,15 +390,7 @@ class Store:
         self._insert_arrow(table, pa.Table.from_arrays([[r.get(c) for r in rows] for c in cols], names=cols), ignore)
 
     def _insert_arrow(self, table: str, data: pa.Table, ignore: bool = False) -> None:
-        if data.num_rows == 0:
-            return
-        col_sql = ", ".join(f'"{c}"' for c in data.column_names)
-        verb = "INSERT OR IGNORE" if ignore else "INSERT"
-        self.con.register("_ew_rows", data)
-        try:
-            self.con.execute(f'{verb} INTO "{table}" ({col_sql}) SELECT {col_sql} FROM _ew_rows')
-        finally:
-            self.con.unregister("_ew_rows")
+        insert_arrow(self.con, table, data, ignore)
 
     def write_tables(self, tables: dict[str, pa.Table], problems: Sequence[Problem] = (), run_id: str = "",
                      replace: bool = False) -> None:

@@ -5,8 +5,18 @@ applies every migration above its version, in order, each in one transaction; a 
 this program is refused. To change the schema, append a migration: never edit one that has shipped.
 
 Offsets are ``char_start``/``char_end`` (half-open, into ``articles.body``): ``end`` is an SQL keyword.
+
+This module owns the stored schema: the tables' definitions (:data:`MIGRATIONS`), their groups
+(:data:`ANNOTATION_TABLES`, :data:`CORPUS_TABLES`) and their column types as Arrow schemas
+(:func:`table_schemas`), which the writers (:mod:`eventwire.store.db`, :mod:`eventwire.store.sql`,
+the corpus view, the Dask parts) use instead of listing types of their own.
 """
 from __future__ import annotations
+
+from functools import lru_cache
+
+import duckdb
+import pyarrow as pa
 
 ACTOR_STRUCT = (
     "STRUCT(text VARCHAR, char_start INTEGER, char_end INTEGER, name VARCHAR, code VARCHAR, "
@@ -155,3 +165,28 @@ ANNOTATION_TABLES = [
     ("amounts", "amounts", "amount_id"),
     ("events", "events", "event_id"),
 ]
+
+#: The corpus view's tables (migration 4; :mod:`eventwire.corpus`), emptied by a corpus rebuild.
+CORPUS_TABLES = ["article_corpus", "minhash_bands", "article_anchors", "anchor_df", "duplicate_pairs",
+                 "stories", "event_mentions", "aggregated_events"]
+
+
+@lru_cache(maxsize=1)
+def table_schemas() -> dict[str, pa.Schema]:
+    """Table name -> the Arrow schema of its columns (names, order and types as stored), read once from
+    an in-memory DuckDB database built by :data:`MIGRATIONS`: the migrations are the only list of
+    column types.
+
+    Raises:
+        duckdb.Error: a migration statement fails (a programming error).
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        for _, statements in MIGRATIONS:
+            for sql in statements:
+                con.execute(sql)
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+        return {t: con.execute(f'SELECT * FROM "{t}" LIMIT 0').fetch_arrow_table().schema for t in names}
+    finally:
+        con.close()
