@@ -92,3 +92,30 @@ def test_eval_plv_on_training_file_headlines_cv():
     assert totals == {lab: gold[lab] for lab in totals} and sum(totals.values()) == 1050
     for name, part in (cv.get("components") or {}).items():  # an ensemble reports its parts' figures too
         assert f"its {name} part alone" in res.stdout and 0.5 < part["macro_f1"] < 1.0
+
+
+def test_cross_validation_is_handed_in(tmp_path):
+    """evaluate.plv imports no training code: the CV of --cv is the function it is given."""
+    from eventwire.evaluate import plv
+
+    f = _write(tmp_path / "gold.tsv")
+    with pytest.raises(plv.EvalError, match="--cv needs a cross-validation function"):
+        plv.evaluate_file(f, cv=2, e2e=False)
+    calls = []
+
+    class Report:
+        def summary(self):
+            return {"route": "fake", "accuracy": 0.5}
+
+        class scores:
+            @staticmethod
+            def to_dict():
+                return {"n": 5}
+
+    def fake_cv(route, items, ngec_items, k, seed, log):
+        calls.append((route, [it.root for it in items], ngec_items, k, seed))
+        return Report()
+
+    out = plv.evaluate_file(f, cv=2, seed=7, route="linear-ngram", e2e=False, cross_validate=fake_cv)
+    assert calls == [("linear-ngram", ["ASSAULT", "AID", "ACCUSE", "REJECT", "CONSULT"], [], 2, 7)]
+    assert out["cross_validation"] == {"route": "fake", "accuracy": 0.5, "scores": {"n": 5}}

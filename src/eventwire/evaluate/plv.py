@@ -149,8 +149,8 @@ def evaluate_file(file: Path, model: Path | None = None, cv: int = 0, seed: int 
     Keys: ``file``, ``sentences``, ``model``, ``file_is_training_data`` (the file's SHA-256 is one the
     model records as training data), ``cross_validation`` (``--cv``: figures of a fresh K-fold CV on
     the file; else, for the training file, those recorded at training time), ``shipped_model``
-    (:class:`ClassificationReport` of the shipped model on the file, with ``meaning`` saying whether
-    these are training-set or held-out figures) and ``end_to_end`` (:class:`EndToEndReport`).
+    (:class:`~eventwire.evaluate.metrics.ClassificationReport` of the shipped model on the file, with
+    ``meaning`` saying whether these are training-set or held-out figures) and ``end_to_end`` (:class:`EndToEndReport`).
     ``route`` (for ``cv``) defaults to the loaded model's route.
 
     ``cross_validate(route, items, ngec_items, k, seed, log)`` runs the ``cv`` (training code, which
