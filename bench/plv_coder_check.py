@@ -1,7 +1,8 @@
 """Development check of the rule-based event coder on real news sentences (PLV, with gold roles).
 
-Usage: .venv/bin/python -P bench/plv_coder_check.py [PLV.tsv] [--half all|dev|held] [--limit N] [--show K]
-       [--no-classifier | --model DIR]
+Usage: .venv/bin/python -P bench/plv_coder_check.py [PLV.tsv] [--split dev20|train80|all] [--half all|dev|held]
+       [--limit N] [--show K] [--no-classifier | --model DIR] [--gold-spans] [--detector | --no-detector]
+       [--json OUT]
 
 (``-P``: this folder holds a ``profile.py`` that would shadow the standard library's.)
 
@@ -31,6 +32,15 @@ found) for the whole file and for each half, from the same run.
 the even sentence ids only (``python -m eventwire.train``'s ``train_and_export`` on that half):
 its figures on the odd half are then out-of-sample. The shipped model was trained on the whole PLV
 file, so any figure with it on PLV is in-sample.
+
+``--split dev20|train80`` (issue 18) scores the fixed development split (``dev20``: 20% of the sentence
+ids, stratified by gold root, seed 18, in ``eventwire/data/events/plv_dev20_ids.txt``; never used for a
+choice) or the rest (``train80``, where choices are made by CV). Figures on ``dev20`` are out-of-sample
+only with a model trained on ``train80`` (``--model DIR``); the shipped model saw all of PLV. Reported:
+end-to-end recall, precision and F1 (the rule of ``eventwire eval plv``) overall and recall by gold root;
+``--gold-spans`` adds the classifier's figures given the gold spans (accuracy, macro-F1, per root);
+``--detector`` / ``--no-detector`` turn the learned detector (``eventwire.events.detector``) on or off
+when the installed version has one. ``--json OUT`` writes the figures.
 
 ``--half dev`` (even sentence ids) is the half a rule writer may look at; ``--half held`` (odd ids) is
 kept for reporting, so that rules are not fitted to the sentences they are scored on.
@@ -86,8 +96,23 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None, help="classifier model folder (default: the shipped one)")
     ap.add_argument("--half", choices=("all", "dev", "held"), default="all",
                     help="dev: even sentence ids (looked at while writing rules), held: odd ids (not looked at)")
+    ap.add_argument("--split", choices=("all", "dev20", "train80"), default="all",
+                    help="dev20: the fixed development split (never used for a choice); train80: the rest")
+    ap.add_argument("--gold-spans", action="store_true", help="also score the classifier given the gold spans")
+    det = ap.add_mutually_exclusive_group()
+    det.add_argument("--detector", dest="detector", action="store_true", default=None,
+                     help="use the learned detector (default: as installed)")
+    det.add_argument("--no-detector", dest="detector", action="store_false", help="rules and classifier only")
+    ap.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
     args = ap.parse_args()
-    rows = list(csv.DictReader(args.path.open(encoding="utf-8"), delimiter="\t"))
+    rows = list(csv.DictReader(args.path.open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if args.split != "all":
+        from eventwire.evaluate.datasets import plv_dev_ids
+
+        dev = set(plv_dev_ids())
+        if not dev <= {r["sentence_id"] for r in rows}:
+            sys.exit(f"{args.path}: the dev20 ids are those of plv_train.tsv; this file lacks some")
+        rows = [r for r in rows if (r["sentence_id"] in dev) == (args.split == "dev20")]
     if args.half != "all":
         rows = [r for r in rows if (int(r["sentence_id"]) % 2 == 0) == (args.half == "dev")]
     if args.limit:
@@ -96,12 +121,15 @@ def main() -> None:
     from eventwire.nlp.pipeline import annotate, load_nlp
     from eventwire.records import Article
 
+    from eventwire.events.classifier import PloverClassifier
+
+    clf = None
     if args.no_classifier:
         ew_typing.set_classifier(None, "disabled for the check")
     elif args.model is not None:
-        from eventwire.events.classifier import PloverClassifier
-
-        ew_typing.set_classifier(PloverClassifier.load(args.model))
+        clf = PloverClassifier.load(args.model)
+        ew_typing.set_classifier(clf)
+    detector = _set_detector(args.detector, args.model)
     nlp = load_nlp()
     arts, golds = [], []
     for r in rows:
@@ -140,28 +168,82 @@ def main() -> None:
         if not ok_type:
             missed.append((art, root, [(e.trigger, e.cameo_code, [a.text for a in e.sources],
                                         [a.text for a in e.targets]) for e in evs]))
-    print(f"PLV coder check: {n} sentences ({args.path.name}, {args.half}), annotate {secs:.1f} s")
+    label = args.split if args.split != "all" else args.half
+    model_id = "none" if args.no_classifier else (clf or PloverClassifier.load()).model_id
+    print(f"PLV coder check: {n} sentences ({args.path.name}, {label}), annotate {secs:.1f} s; classifier "
+          f"{model_id} from {args.model or 'the package'}; detector {detector}")
     print(f"  end-to-end (source, target and root match): {e2e}/{n} = {e2e / n:.1%}")
     print(f"  pair found (source and target match):      {pair}/{n} = {pair / n:.1%}")
     print(f"  type precision on found pairs:              {e2e}/{pair} = {e2e / max(pair, 1):.1%}")
     print(f"  sentences with any event:                   {anyev}/{n} = {anyev / n:.1%}  ({nev} events)")
     print("  end-to-end by gold root: " + ", ".join(f"{r} {found_root[r]}/{c}" for r, c in by_root.most_common()))
-    _eval_style(rows, arts)
+    figures = _eval_style(rows, arts)
+    figures.update(split=label, sentences=n, classifier=model_id, model_dir=str(args.model or "package"),
+                   detector=detector, annotate_seconds=round(secs, 2))
+    if args.gold_spans and not args.no_classifier:
+        figures["gold_spans"] = _gold_spans(rows, clf or PloverClassifier.load())
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     marked = {r["sentence_id"]: r["marked_sentence"] for r in rows}
     for art, root, evs in missed[: args.show]:
         print(f"- [{root}] {marked[art.article_id]}\n    got: {evs}")
     sys.stdout.flush()
 
 
-def _eval_style(rows, arts) -> None:
-    """Print ``eventwire eval plv``'s end-to-end figures (all sentences, even ids, odd ids)."""
-    from eventwire.evaluate.plv import end_to_end_scores
+def _set_detector(want: bool | None, model: Path | None) -> str:
+    """Turn the learned detector on or off (``None``: as installed); returns what is in use."""
+    try:
+        from eventwire.events import detector as ew_detector
+    except ImportError:
+        if want:
+            sys.exit("--detector: this version has no eventwire.events.detector")
+        return "none (not in this version)"
+    if want is False:
+        ew_detector.set_detector(None, "disabled for the check")
+        return "disabled"
+    if model is not None and (model / "detector.json").is_file():
+        ew_detector.set_detector(ew_detector.Detector.load(model))
+    status = ew_detector.detector_status()
+    if want and not status.startswith("on"):
+        sys.exit(f"--detector: {status}")
+    return status
+
+
+def _items(rows):
     from eventwire.evaluate.datasets import PlvItem, unmark
 
     items = []
     for r in rows:
         text, src, tgt = unmark(r["marked_sentence"])
         items.append(PlvItem(r["sentence_id"], text, src, tgt, root_of(r["gold_root"]), 0))
+    return items
+
+
+def _gold_spans(rows, clf) -> dict:
+    """The classifier given the gold spans: accuracy, macro-F1 and F1 per root; printed and returned."""
+    from eventwire.evaluate.metrics import classification_scores
+
+    items = _items(rows)
+    preds = clf.predict([it.typing_input() for it in items])
+    rep = classification_scores([it.root for it in items], [p.root for p in preds])
+    per = {c.label: round(c.f1, 3) for c in rep.per_class}
+    print(f"  given the gold spans ({clf.model_id}): accuracy {rep.accuracy:.3f}, macro-F1 {rep.macro_f1:.3f}, "
+          f"quad macro-F1 {rep.quad_macro_f1:.3f}")
+    print("    F1 by root: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(per.items())))
+    return {"accuracy": rep.accuracy, "macro_f1": rep.macro_f1, "quad_macro_f1": rep.quad_macro_f1, "f1_by_root": per}
+
+
+def _eval_style(rows, arts) -> dict:
+    """Print ``eventwire eval plv``'s end-to-end figures (all sentences, even ids, odd ids) and the
+    recall by gold root; return the figures of all the rows."""
+    from collections import defaultdict
+
+    from eventwire.evaluate.plv import end_to_end_scores, event_matches
+
+    items = _items(rows)
+    result: dict = {}
     for name, keep in (("all", lambda i: True), ("dev (even ids)", lambda i: i % 2 == 0),
                        ("held (odd ids)", lambda i: i % 2 == 1)):
         sel = [(it, a) for it, a in zip(items, arts) if keep(int(it.sentence_id))]
@@ -171,6 +253,19 @@ def _eval_style(rows, arts) -> None:
         print(f"  eval-plv end to end, {name}: {rep.found_events} events, {rep.gold_matched}/{rep.n_gold} matched: "
               f"recall {rep.recall:.3f}, precision {rep.precision:.3f}, F1 {rep.f1:.3f}; roles only recall "
               f"{rep.roles_recall:.3f}")
+        if name == "all":
+            result["end_to_end"] = rep.to_dict()
+    hit: dict = defaultdict(int)
+    tot: dict = defaultdict(int)
+    for it, a in zip(items, arts):
+        tot[it.root] += 1
+        hit[it.root] += any(event_matches(e, it) for e in a.events)
+    by_root = {r: round(hit[r] / tot[r], 3) for r in sorted(tot)}
+    print("  eval-plv recall by gold root: " + ", ".join(f"{r} {hit[r]}/{tot[r]} ({by_root[r]:.2f})" for r in sorted(tot)))
+    low = [r for r, v in by_root.items() if v < 0.35]
+    print(f"  roots with recall < 0.35: {len(low)} ({', '.join(low) or 'none'})")
+    result["recall_by_root"] = by_root
+    return result
 
 
 if __name__ == "__main__":

@@ -191,6 +191,39 @@ def read_ngec(path: str | Path, sentences: int = NGEC_LEDE_SENTENCES) -> list[Ng
     return items
 
 
+#: The fixed development split of ``plv_train.tsv`` (issue 18): 20% of the sentence ids, stratified by
+#: gold root, seed 18 (:func:`eventwire.train.folds.dev_split_ids`). ``dev20`` is never used for a
+#: choice (routes, rules, thresholds are chosen on ``train80`` by CV); figures are reported on it.
+PLV_SPLITS = ("dev20", "train80", "all")
+
+
+def plv_dev_ids() -> list[str]:
+    """The sentence ids of the ``dev20`` split, from the package file ``data/events/plv_dev20_ids.txt``
+    (one id a line, ``#`` comments)."""
+    from importlib.resources import files
+
+    text = files("eventwire").joinpath("data/events/plv_dev20_ids.txt").read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def plv_split(items: list[PlvItem], split: str) -> list[PlvItem]:
+    """The items of one split: ``dev20`` (ids in :func:`plv_dev_ids`), ``train80`` (the others) or ``all``.
+
+    Raises:
+        ValueError: unknown split name, or a ``dev20`` id missing from ``items`` (a different file).
+    """
+    if split == "all":
+        return list(items)
+    if split not in PLV_SPLITS:
+        raise ValueError(f"unknown split {split!r}; choose from {PLV_SPLITS}")
+    dev = set(plv_dev_ids())
+    missing = dev - {x.sentence_id for x in items}
+    if missing:
+        raise ValueError(f"{len(missing)} dev20 sentence ids are not in the file (e.g. {sorted(missing)[:3]}): "
+                         "the split belongs to plv_train.tsv")
+    return [x for x in items if (x.sentence_id in dev) == (split == "dev20")]
+
+
 def file_sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file's bytes (recorded in the model's meta.json to recognise training files)."""
     h = hashlib.sha256()

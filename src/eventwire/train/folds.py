@@ -69,3 +69,30 @@ def cv_folds(plv: Sequence[PlvItem], n_ngec: int = 0, k: int = FOLDS, seed: int 
         held = set(test)
         out.append(Fold(i, tuple(j for j in range(len(plv)) if j not in held), tuple(test), ngec))
     return out
+
+
+#: Seed and share of the fixed development split of ``plv_train.tsv`` (issue 18).
+DEV_SEED = 18
+DEV_SHARE = 0.2
+
+
+def dev_split_ids(items: Sequence[PlvItem], share: float = DEV_SHARE, seed: int = DEV_SEED) -> list[str]:
+    """The sentence ids of a development split: ``round(share * n)`` of the ``n`` distinct sentence ids
+    of each gold root (numpy ``default_rng(seed)`` shuffles each root's ids, taken in id order, roots in
+    sorted order), sorted by id. A sentence id marked for several actor pairs (rows) stays on one side.
+
+    This is how ``eventwire/data/events/plv_dev20_ids.txt`` (``share`` 0.2, ``seed`` 18) was made; the
+    file, not this function, is the split (:func:`eventwire.evaluate.datasets.plv_split`).
+
+    Raises:
+        ValueError: ``share`` not in (0, 1).
+    """
+    if not 0 < share < 1:
+        raise ValueError(f"share must be in (0, 1), got {share}")
+    rng = np.random.default_rng(seed)
+    out: list[str] = []
+    for lab in sorted({x.root for x in items}):
+        ids = np.array(sorted({x.sentence_id for x in items if x.root == lab}, key=lambda s: (len(s), s)))
+        rng.shuffle(ids)
+        out.extend(str(i) for i in ids[: round(share * len(ids))])
+    return sorted(set(out), key=lambda s: (len(s), s))
