@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from eventwire.runner import RunConfig, run
 
@@ -222,40 +223,43 @@ def test_deeply_nested_page_is_stored_by_a_run(tmp_path):
 # --- a text that is only a title; Kosovo's name ------------------------------------------------------
 
 
-def test_text_with_only_a_title_line_is_no_article(tmp_path):
-    import pytest
-
+def test_one_line_text_without_final_stop_is_an_article(tmp_path):
+    # issue 18: a one-sentence document with no final stop is an article (the line is its body, no
+    # title: a snippet cannot be told from a headline); dropping them lost a third of a gold set
     from eventwire.extract import NoArticle, extract
     from eventwire.extract.plaintext import parse_plaintext
     from eventwire.ingest import iter_documents
+    from eventwire.records import Document
 
     p = parse_plaintext("Serbia and Kosovo sign deal\n")
-    assert (p.title, p.body) == ("Serbia and Kosovo sign deal", "")
+    assert (p.title, p.body) == (None, "Serbia and Kosovo sign deal")
     p = parse_plaintext("March 3, 2024\n\nSerbia and Kosovo sign deal\n")
-    assert (p.title, p.body, p.page_date) == ("Serbia and Kosovo sign deal", "", "2024-03-03")
-    # one sentence (with its full stop) is a body, not a title
+    assert (p.title, p.body, p.published) == (None, "Serbia and Kosovo sign deal", "2024-03-03")
     p = parse_plaintext("Serbia and Kosovo signed a deal on Monday.\n")
     assert (p.title, p.body) == (None, "Serbia and Kosovo signed a deal on Monday.")
+    # a title line above a body is still the title
+    p = parse_plaintext("Serbia and Kosovo sign deal\n\nThe two governments signed it on Monday.\n")
+    assert (p.title, p.body) == ("Serbia and Kosovo sign deal", "The two governments signed it on Monday.")
 
     d = tmp_path / "in"
     d.mkdir()
-    (d / "title.txt").write_text("Serbia and Kosovo sign deal\n", encoding="utf-8")
-    [doc] = list(iter_documents([str(d / "title.txt")]))
+    (d / "snippet.txt").write_text("Iran condemns the US sanctions on oil exports\n", encoding="utf-8")
+    [doc] = list(iter_documents([str(d / "snippet.txt")]))
+    art = extract(doc)
+    assert (art.title, art.body) == (None, "Iran condemns the US sanctions on oil exports")
+    # a container title with no body text at all is still no article
     with pytest.raises(NoArticle) as exc:
-        extract(doc)
+        extract(Document(doc_id="t", source="t.jsonl", kind="jsonl", text="", hints={"title": "Only a title"}))
     assert exc.value.reason == "no article: only a title, no body text"
-    assert "Serbia and Kosovo sign deal" in exc.value.detail
 
     (d / "ok.txt").write_text(ENGLISH, encoding="utf-8")
     db = tmp_path / "t.duckdb"
     stats, status = run([str(d)], RunConfig(db=str(db)))
-    assert (stats.articles, stats.no_article) == (1, 1)
+    assert (stats.articles, stats.no_article) == (2, 0)
     con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute("SELECT regexp_extract(source, '[^/]+$'), stage, severity, reason FROM errors").fetchall()
-    titles = con.execute("SELECT title FROM articles").fetchall()
+    bodies = sorted(b for (b,) in con.execute("SELECT body FROM articles").fetchall())
     con.close()
-    assert ("title.txt", "extract", "skipped", "no article: only a title, no body text") in rows
-    assert titles == [("Leaders meet in Geneva",)]
+    assert "Iran condemns the US sanctions on oil exports" in bodies
 
 
 def test_kosovo_has_its_name(tmp_path):
