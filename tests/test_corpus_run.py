@@ -99,10 +99,12 @@ def test_a_failing_corpus_update_is_recorded_and_the_run_kept(folder, tmp_path, 
     monkeypatch.setattr(eventwire.corpus, "update_corpus", boom)
     db = tmp_path / "x.duckdb"
     stats, status = run([str(folder)], RunConfig(db=str(db)))
-    assert status == "done" and stats.articles == len(GEN) and stats.corpus is None
+    # the articles are kept, but the run says it is partial (issue 14: it used to end 'done')
+    assert status == "partial" and stats.articles == len(GEN) and stats.corpus is None
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT stage, severity, reason FROM errors WHERE stage = 'corpus'").fetchall() == [
         ("corpus", "error", "corpus update failed: RuntimeError")]
+    assert con.execute("SELECT status FROM runs").fetchall() == [("partial",)]
     con.close()
 
 

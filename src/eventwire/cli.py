@@ -1,7 +1,9 @@
 """The ``eventwire`` command line. Thin: parse arguments, call the library, print.
 
 Exit codes: 0 success; 1 nothing could be processed (every input skipped or failed); 2 wrong
-arguments (a missing path, a bad option); 130 interrupted (Ctrl-C; what was stored is kept).
+arguments (a missing path, a bad option); 3 the run is partial (its documents are stored, but Dask
+shards failed or the corpus view misses articles: see the errors table, run again or ``eventwire corpus
+update``); 130 interrupted (Ctrl-C; what was stored is kept).
 """
 from __future__ import annotations
 
@@ -77,6 +79,7 @@ def run(
     interrupted run and adds nothing to a finished one. With --cluster the same stages run on Dask
     over input shards, and a rerun processes only the shards not done yet.
     """
+    from eventwire.runbase import corpus_incomplete
     from eventwire.runner import RunConfig, RunStats, count_inputs
     from eventwire.runner import run as run_pipeline
 
@@ -139,12 +142,19 @@ def run(
         out.print_json(json.dumps(stats.as_dict()))
     else:
         print_summary(stats, str(db))
-    if status == "partial":
+    if stats.shards_failed:
         console.print(f"[yellow]{stats.shards_failed} shard(s) failed[/] (see the errors and shards tables); "
                       "run the same command again to retry them.")
     if stats.articles == 0 and stats.already_done == 0:
         console.print("[red]no article could be processed[/]")
         raise typer.Exit(1)
+    if status == "partial":
+        if corpus and corpus_incomplete(stats.corpus):
+            missing = "failed" if stats.corpus is None else f"left {stats.corpus['failed']:,} article(s) out"
+            console.print(f"[red]the corpus view update {missing}[/] (the articles are stored; see SELECT * FROM "
+                          f"errors WHERE stage = 'corpus'); run eventwire corpus update --db {db} to complete it.",
+                          soft_wrap=True)
+        raise typer.Exit(3)
 
 
 def _preflight(db: Path) -> None:
@@ -210,6 +220,9 @@ def print_summary(stats, db: str) -> None:
         out.print(f"corpus view: {c['articles']:,} articles added, {c['duplicates']:,} copies, "
                   f"{c['new_stories']:,} new stories, {c['aggregated']:,} aggregated events written "
                   f"({c['elapsed_s']:.1f} s)")
+        if c.get("failed"):
+            out.print(f"[red]corpus view incomplete[/]: {c['failed']:,} article(s) could not be added "
+                      "(errors, stage corpus); eventwire corpus update retries them")
     out.print(f"database: {db}  (details: SELECT * FROM errors)")
 
 

@@ -296,17 +296,40 @@ def batches(items: Iterable[Document | Problem], size: int) -> Iterator[tuple[li
 def update_corpus_view(store: Store, run_id: str) -> dict[str, Any] | None:
     """Update the corpus view (:func:`eventwire.corpus.update_corpus`) after a run's batches are stored.
 
-    A failure is recorded in ``errors`` (stage ``corpus``) and does not fail the run: the articles are
-    stored, and ``eventwire corpus update`` carries on later. Returns the update's counters, or
-    ``None`` when it failed.
+    A failure does not lose the run's articles (they are stored) but leaves the view incomplete: it is
+    recorded in ``errors`` (stage ``corpus``: the whole update's exception, or one row per article
+    left out, with its ``article_id`` as ``member``), and :func:`corpus_incomplete` tells the runner
+    to end the run as ``partial``; ``eventwire corpus update`` retries what is missing.
+
+    Returns:
+        The update's counters (with ``failed`` and ``failures``), or ``None`` when the update failed
+        as a whole.
+
+    Raises:
+        KeyboardInterrupt: interrupted; committed chunks are kept.
     """
     import traceback
+
+    import duckdb
 
     from eventwire.corpus import update_corpus
 
     try:
-        return update_corpus(store.con).as_dict()
-    except Exception as exc:  # recorded with its reason; the stored articles are kept
+        counters = update_corpus(store.con).as_dict()
+    except duckdb.InterruptException as exc:  # DuckDB's form of a Ctrl-C met inside a query
+        raise KeyboardInterrupt from exc
+    except Exception as exc:  # recorded with its reason; the stored articles are kept, the run is partial
         store.write(run_id, [], [Problem("corpus", "corpus", "error", f"corpus update failed: {type(exc).__name__}",
                                          traceback.format_exc(limit=5))])
         return None
+    if counters.get("failures"):
+        store.write(run_id, [], [Problem("corpus", "corpus", "error",
+                                         f"article not added to the corpus view: {f['reason']}"[:300], f["detail"],
+                                         member=f["article_id"]) for f in counters["failures"]])
+    return counters
+
+
+def corpus_incomplete(counters: dict[str, Any] | None) -> bool:
+    """True when a corpus update (:func:`update_corpus_view`'s result) left articles out of the view:
+    it failed as a whole (``None``) or some articles could not be added."""
+    return counters is None or bool(counters.get("failed"))

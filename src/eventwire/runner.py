@@ -25,9 +25,9 @@ from eventwire import timing
 from eventwire.ingest import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Document, Outcome, Problem
-from eventwire.runbase import (OutcomeSummary, RunConfig, RunStats, batches, cpu_seconds, freeze_loaded_objects,
-                               outcome_summary, peak_rss_mb, update_corpus_view, worker_init, worker_report,
-                               writer_settings)
+from eventwire.runbase import (OutcomeSummary, RunConfig, RunStats, batches, corpus_incomplete, cpu_seconds,
+                               freeze_loaded_objects, outcome_summary, peak_rss_mb, update_corpus_view, worker_init,
+                               worker_report, writer_settings)
 from eventwire.store.db import Store, dumps_record
 from eventwire.timing import stage
 
@@ -138,7 +138,8 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         command: the command line, recorded in ``runs``.
 
     Returns:
-        (stats, status) where status is ``done`` or ``interrupted``.
+        (stats, status) where status is ``done``, or ``partial`` when the corpus view update left
+        articles out (recorded in ``errors``; ``eventwire corpus update`` retries them).
 
     Raises:
         FileNotFoundError: a path does not exist (checked before anything is written).
@@ -262,16 +263,18 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                     store_built(pr, collect(f))
             for f, pr in inflight:
                 store_built(pr, collect(f))
+        status = "done"
         if config.corpus:
             with stage("corpus"):
                 stats.corpus = update_corpus_view(store, run_id)
-        status = "done"
+            if corpus_incomplete(stats.corpus):
+                status = "partial"  # the articles are stored; the corpus view misses some (see errors)
     except KeyboardInterrupt:
         status = "interrupted"
         raise
     finally:
         if pool is not None:
-            pool.shutdown(wait=status == "done", cancel_futures=True)
+            pool.shutdown(wait=status in ("done", "partial"), cancel_futures=True)
         stats.elapsed_s = time.perf_counter() - t0
         stats.peak_rss_mb = peak_rss_mb()
         stats.add_stages(*timing.since(stages_before))

@@ -35,7 +35,8 @@ def update(
     """Find duplicates, group stories and aggregate events for the articles not yet in the corpus view.
 
     ``eventwire run`` does this at the end of every run; use this command after ``run --no-corpus``,
-    after changing the rules (``--rebuild``), or to finish an interrupted update.
+    after changing the rules (``--rebuild``), or to finish an interrupted or partial update. Exit 3
+    when some articles could not be added (listed; the others are), 130 when interrupted.
     """
     from eventwire.corpus.update import update_corpus
 
@@ -48,8 +49,14 @@ def update(
             raise typer.Exit(130)
     if as_json:
         _out.print_json(json.dumps(stats.as_dict()))
-        return
-    print_corpus_stats(stats.as_dict())
+    else:
+        print_corpus_stats(stats.as_dict())
+    if stats.failed:
+        for f in stats.failures[:10]:
+            _err.print(f"[red]not added[/] {f['article_id']}: {f['reason']}", soft_wrap=True)
+        _err.print(f"[red]{stats.failed:,} article(s) could not be added to the corpus view[/]; "
+                   "the others were. Run the same command again to retry them.")
+        raise typer.Exit(3)
 
 
 def print_corpus_stats(d: dict) -> None:
@@ -58,7 +65,7 @@ def print_corpus_stats(d: dict) -> None:
     t.add_column(justify="left")
     t.add_column(justify="right")
     pairs = ", ".join(f"{k} {v}" for k, v in sorted(d.get("pairs", {}).items())) or "0"
-    for label, value in [("articles added", f"{d['articles']:,}"), ("articles replaced", f"{d['retracted']:,}"),
+    for label, value in [("articles added", f"{d['articles']:,}"), ("articles that failed", f"{d.get('failed', 0):,}"), ("articles replaced", f"{d['retracted']:,}"),
                          ("new copies (duplicates)", f"{d['duplicates']:,}"), ("duplicate pairs", pairs),
                          ("new stories", f"{d['new_stories']:,}"), ("joined a story", f"{d['joined_stories']:,}"),
                          ("stories merged", f"{d['merged_stories']:,}"), ("event mentions", f"{d['mentions']:,}"),

@@ -41,6 +41,17 @@ from eventwire.store.sql import (dicts as _dicts, execute as _exec, fetch as _fe
 DEFAULT_CHUNK = 500
 #: Rarest anchors of a new article used to look up candidates (story partners, translations).
 QUERY_ANCHORS = 24
+#: Anchors kept per article: the first this many, in order of first occurrence. A list page ("case
+#: 10000, case 10001, ...") has tens of thousands; their rank is stored as ``article_anchors.rank``
+#: (SMALLINT, at most 32,767), and one such article used to make every corpus update fail. The first
+#: 2,000 anchors are far more than any news article has (a 2,000-word article has a few hundred), so
+#: the rules of :mod:`eventwire.corpus.dedup` and :mod:`eventwire.corpus.stories` see every anchor of
+#: a real article; the rest of a list page's numbers add nothing to them.
+#:
+#: The other narrow integer columns of the corpus view were audited with this one: ``minhash_bands.band``
+#: (SMALLINT) holds a band number below ``2 * signatures.BANDS``; every count and offset is INTEGER
+#: (documents are capped at ``--max-bytes``, 20 MB, far below 2**31) or BIGINT.
+MAX_ANCHORS = 2_000
 
 
 @dataclass
@@ -48,6 +59,7 @@ class CorpusStats:
     """What one corpus update did (printed by ``eventwire corpus update`` and after ``eventwire run``)."""
 
     articles: int = 0          # articles added to the corpus view
+    failed: int = 0            # articles that could not be added (see ``failures``); the next update retries them
     retracted: int = 0         # articles whose corpus rows were dropped (reprocessed or deleted)
     duplicates: int = 0        # new articles found to be copies (is_duplicate after the update)
     pairs: dict[str, int] = field(default_factory=dict)  # verified duplicate pairs by kind
@@ -57,10 +69,26 @@ class CorpusStats:
     mentions: int = 0          # event mentions added
     aggregated: int = 0        # aggregated events written (new or updated)
     elapsed_s: float = 0.0
+    #: the articles that could not be added: ``{"article_id", "reason", "detail"}`` each
+    failures: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The counters as a plain dict."""
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        d["pairs"] = dict(self.pairs)
+        d["failures"] = list(self.failures)
+        return d
+
+    def add(self, other: "CorpusStats") -> None:
+        """Add the counters of ``other`` (a chunk's update, counted apart until it is committed)."""
+        for k, v in other.__dict__.items():
+            if k == "pairs":
+                for kind, n in v.items():
+                    self.pairs[kind] = self.pairs.get(kind, 0) + n
+            elif k == "failures":
+                self.failures.extend(v)
+            elif k != "elapsed_s":
+                setattr(self, k, getattr(self, k) + v)
 
 
 @dataclass(slots=True)
@@ -132,7 +160,8 @@ def features(row: dict[str, Any], with_signatures: bool = True) -> _Art:
         outlet_key=outlet_key(row.get("outlet_domain"), row.get("outlet")), body_chars=len(body),
         lead_end=lead_end(body), body_hash=body_hash(toks), shingles=set(sh),
         sig=signatures.minhash(sh) if with_signatures else None,
-        lead_sig=signatures.minhash(lead) if with_signatures else None, anchors=dict(anchors(body)))
+        lead_sig=signatures.minhash(lead) if with_signatures else None,
+        anchors=dict(anchors(body)[:MAX_ANCHORS]))
 
 
 # -- the update ----------------------------------------------------------------------------------
@@ -162,11 +191,18 @@ def update_corpus(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, chun
         chunk_size: articles per chunk (one transaction each).
         log: called with progress messages.
 
+    A chunk that fails is rolled back and its articles are added one by one, each in its own
+    transaction, so that one article that cannot be added (a value a column refuses, a bug met by
+    one text) never keeps the others out of the view: it is left out, listed in
+    ``CorpusStats.failures`` (``failed`` counts it), and retried by the next update.
+
     Returns:
         The update's :class:`CorpusStats`.
 
     Raises:
-        duckdb.Error: a database error; the chunk in flight is rolled back, earlier chunks are kept.
+        duckdb.Error: the database cannot be written (the retraction of replaced articles failed,
+            or an error that is not one article's); earlier chunks are kept.
+        KeyboardInterrupt: the chunk in flight is rolled back, earlier chunks are kept.
     """
     t0 = time.perf_counter()
     st = CorpusStats()
@@ -178,12 +214,38 @@ def update_corpus(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, chun
         _transaction(con, lambda: _retract(con, stale, st))
         new_ids, _ = pending_articles(con)
     for i in range(0, len(new_ids), chunk_size):
-        chunk = new_ids[i:i + chunk_size]
-        _transaction(con, lambda: _add_chunk(con, chunk, st))
+        _add_chunk_each(con, new_ids[i:i + chunk_size], st)
         if log:
             log(f"corpus: {min(i + chunk_size, len(new_ids)):,}/{len(new_ids):,} articles")
     st.elapsed_s = time.perf_counter() - t0
     return st
+
+
+def _add_chunk_each(con: duckdb.DuckDBPyConnection, chunk: list[str], st: CorpusStats) -> None:
+    """Add ``chunk`` in one transaction; if it fails, add its articles one by one (each failure listed
+    in ``st.failures``). Counters are added to ``st`` only for what was committed."""
+    import traceback
+
+    def attempt(ids: list[str]) -> BaseException | None:
+        part = CorpusStats()
+        try:
+            _transaction(con, lambda: _add_chunk(con, ids, part))
+        except (duckdb.InterruptException, MemoryError):
+            raise
+        except Exception as exc:  # returned to the caller, which retries or records it
+            return exc
+        st.add(part)
+        return None
+
+    if attempt(chunk) is None:
+        return
+    for aid in chunk:  # some article cannot be added: find it, article by article
+        exc = attempt([aid])
+        if exc is not None:  # left out, listed, and retried by the next update
+            st.failed += 1
+            st.failures.append({"article_id": aid, "reason": f"{type(exc).__name__}: {exc}"[:300],
+                                "detail": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__,
+                                                                             limit=5))[-4000:]})
 
 
 def _transaction(con: duckdb.DuckDBPyConnection, fn: Callable[[], Any]) -> None:

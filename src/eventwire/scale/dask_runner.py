@@ -44,8 +44,8 @@ from eventwire.pipeline import process_batch
 from eventwire.records import Problem
 from eventwire.ingest.files import iter_documents, url_scheme
 from eventwire.ingest.http import is_url
-from eventwire.runbase import (RunConfig, RunStats, batches, cpu_seconds, peak_rss_mb, update_corpus_view, worker_init,
-                               worker_report, writer_settings)
+from eventwire.runbase import (RunConfig, RunStats, batches, corpus_incomplete, cpu_seconds, peak_rss_mb,
+                               update_corpus_view, worker_init, worker_report, writer_settings)
 from eventwire.scale import parts as P
 from eventwire.scale.shards import Shard, iter_shards
 from eventwire.store.db import Store, error_row
@@ -254,7 +254,8 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             cluster made in Python); it is left open.
 
     Returns:
-        (stats, status): status ``done``, or ``partial`` when some shards failed (rerun to retry them).
+        (stats, status): status ``done``, or ``partial`` when some shards failed (rerun to retry them)
+        or the corpus view update left articles out (``eventwire corpus update`` retries them).
 
     Raises:
         FileNotFoundError: a path does not exist (checked before anything is written).
@@ -389,6 +390,8 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
         if config.corpus:
             with stage("corpus"):
                 stats.corpus = update_corpus_view(store, run_id)
+            if corpus_incomplete(stats.corpus):
+                status = "partial"
     except KeyboardInterrupt:
         status = "interrupted"
         raise
