@@ -124,7 +124,7 @@ CITE_INFO = {"corpus", "citation", "url", "title", "language", "publication", "l
 LOCATION = {"extracted_place", "resolved_place", "geonameid", "lat", "lon", "city", "district", "province",
             "country", "country_code", "feature_class", "feature_code", "resolution"}
 OUR_EXTRAS = {"cameo_code", "goldstein", "modality", "num_mentions", "num_sources", "num_articles", "num_copies",
-              "confidence", "story_ids", "first_seen", "last_seen"}
+              "confidence", "story_ids", "first_seen", "last_seen", "date_basis"}
 PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 
@@ -154,12 +154,15 @@ def test_plover_records_have_the_manual_fields(con):
     assert oslo["cite_info"]["publication"] == "Andean Wire" and oslo["cite_info"]["language"] == "en"
 
 
-def test_plover_month_dates_get_an_enddate():
+def test_plover_month_dates_stay_month_granular():
     from eventwire.store.export import plover_record
 
-    rec = plover_record({"agg_event_id": "x", "plover_type": "PROTEST", "date_start": "2021-10-01",
-                         "date_end": "2021-10-31", "source_code": "AFGCVL", "source_country": "AFG"})
-    assert rec["date"] == "2021-10-01" and rec["enddate"] == "2021-10-31"
+    rec = plover_record({"agg_event_id": "x", "plover_type": "PROTEST", "date": "2021-10", "date_start": "2021-10-01",
+                         "date_end": "2021-10-31", "date_basis": "event", "source_code": "AFGCVL", "source_country": "AFG"})
+    assert rec["date"] == "2021-10" and "enddate" not in rec and rec["date_basis"] == "event"
+    week = plover_record({"agg_event_id": "x", "plover_type": "PROTEST", "date": "2021-W40", "date_start": "2021-10-04",
+                          "date_end": "2021-10-10", "date_basis": "event"})
+    assert week["date"] == "2021-10-04" and week["enddate"] == "2021-10-10"
     assert rec["actor"] == [{"code": "AFG", "sector": "CVL", "actor_code": "AFGCVL"}] and "recipient" not in rec
     assert plover_record({"agg_event_id": "x", "plover_type": None}) is None
 

@@ -120,6 +120,6 @@ def test_seed_event_context(seed, nlp):
     assert (envoys.location_text, envoys.location_country, envoys.date) == ("Doha", "QAT", "2021-10-07")
     assert invasion.date == "2001" and invasion.modality == "historical"
     assert denied.modality == "negation"  # a denial stays a denial
-    # no place or date near it: publication date, no location
-    assert later.date == "2021-10-09" and later.date_granularity == "day" and later.location_text is None
+    # no place or date near it: undated (the publication date is not the event's), no location
+    assert later.date is None and later.date_granularity is None and later.location_text is None
     a.events = []

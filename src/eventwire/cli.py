@@ -202,6 +202,7 @@ def print_summary(stats, db: str) -> None:
         ("dates", stats.times),
         ("quotes", stats.quotes),
         ("events", stats.events),
+        ("  of which undated", stats.undated_events),
         ("words", stats.words),
     ] + ([("shards merged", stats.shards), ("shards already done", stats.shards_skipped),
           ("shards failed", stats.shards_failed)] if stats.shards or stats.shards_skipped or stats.shards_failed else []):

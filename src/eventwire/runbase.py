@@ -57,6 +57,7 @@ class RunStats:
     warnings: int = 0
     entities: int = 0
     events: int = 0
+    undated_events: int = 0   # events whose text gives no date (never given the run's day)
     quotes: int = 0
     places: int = 0
     times: int = 0
@@ -133,6 +134,7 @@ class RunStats:
             self.entities, self.events, self.quotes, self.places, self.times, self.words = (
                 x + y for x, y in zip((self.entities, self.events, self.quotes, self.places, self.times, self.words),
                                       summary.counts))
+            self.undated_events += summary.undated
         elif summary.status == "no_article":
             self.no_article += 1
             self.skipped += 1
@@ -144,13 +146,15 @@ class RunStats:
 class OutcomeSummary:
     """What the writing process needs of an outcome whose rows a worker built: ``doc_id``, ``status``,
     ``problems``, ``counts`` (entities, events, quotes, places, times, words; ``None`` without an
-    article) and the ``--jsonl`` line (``None`` when not asked for, or without an article)."""
+    article), the ``--jsonl`` line (``None`` when not asked for, or without an article) and
+    ``undated``, the number of its events without a date of their own."""
 
     doc_id: str
     status: str
     problems: list[Problem]
     counts: tuple[int, int, int, int, int, int] | None = None
     jsonl: str | None = None
+    undated: int = 0  # events of the article without a date of their own
 
 
 def outcome_summary(o: Outcome, jsonl: bool = False) -> OutcomeSummary:
@@ -159,7 +163,8 @@ def outcome_summary(o: Outcome, jsonl: bool = False) -> OutcomeSummary:
     counts = None if a is None else (len(a.entities), len(a.events), len(a.quotes), len(a.places), len(a.times),
                                      len(a.body.split()))
     return OutcomeSummary(o.document.doc_id, o.status, o.problems, counts,
-                          dumps_record(a) if jsonl and a is not None else None)
+                          dumps_record(a) if jsonl and a is not None else None,
+                          0 if a is None else sum(1 for e in a.events if not e.date))
 
 
 @dataclass

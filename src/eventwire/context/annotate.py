@@ -16,7 +16,9 @@ Runs after the event coder (order 500) and fills, for every :class:`~eventwire.r
 
   1. an expression in the event's sentence, preferring one attached to the trigger, then the nearest;
   2. else the nearest resolved expression within :data:`WINDOW` sentences in the same paragraph;
-  3. else the publication date (granularity ``day``).
+  3. else nothing: ``date`` stays ``None``. The text gives no date for the event, and the article's
+     publication date is not the event's (the corpus view and the exports fall back to it, marked
+     ``date_basis = 'published'``; :mod:`eventwire.corpus.aggregate`).
 
   Interval values (weekends, seasons, decades, ranges) give their first day as ``date`` with the
   interval's granularity (``2021-10-09`` / ``weekend``); other values are copied as they are
@@ -140,9 +142,7 @@ def _date(ev: Event, si: int, times: list[tuple[int, TimeExpr]], para: list[int]
     """Set the event's date; return the expression when it came from the event's own sentence."""
     te, own = _pick(ev, si, times, para, doc, lambda x: True)
     if te is None:
-        if pub is not None:
-            ev.date, ev.date_granularity = pub.isoformat(), "day"
-        return None
+        return None  # undated: the publication date is no event date (module docstring)
     assert isinstance(te, TimeExpr)
     if te.value and "/" in te.value and te.range_start:
         ev.date = te.range_start

@@ -10,8 +10,10 @@ mention with an empty target.
 **Aggregation key.** Mentions with the same key are one aggregated event (``aggregated_events``):
 
 * ``date``: the event's date at its granularity, cut to the day (``2021-10-09T13:24`` ->
-  ``2021-10-09``; ``2021-10`` stays); without an event date, the article's publication day
-  (``date_basis = 'published'``), else the day it was stored (``'stored'``);
+  ``2021-10-09``; ``2021-10`` stays month-granular; ``date_basis = 'event'``); without an event
+  date, the article's publication day (``date_basis = 'published'``, GDELT's convention); without
+  either, NULL (``date_basis = 'none'``). A date is never invented: the day a run happened is not
+  the day an event happened, so an undated event stays undated (and is counted as such);
 * ``source_key``, ``target_key``: the actor code (``USAGOV``), or ``~`` + the folded name when the
   actor has no code, or empty;
 * ``code_key``: the CAMEO code, or ``plover:<TYPE>`` when only a PLOVER type was coded;
@@ -41,7 +43,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from eventwire.corpus.text import fold
@@ -53,15 +55,27 @@ _YEAR = re.compile(r"^(\d{4})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-def date_key(event_date: str | None, published: str | None, stored: datetime | None) -> tuple[str, str]:
-    """The aggregation date of a mention and its basis (``event``, ``published`` or ``stored``)."""
+#: The values of ``date_basis`` (``event_mentions``, ``aggregated_events``).
+DATE_BASES = ("event", "published", "none")
+
+
+def date_key(event_date: str | None, published: str | None) -> tuple[str | None, str]:
+    """The aggregation date of a mention and its basis (one of :data:`DATE_BASES`).
+
+    Args:
+        event_date: the event's own date (ISO, any granularity: ``2021-10-09``, ``2021-10``,
+            ``2021``, ``2021-W39``; a time is cut to the day), or ``None``.
+        published: the article's publication date (ISO), or ``None``.
+
+    Returns:
+        ``(date, "event")``, else ``(publication day, "published")``, else ``(None, "none")``: never
+        a date that neither the event nor its article gives.
+    """
     if event_date and (d := _norm_date(event_date)):
         return d, "event"
     if published and (m := _DAY.match(published)):
         return m.group(0), "published"
-    if stored is not None:
-        return stored.strftime("%Y-%m-%d"), "stored"
-    return "", "none"
+    return None, "none"
 
 
 def _norm_date(value: str) -> str | None:
@@ -141,14 +155,14 @@ def mention_rows(event: dict[str, Any], article: dict[str, Any], places: dict[in
     Args:
         event: an ``events`` row as a dict (``sources``/``targets`` lists of actor structs with
             ``char_start``/``char_end``).
-        article: ``published``, ``stored_at`` (datetime), ``seen_at`` (datetime), ``lead_end`` (offset
-            of the end of the first paragraph) of the event's article.
+        article: ``published``, ``seen_at`` (datetime), ``lead_end`` (offset of the end of the first
+            paragraph) of the event's article (``stored_at`` is not used: it is no event date).
         places: GeoNames id -> (admin1, feature code) from the article's ``places`` rows.
 
     Returns:
         One row per distinct (source key, target key) pair.
     """
-    d_key, basis = date_key(event.get("date"), article.get("published"), article.get("stored_at"))
+    d_key, basis = date_key(event.get("date"), article.get("published"))
     c_key = code_key(event.get("cameo_code"), event.get("plover_type"))
     l_key = location_key(event.get("location_geonameid"), event.get("location_country"))
     modality = event.get("modality") or "asserted"
@@ -163,7 +177,7 @@ def mention_rows(event: dict[str, Any], article: dict[str, Any], places: dict[in
             if (sk, tk) in seen:
                 continue
             seen.add((sk, tk))
-            aid = agg_event_id(d_key, sk, tk, c_key, l_key, modality)
+            aid = agg_event_id(d_key or "", sk, tk, c_key, l_key, modality)
             s, t = s or {}, t or {}
             rows.append({
                 "mention_id": stable_id("mention", event["event_id"], sk, tk),

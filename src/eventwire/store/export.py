@@ -21,11 +21,17 @@ Formats and tables (see ``docs/corpus.md`` for every column):
 GDELT and PLOVER records have no modality field, so those formats export only events reported as
 having happened (``asserted`` and ``historical``) unless a ``modality`` filter or ``all_modalities``
 says otherwise.
+
+Dates are never invented: an event's date is its own (``date_basis`` ``event``), else its article's
+publication day (``published``, GDELT's convention; PLOVER records say so in ``date_basis``), else
+none (GDELT's date columns empty, PLOVER ``date`` null). A month- or year-granular date stays so:
+GDELT ``Day`` is empty for it (``MonthYear``/``Year`` filled), PLOVER ``date`` is ``2021-10``/``2021``.
 """
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -291,10 +297,15 @@ def gdelt_sql(inner_sql: str, sort: bool = False) -> str:
         ELSE '1' END"""
     cols = [
         "CAST(e.global_event_id AS VARCHAR)",
-        "coalesce(strftime(e.date_start, '%Y%m%d'), '')",
-        "coalesce(strftime(e.date_start, '%Y%m'), '')",
-        "coalesce(CAST(year(e.date_start) AS VARCHAR), '')",
-        "coalesce(printf('%.4f', year(e.date_start) + dayofyear(e.date_start) / 365.0), '')",
+        # dates at the granularity the source gives: Day only for a day, MonthYear for a day or a
+        # period inside one month, Year for anything inside one year (a month-granular "2021-09"
+        # is never written as the 1st of September); empty for an undated event
+        "CASE WHEN e.date_start = e.date_end THEN strftime(e.date_start, '%Y%m%d') ELSE '' END",
+        "CASE WHEN date_trunc('month', e.date_start) = date_trunc('month', e.date_end) "
+        "THEN strftime(e.date_start, '%Y%m') ELSE '' END",
+        "CASE WHEN year(e.date_start) = year(e.date_end) THEN CAST(year(e.date_start) AS VARCHAR) ELSE '' END",
+        "CASE WHEN e.date_start = e.date_end "
+        "THEN printf('%.4f', year(e.date_start) + dayofyear(e.date_start) / 365.0) ELSE '' END",
         *actor(1, "source", "a1"), *actor(2, "target", "a2"),
         "CASE WHEN e.is_root THEN '1' ELSE '0' END",
         _clean("e.cameo_code"), _clean("e.cameo_base"), _clean("e.cameo_root"), _clean("e.quad_class"),
@@ -329,6 +340,7 @@ _PLOVER_COLUMNS = [
     "plover_mode", "quad_class", "location_text", "location_geonameid", "location_lat", "location_lon",
     "location_country", "location_feature_code", "source_url", "cameo_code", "goldstein",
     "modality", "num_mentions", "num_sources", "num_articles", "num_copies", "confidence", "story_ids",
+    "date", "date_basis",
 ]
 
 _PLOVER_SQL = """
@@ -369,6 +381,28 @@ def _entity(e: dict[str, Any], side: str) -> dict[str, Any] | None:
     return ent
 
 
+_YEAR_OR_MONTH = re.compile(r"^\d{4}(?:-\d{2})?$")
+
+
+def plover_date(value: str | None, start: str | None, end: str | None) -> tuple[str | None, str | None]:
+    """PLOVER ``date`` and ``enddate`` of an aggregated event at the granularity its source gives.
+
+    Args:
+        value: ``aggregated_events.date`` (``2021-10-09``, ``2021-10``, ``2021``, ``2021-W40`` or None).
+        start, end: its first and last day (ISO), as ``date_start``/``date_end``.
+
+    Returns:
+        ``(date, enddate)``: a day as ``YYYY-MM-DD``; a month or a year as it is (``2021-10``,
+        ``2021``: never widened to an invented first day); another period (a week) as its first
+        day with ``enddate`` its last; ``(None, None)`` for an undated event.
+    """
+    if value and _YEAR_OR_MONTH.match(value):
+        return value, None
+    if start:
+        return start, end if end and end != start else None
+    return None, None
+
+
 def plover_record(e: dict[str, Any]) -> dict[str, Any] | None:
     """One aggregated event as a PLOVER JSON record (manual chapter 6, table 6.1).
 
@@ -379,10 +413,13 @@ def plover_record(e: dict[str, Any]) -> dict[str, Any] | None:
     """
     if not e.get("plover_type"):
         return None
-    start, end = e.get("date_start"), e.get("date_end")
-    rec: dict[str, Any] = {"id": f"eventwire-{e['agg_event_id']}", "has_event": True, "date": start}
-    if end and end != start:
-        rec["enddate"] = end
+    date_value, enddate = plover_date(e.get("date"), e.get("date_start"), e.get("date_end"))
+    rec: dict[str, Any] = {"id": f"eventwire-{e['agg_event_id']}", "has_event": True, "date": date_value}
+    if enddate:
+        rec["enddate"] = enddate
+    # the date's basis (an extra field): the event's own date, or its article's publication date
+    # (PLOVER's date is required; the event itself is undated), or none (date null)
+    rec["date_basis"] = e.get("date_basis") or ("none" if date_value is None else "event")
     actor = _entity(e, "source")
     recipient = _entity(e, "target")
     rec["actor"] = [actor] if actor else []

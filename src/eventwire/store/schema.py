@@ -151,6 +151,15 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             status VARCHAR, reason VARCHAR, documents INTEGER, articles INTEGER, worker VARCHAR,
             elapsed_s DOUBLE, run_id VARCHAR, finished_at TIMESTAMPTZ)""",
     ]),
+    # 6: no invented event dates. Earlier versions gave an event with neither a date of its own nor a
+    # publication date the day its article was stored (date_basis 'stored'); that day is not when
+    # the event happened. Such rows become undated (date NULL, date_basis 'none'), and an empty
+    # date is NULL. Their agg_event_id keeps the old key until `eventwire corpus rebuild`.
+    (6, [
+        "UPDATE event_mentions SET date = NULL, date_basis = 'none' WHERE date_basis = 'stored' OR date = ''",
+        """UPDATE aggregated_events SET date = NULL, date_start = NULL, date_end = NULL, date_basis = 'none'
+           WHERE date_basis = 'stored' OR date = ''""",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

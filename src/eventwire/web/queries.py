@@ -18,8 +18,9 @@ event's own evidence sentence is its single mention and there are no stories.
 
 An event's *day* (for the daily chart, the date filters and sorting) is its own date when that is
 known to the day, else its article's publication day (GDELT's convention for undated events). An
-aggregated event's day is its date when known to the day, else the day it was first seen (the
-earliest publication time of the articles reporting it, UTC).
+aggregated event's day is its date when known to the day (its own, or its article's publication day:
+``date_basis``). Neither ever falls back to the day an article was stored: an event whose text and
+article give no day has no day (it is counted as undated, not drawn on a made-up day).
 """
 from __future__ import annotations
 
@@ -66,9 +67,7 @@ CORPUS_JOIN = "LEFT JOIN article_corpus c ON c.article_id = e.article_id"
 #: Real-world events: the corpus view's aggregated events with their day and actor labels.
 AGG_BASE = f"""
 SELECT g.*,
-       CASE WHEN regexp_matches(coalesce(g.date, ''), '{_DAY_RE}') THEN left(g.date, 10)
-            WHEN g.first_seen IS NOT NULL THEN strftime(g.first_seen, '%Y-%m-%d')
-       END AS day,
+       CASE WHEN regexp_matches(coalesce(g.date, ''), '{_DAY_RE}') THEN left(g.date, 10) END AS day,
        coalesce(g.source_code, g.source_name) AS source_label,
        coalesce(g.target_code, g.target_name) AS target_label,
        /*HAYSTACK*/ AS actor_haystack
@@ -586,11 +585,15 @@ class Queries:
             "SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL").fetchone()[0]
         out["events_located"] = self.cur.execute(
             "SELECT count(*) FROM events WHERE location_lat IS NOT NULL").fetchone()[0]
+        out["events_undated"] = self.cur.execute(  # no date of their own (the text gives none)
+            "SELECT count(*) FROM events WHERE date IS NULL").fetchone()[0]
         if self.corpus.aggregated:
             a, loc = self.cur.execute(
                 "SELECT count(*) FILTER (WHERE modality = 'asserted'), count(*) FILTER (WHERE location_lat IS NOT NULL) "
                 "FROM aggregated_events").fetchone()
             out["aggregated_asserted"], out["aggregated_located"] = a, loc
+            out["aggregated_undated"] = self.cur.execute(  # neither an event date nor a publication day
+                "SELECT count(*) FROM aggregated_events WHERE date IS NULL").fetchone()[0]
             n, copies = self.cur.execute(
                 "SELECT count(*), count(*) FILTER (WHERE is_duplicate) FROM article_corpus").fetchone()
             out["originals"], out["copies"] = n - copies, copies

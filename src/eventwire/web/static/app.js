@@ -79,9 +79,9 @@ async function dailyChart(box) {
     const after = new Date(hi); after.setUTCDate(after.getUTCDate() + 1);
     if (out.before) link(out.before, `dated before ${iso(lo)}`, "date_to", before);
     if (out.before && out.after) p.appendChild(document.createTextNode(", "));
-    if (out.after) link(out.after, `dated after ${iso(hi)}`, "date_from", after);
+    if (out.after) link(out.after, `dated later than ${iso(hi)}`, "date_from", after);
     p.appendChild(document.createTextNode(
-      ` (outside the articles' period ${box.dataset.from} – ${box.dataset.to}: background such as "since 2001").`));
+      ` (outside the articles' period ${box.dataset.from} – ${box.dataset.to}: dates the text gives, such as background ("since 2001") or plans ("next year")).`));
   }
   if (!rows.length) { html("p", "No dated events" + (out.before + out.after ? " in the articles' period." : "."), box, "empty"); outsideNote(); box.dataset.ready = "1"; return; }
   // fill missing days; bucket by week or month when the range is long
