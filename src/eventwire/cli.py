@@ -3,7 +3,7 @@
 Exit codes: 0 success; 1 nothing could be processed (every input skipped or failed); 2 wrong
 arguments (a missing path, a bad option); 3 the run is partial (its documents are stored, but Dask
 shards failed or the corpus view misses articles: see the errors table, run again or ``eventwire corpus
-update``); 130 interrupted (Ctrl-C; what was stored is kept).
+update``); 130 interrupted (Ctrl-C; what was stored is kept); 143 stopped by SIGTERM (the same).
 """
 from __future__ import annotations
 
@@ -135,9 +135,11 @@ def run(
     try:
         with progress:
             stats, status = run_pipeline([str(p) for p in paths], config, on_progress=on_progress, command=command)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (eventwire.stopping): exit 130 / 143
+        from eventwire import stopping
+
         console.print("[yellow]interrupted[/]: batches written so far are kept; run the same command to carry on.")
-        raise typer.Exit(130)
+        raise typer.Exit(stopping.exit_code(exc))
     if as_json:
         out.print_json(json.dumps(stats.as_dict()))
     else:
@@ -376,14 +378,24 @@ def export(
 
 def main() -> None:
     """Console-script entry point. A database that cannot be used (``StoreOpenError``: locked, not a
-    DuckDB file, another program's) ends any command with a one-line error and exit 2."""
+    DuckDB file, another program's) ends any command with a one-line error and exit 2. Ctrl-C and
+    SIGTERM stop any command the same way (:mod:`eventwire.stopping`): exit 130 and 143 (click's own
+    handling of Ctrl-C, "Aborted!" and exit 1, is mapped to them)."""
+    from eventwire import stopping
     from eventwire.store.db import SchemaTooNew, StoreOpenError
 
-    try:
-        app()
-    except (StoreOpenError, SchemaTooNew) as exc:
-        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
-        sys.exit(2)
+    with stopping.handling():
+        try:
+            app()
+        except (StoreOpenError, SchemaTooNew) as exc:
+            console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+            sys.exit(2)
+        except KeyboardInterrupt as exc:  # raised outside a command (while importing, parsing)
+            sys.exit(stopping.exit_code(exc))
+        except SystemExit as exc:
+            if stopping.requested() is not None and exc.code not in (0, None, 130, 143):
+                sys.exit(stopping.exit_code())  # a command stopped by a signal: not exit 1 ("Aborted!")
+            raise
 
 
 if __name__ == "__main__":

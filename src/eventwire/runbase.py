@@ -315,15 +315,13 @@ def update_corpus_view(store: Store, run_id: str) -> dict[str, Any] | None:
     """
     import traceback
 
-    import duckdb
-
     from eventwire.corpus import update_corpus
+    from eventwire.stopping import reraise_if_stopping
 
     try:
         counters = update_corpus(store.con).as_dict()
-    except duckdb.InterruptException as exc:  # DuckDB's form of a Ctrl-C met inside a query
-        raise KeyboardInterrupt from exc
     except Exception as exc:  # recorded with its reason; the stored articles are kept, the run is partial
+        reraise_if_stopping(exc)  # DuckDB's "Query interrupted" is a stop, not a failed update
         store.write(run_id, [], [Problem("corpus", "corpus", "error", f"corpus update failed: {type(exc).__name__}",
                                          traceback.format_exc(limit=5))])
         return None

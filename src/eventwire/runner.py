@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
-from eventwire import timing
+from eventwire import stopping, timing
 from eventwire.ingest import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Document, Outcome, Problem
@@ -91,6 +91,16 @@ def _worker_batch(docs: list[Document], run_id: str, jsonl: bool = False
     return (summaries, tables), worker_report(before, cpu0, len(docs))
 
 
+def _pool_worker_init() -> None:
+    """A pool worker's start: it ignores Ctrl-C (SIGINT, which a terminal sends to the whole process
+    group), so that only the main process stops the run (recording it, shutting the pool down) and no
+    worker prints a traceback; then :func:`worker_init`."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_init()
+
+
 # -- main side ----------------------------------------------------------------------------------
 
 def count_lines(path: Path, chunk: int = 1 << 20) -> int:
@@ -147,7 +157,8 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         DictionaryError: a file in ``EVENTWIRE_DICTIONARIES`` is missing or invalid (checked first).
         StoreOpenError: the database cannot be used (locked, not DuckDB, another program's).
         KeyboardInterrupt: re-raised after the run is recorded as interrupted; every batch written
-            before it is kept.
+            before it is kept. With :func:`eventwire.stopping.handling` installed (the command line),
+            SIGTERM is the same (:class:`eventwire.stopping.Stopped`).
         ValueError: ``config.cluster`` names an unknown kind of cluster.
     """
     check_inputs(paths)
@@ -193,35 +204,41 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
             return fresh
 
         def store_batch(probs: list[Problem], outcomes: list[Outcome]) -> None:
-            with stage("store"):
-                # a batch that cannot be stored is stored document by document: only the offending
-                # document is lost, recorded in errors (stage store) with its reason
-                outcomes = store.write_each(run_id, outcomes, probs, replace=config.reprocess)
-            for o in outcomes:
-                stats.add_outcome(o)
-                pending.discard(o.document.doc_id)
-                if jsonl is not None and o.article is not None:
-                    jsonl.write(dumps_record(o.article) + "\n")
+            # a batch's transaction and its --jsonl lines are one unit: a stop signal waits for both
+            with stopping.deferred():
+                with stage("store"):
+                    # a batch that cannot be stored is stored document by document: only the offending
+                    # document is lost, recorded in errors (stage store) with its reason
+                    outcomes = store.write_each(run_id, outcomes, probs, replace=config.reprocess)
+                for o in outcomes:
+                    stats.add_outcome(o)
+                    pending.discard(o.document.doc_id)
+                    if jsonl is not None and o.article is not None:
+                        jsonl.write(dumps_record(o.article) + "\n")
+                if jsonl is not None:
+                    jsonl.flush()
             done_batch()
 
         def store_built(probs: list[Problem], built: tuple[list[OutcomeSummary], dict[str, Any]] | None) -> None:
             """Store a batch whose rows a worker built (``None``: no fresh documents, problems only)."""
             summaries, tables = built if built is not None else ([], {})
-            with stage("store"):
-                # a batch that cannot be stored is stored document by document (see write_tables_each)
-                failed = store.write_tables_each(tables, probs, run_id=run_id, replace=config.reprocess)
-            for su in summaries:
-                if su.doc_id in failed:
-                    su = OutcomeSummary(su.doc_id, "error", [*su.problems, failed[su.doc_id]])
-                stats.add_summary(su)
-                pending.discard(su.doc_id)
-                if jsonl is not None and su.jsonl is not None:
-                    jsonl.write(su.jsonl + "\n")
+            with stopping.deferred():  # the transaction and its --jsonl lines are one unit (store_batch)
+                with stage("store"):
+                    # a batch that cannot be stored is stored document by document (see write_tables_each)
+                    failed = store.write_tables_each(tables, probs, run_id=run_id, replace=config.reprocess)
+                for su in summaries:
+                    if su.doc_id in failed:
+                        su = OutcomeSummary(su.doc_id, "error", [*su.problems, failed[su.doc_id]])
+                    stats.add_summary(su)
+                    pending.discard(su.doc_id)
+                    if jsonl is not None and su.jsonl is not None:
+                        jsonl.write(su.jsonl + "\n")
+                if jsonl is not None:
+                    jsonl.flush()
             done_batch()
 
         def done_batch() -> None:
-            if jsonl is not None:
-                jsonl.flush()
+            stopping.check()  # a stop that some handler met as an error is still a stop
             stats.elapsed_s = time.perf_counter() - t0
             if on_progress:
                 on_progress(stats)
@@ -246,7 +263,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                     frozen = True
         else:
             ctx = mp.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=worker_init)
+            pool = ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=_pool_worker_init)
             inflight: list[tuple[Future | None, list[Problem]]] = []
             window = 2 * config.workers
             for docs, probs in stream:
@@ -273,18 +290,21 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         status = "interrupted"
         raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=status in ("done", "partial"), cancel_futures=True)
-        stats.elapsed_s = time.perf_counter() - t0
-        stats.peak_rss_mb = peak_rss_mb()
-        stats.add_stages(*timing.since(stages_before))
-        stats.cpu_s += cpu_seconds() - cpu0
-        if config.workers <= 1:
-            stats.workers_info["main"] = {"pid": os.getpid(), "documents": stats.processed,
-                                          "peak_rss_mb": stats.peak_rss_mb}
-        store.finish_run(run_id, status, stats.as_dict())
-        store.close()
-        if jsonl is not None:
-            jsonl.close()
+        # recording the run's end and the final checkpoint are not cut by a second Ctrl-C or a
+        # SIGTERM: a signal received meanwhile is raised once they are done (eventwire.stopping)
+        with stopping.deferred():
+            if pool is not None:
+                pool.shutdown(wait=status in ("done", "partial"), cancel_futures=True)
+            stats.elapsed_s = time.perf_counter() - t0
+            stats.peak_rss_mb = peak_rss_mb()
+            stats.add_stages(*timing.since(stages_before))
+            stats.cpu_s += cpu_seconds() - cpu0
+            if config.workers <= 1:
+                stats.workers_info["main"] = {"pid": os.getpid(), "documents": stats.processed,
+                                              "peak_rss_mb": stats.peak_rss_mb}
+            store.finish_run(run_id, status, stats.as_dict())
+            store.close()
+            if jsonl is not None:
+                jsonl.close()
     return stats, status
 

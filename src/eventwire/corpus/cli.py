@@ -44,9 +44,11 @@ def update(
         try:
             stats = update_corpus(store.con, rebuild=rebuild, chunk_size=chunk_size,
                                   log=lambda m: _err.print(f"[dim]{m}[/]"))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (eventwire.stopping): exit 130 / 143
+            from eventwire import stopping
+
             _err.print("[yellow]interrupted[/]: chunks written so far are kept; run the same command to carry on.")
-            raise typer.Exit(130)
+            raise typer.Exit(stopping.exit_code(exc))
     if as_json:
         _out.print_json(json.dumps(stats.as_dict()))
     else:

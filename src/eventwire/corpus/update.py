@@ -32,6 +32,7 @@ import pyarrow as pa
 from eventwire.corpus import aggregate, dedup, signatures, stories
 from eventwire.corpus.text import anchors, body_hash, fold, seen_at, shingles, words
 from eventwire.ids import stable_id
+from eventwire.stopping import reraise_if_stopping
 from eventwire.store.schema import CORPUS_TABLES, table_schemas
 # the SQL helpers on the raw connection (eventwire.store.sql), under the names this module's queries use
 from eventwire.store.sql import (dicts as _dicts, execute as _exec, fetch as _fetch, fetch_arrow as _fetch_arrow,
@@ -233,6 +234,7 @@ def _add_chunk_each(con: duckdb.DuckDBPyConnection, chunk: list[str], st: Corpus
         except (duckdb.InterruptException, MemoryError):
             raise
         except Exception as exc:  # returned to the caller, which retries or records it
+            reraise_if_stopping(exc)  # DuckDB's "Query interrupted" is a stop, not a poison article
             return exc
         st.add(part)
         return None

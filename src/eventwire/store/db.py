@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from eventwire import __version__
 from eventwire.ids import stable_id
+from eventwire.stopping import deferred, reraise_if_stopping
 from eventwire.records import Article, Outcome, Problem
 from eventwire.store.schema import ANNOTATION_TABLES, MIGRATIONS, SCHEMA_VERSION
 from eventwire.store.sql import insert_arrow
@@ -338,15 +339,30 @@ class Store:
     # -- runs -----------------------------------------------------------------------------------
 
     def start_run(self, command: str, inputs: Sequence[str], workers: int) -> str:
-        """Record the start of a run; returns its ``run_id``."""
+        """Record the start of a run; returns its ``run_id``.
+
+        Runs still ``running`` are marked ``interrupted`` first (:meth:`mark_stale_runs`): this
+        connection holds the database's write lock, so no other run can be going on.
+        """
+        self.mark_stale_runs()
         run_id = uuid.uuid4().hex[:16]
         self.con.execute(
             "INSERT INTO runs (run_id, started_at, status, command, inputs, version, workers) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [run_id, _now(), "running", command, list(inputs), __version__, workers])
         return run_id
 
+    def mark_stale_runs(self) -> int:
+        """Mark runs recorded as ``running`` as ``interrupted``: their process died without recording
+        its end (``kill -9``, a power cut, out of memory). ``finished_at`` stays empty (when they died
+        is not known). Call it only while holding the write lock (any writable Store does). Returns
+        the number of runs marked."""
+        n = self.con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0]
+        if n:
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        return int(n)
+
     def finish_run(self, run_id: str, status: str, stats: dict[str, Any]) -> None:
-        """Record a run's end: ``status`` (``done``, ``interrupted``, ``failed``) and its counters."""
+        """Record a run's end: ``status`` (``done``, ``partial``, ``interrupted``, ``failed``) and its counters."""
         cols = ["documents", "articles", "skipped", "failed", "already_done", "entities", "events", "quotes", "elapsed_s"]
         sets = ", ".join(f"{c} = ?" for c in cols)
         self.con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets} WHERE run_id = ?",
@@ -436,7 +452,8 @@ class Store:
         try:
             self.write_tables(tables, problems, run_id=run_id, replace=replace)
             return {}
-        except Exception:  # retried document by document below, each failure recorded
+        except Exception as exc:  # retried document by document below, each failure recorded
+            reraise_if_stopping(exc)  # DuckDB's "Query interrupted" is a stop, not a bad batch
             pieces = split_tables(tables)
             if not pieces:
                 raise
@@ -445,6 +462,7 @@ class Store:
             try:
                 self.write_tables(one, run_id=run_id, replace=replace)
             except Exception as exc:  # this document's rows cannot be stored: keep it as failed
+                reraise_if_stopping(exc)
                 row = one["documents"].to_pylist()[0]
                 prob = Problem(row["source"], "store", "error",
                                safe_str(f"cannot store: {type(exc).__name__}: {exc}"[:300]), "",
@@ -503,7 +521,8 @@ class Store:
         try:
             self.write(run_id, outcomes, problems, replace=replace)
             return list(outcomes)
-        except Exception:  # retried document by document below, each failure recorded
+        except Exception as exc:  # retried document by document below, each failure recorded
+            reraise_if_stopping(exc)  # DuckDB's "Query interrupted" is a stop, not a bad batch
             if not outcomes and len(problems) <= 1 and all(p == safe_problem(p) for p in problems):
                 raise
         stored: list[Outcome] = []
@@ -511,13 +530,15 @@ class Store:
             try:
                 self.write(run_id, [o], replace=replace)
             except Exception as exc:  # this document's rows cannot be stored: keep it as failed
+                reraise_if_stopping(exc)
                 o = store_failed(o, exc)
                 self.write(run_id, [o], replace=replace)
             stored.append(o)
         for p in problems:
             try:
                 self.write(run_id, [], [p])
-            except Exception:  # a string Arrow cannot encode (a lone surrogate in a file name)
+            except Exception as exc:  # a string Arrow cannot encode (a lone surrogate in a file name)
+                reraise_if_stopping(exc)
                 self.write(run_id, [], [safe_problem(p)])
         return stored
 
@@ -530,10 +551,12 @@ class Store:
         self.con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
 
     def close(self) -> None:
-        """Checkpoint and close the connection."""
-        if not self.read_only:
-            self.con.execute("CHECKPOINT")
-        self.con.close()
+        """Checkpoint and close the connection. A stop signal (Ctrl-C, SIGTERM) received meanwhile is
+        raised when both are done (:func:`eventwire.stopping.deferred`), never in the middle."""
+        with deferred():
+            if not self.read_only:
+                self.con.execute("CHECKPOINT")
+            self.con.close()
 
     def __enter__(self) -> "Store":
         return self
