@@ -9,7 +9,7 @@ English pages of the fundus extraction set (``../shared/data/extraction/fundus/*
 reference body of each page, one version per page) and the GUM Wikinews articles, runs the NLP stage on them (spaCy and every
 annotator) and reports, as medians over ``--repeats`` runs in this process:
 
-* seconds in the ``spacy`` stage and in the ``actors_events`` stage (:mod:`eventwire.timing`), and
+* seconds in the ``spacy`` stage and in the ``actors`` and ``events`` stages (:mod:`eventwire.timing`), and
   their ratio;
 * classifier calls (candidates sent to it) by kind: ``weak`` (a weak dictionary rule) and ``link``
   (no dictionary type), per 100 sentences, and the seconds spent in ``predict``;
@@ -105,7 +105,7 @@ def main() -> int:
         timing.reset()
         annotate(arts, nlp)
         snap = timing.snapshot()
-        runs.append((snap.get("spacy", 0.0), snap.get("actors_events", 0.0), secs[0], dict(calls), arts))
+        runs.append((snap.get("spacy", 0.0), snap.get("actors", 0.0) + snap.get("events", 0.0), secs[0], dict(calls), arts))
     sp = statistics.median(r[0] for r in runs)
     ev = statistics.median(r[1] for r in runs)
     cl = statistics.median(r[2] for r in runs)
@@ -116,7 +116,7 @@ def main() -> int:
     by = Counter(e.decided_by for a in arts for e in a.events)
     print(f"coder cost on real news: {len(arts)} English articles (fundus, GUM), {n_sent} sentences, {n_words:,} words; "
           f"links {'off' if args.no_links else 'on'}; median of {args.repeats}")
-    print(f"  spacy stage {sp:.2f} s; actors_events stage {ev:.2f} s = {ev / sp:.1%} of spacy "
+    print(f"  spacy stage {sp:.2f} s; actors + events stages {ev:.2f} s = {ev / sp:.1%} of spacy "
           f"(of which classifier predict {cl:.2f} s)")
     print(f"  classifier calls: weak rules {c.get('weak', 0)}, links {c.get('link', 0)} "
           f"({(c.get('weak', 0) + c.get('link', 0)) / max(n_sent, 1) * 100:.1f} per 100 sentences)")

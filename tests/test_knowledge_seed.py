@@ -3,7 +3,7 @@
 Rules (../shared/seed/README.md): places resolve to the GeoNames id / coordinates (within 25 km) and
 country given; dates resolve to one of ``resolves_to_any`` against the publication date; quotes are
 found with a speaker matching one of ``speaker_any`` (case-insensitive substring) and, through the
-actor coder (order 500), the speaker's country.
+actors annotator, the speaker's country.
 """
 from __future__ import annotations
 

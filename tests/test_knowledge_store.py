@@ -6,7 +6,7 @@ import json
 
 import duckdb
 
-from eventwire.nlp.pipeline import annotators, register_annotator
+from eventwire.nlp.annotators import annotator, annotators, unregister
 from eventwire.records import Event
 from eventwire.runner import RunConfig, run
 from tests.conftest import EXAMPLES
@@ -39,18 +39,18 @@ def test_run_stores_knowledge_tables(tmp_path):
 
 
 def test_events_in_the_database_carry_location_and_date(tmp_path):
-    """A stand-in coder (order 500) makes one event per sentence with "met"; order 600 fills it."""
-    @register_annotator("test_fake_coder", order=500)
+    """A stand-in coder makes one event per sentence with "met"; the context annotator fills it."""
+    annotators()  # the built-ins first: the stand-in, registered after them, runs after the event coder
+
+    @annotator("test_fake_coder", assigns=("events",))
     def fake_coder(article, doc):
         for s in article.sentences:
             i = article.body.find(" met ", s.start, s.end)
             if i >= 0:
                 article.events.append(Event(s.idx, s.start, s.end, "met", i + 1, i + 4, coder="test"))
 
-    from eventwire.nlp import pipeline
-
     try:
-        annotators()
+        assert [n for n, _ in annotators()][-3:] == ["events", "test_fake_coder", "event_context"]
         db = tmp_path / "x.duckdb"
         run([str(EXAMPLES / "txt" / "nairobi-ceasefire-talks.txt")], RunConfig(db=str(db)))
         con = duckdb.connect(str(db), read_only=True)
@@ -58,6 +58,6 @@ def test_events_in_the_database_carry_location_and_date(tmp_path):
                            "FROM events").fetchall()
         con.close()
     finally:
-        pipeline._ANNOTATORS.pop("test_fake_coder", None)
+        unregister("test_fake_coder")
     # "Envoys from Ethiopia and Eritrea met in Nairobi on Tuesday ..."
     assert ("Nairobi", 184745, "KEN", "2025-03-11", "day", "asserted") in rows

@@ -1,4 +1,4 @@
-"""The amount annotator (order 450): numbers with their unit and what they count -> :class:`~eventwire.records.Amount`.
+"""The amount annotator (``amounts``, after ``times``): numbers with their unit and what they count -> :class:`~eventwire.records.Amount`.
 
 A number is a run of numeric tokens ("17", "1.5", "40,000", "two", "17 billion") or a vague quantity
 ("dozens", "hundreds", "thousands", "tens of thousands", "scores"). Numbers inside date/time
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from eventwire.nlp.pipeline import register_annotator
+from eventwire.nlp.annotators import annotator
 from eventwire.records import Amount, Article
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _num_value(tok: "Token") -> float | None:
     return None
 
 
-@register_annotator("amounts", order=450)
+@annotator("amounts", requires=("times",), assigns=("amounts",))
 def annotate_amounts(article: Article, doc: "Doc") -> None:
     """Find the amounts of ``article`` (parsed as ``doc``) into ``article.amounts``."""
     skip: set[int] = set()  # tokens inside date/time expressions

@@ -1,9 +1,9 @@
-"""The event context annotator (order 600): where and when each coded event happens.
+"""The event context annotator (``event_context``): where and when each coded event happens.
 
-Runs after the event coder (order 500) and fills, for every :class:`~eventwire.records.Event` in
+Runs after the event coder (annotator ``events``) and fills, for every :class:`~eventwire.records.Event` in
 ``article.events``:
 
-* ``location_*`` from ``article.places`` (order 200). Only places with role ``event_location`` (the
+* ``location_*`` from ``article.places`` (annotator ``places``). Only places with role ``event_location`` (the
   object of a locative preposition: "held *in Doha*") count; places used as actors ("*Washington*
   said"), demonyms and places inside the event's own actor mentions never do. In order:
 
@@ -12,7 +12,7 @@ Runs after the event coder (order 500) and fills, for every :class:`~eventwire.r
      first; the following sentence wins a tie: "... wants to meet ... The meeting will be held in Doha");
   3. the article's dateline place ("NAIROBI -"), when resolved.
 
-* ``date``/``date_granularity`` from ``article.times`` (order 300), skipping durations:
+* ``date``/``date_granularity`` from ``article.times`` (annotator ``times``), skipping durations:
 
   1. an expression in the event's sentence, preferring one attached to the trigger, then the nearest;
   2. else the nearest resolved expression within :data:`WINDOW` sentences in the same paragraph;
@@ -37,7 +37,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from eventwire.nlp.pipeline import register_annotator
+from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Event, Place, TimeExpr
 from eventwire.temporal.annotate import anchor_date, tense
 from eventwire.temporal.resolve import last_day
@@ -80,7 +80,10 @@ def _in_actor(ev: Event, p: Place) -> bool:
     return any(a.start <= p.start < a.end for a in ev.sources + ev.targets)
 
 
-@register_annotator("event_context", order=600)
+@annotator("event_context", requires=("events", "places", "times", "sentences"),
+           assigns=("events.location_text", "events.location_geonameid", "events.location_country",
+                    "events.location_lat", "events.location_lon", "events.date", "events.date_granularity",
+                    "events.modality"))
 def annotate_event_context(article: Article, doc: "Doc") -> None:
     """Fill location, date and the historical flag of ``article.events`` (see module docstring)."""
     if not article.events:

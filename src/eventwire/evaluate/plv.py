@@ -307,4 +307,4 @@ def print_report(out, result: dict[str, Any]) -> None:
                   f"(recall {e2e['recall']:.3f}), precision {e2e['precision']:.3f}, F1 {e2e['f1']:.3f}; "
                   f"roles only {e2e['roles_matched']} (recall {e2e['roles_recall']:.3f})")
         if e2e["found_events"] == 0:
-            out.print("  [yellow]no events found: is the event coder installed (annotator order 500)?[/]")
+            out.print("  [yellow]no events found: is the event coder installed (annotator `events`)?[/]")

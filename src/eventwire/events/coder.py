@@ -1,11 +1,11 @@
 """The rule-based event coder: sentences -> events (who did what to whom, with modality and evidence).
 
-Runs as the annotator ``actors_events`` (order 500, after places, times, quotes and amounts). For each
+Runs as the annotator ``events`` (after places, times and the ``actors`` annotator, whose resolved
+mentions it reads: :mod:`eventwire.actors.annotate`; it writes only ``article.events``). For each
 article it
 
-1. resolves actors (:class:`~eventwire.actors.resolver.ArticleActors`) and writes their codes onto the
-   article's entities (adding dictionary-found mentions spaCy missed, ``source="dictionary"``) and onto
-   quotation speakers (``Quote.speaker_code``/``speaker_country``);
+1. takes the article's actor mentions (:class:`~eventwire.actors.resolver.ArticleActors`) and
+   quotation speakers from the actors annotator (resolving them itself when used outside the pipeline);
 2. finds triggers: tokens whose lemma has a pattern in the trigger dictionary (verbs and nouns,
    :mod:`eventwire.events.patterns`), skipping words that only spell out what a request, offer or
    refusal is about ("urged X *to release* ...");
@@ -35,13 +35,13 @@ not coded (their parse is unreliable; precision first).
 """
 from __future__ import annotations
 
-import bisect
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from eventwire.actors.annotate import actor_mentions, coref, default_actors, reporting_antecedent
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref, compose
 from eventwire.events.codebook import codebook
@@ -50,8 +50,8 @@ from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, Trigg
                                        classify_content)
 from eventwire.events.event_typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
                                      typing_input)
-from eventwire.nlp.pipeline import register_annotator
-from eventwire.records import Article, Entity, Event
+from eventwire.nlp.annotators import annotator
+from eventwire.records import Article, Event
 from eventwire.temporal.resolve import last_day
 
 if TYPE_CHECKING:
@@ -173,14 +173,16 @@ class EventCoder:
     # -- the annotator ----------------------------------------------------------------------------
 
     def code(self, article: Article, doc: "Doc") -> list[Event]:
-        """Code ``article`` (parsed as ``doc``): fills entity and quote-speaker codes and ``article.events``.
+        """Code ``article`` (parsed as ``doc``) into ``article.events``. Outside the pipeline (the actors
+        annotator has not run on ``doc`` with this coder's dictionary) the actors are resolved first,
+        which also writes the entity and quote-speaker codes (:func:`~eventwire.actors.annotate.code_actors`).
 
         Returns:
             The events (also stored in ``article.events``).
         """
-        date = article.published[:10] if article.published else None
         pub_year = int(article.published[:4]) if article.published and article.published[:4].isdigit() else None
-        aa = ArticleActors(doc, self.actors, date, article.places)
+        found = actor_mentions(article, doc, self.actors)
+        aa = found.mentions
         self._time_toks = {}
         for te in article.times:
             span = doc.char_span(te.start, te.end, alignment_mode="expand") if te.value else None
@@ -190,9 +192,7 @@ class EventCoder:
                     self._time_toks[i] = end
         self._pub = last_day(article.published[:10]) if article.published else None
         sents = list(doc.sents)
-        starts = [s.start for s in sents]
-        self._code_entities(article, doc, aa, starts)
-        quotes = self._code_quotes(article, doc, aa)
+        quotes = found.speakers
         #: (end token of the sentence, actors of its main subject), for "he", "she", "they" in the next one
         memory: list[tuple[int, list[Ref]]] = []
         cands: list[Candidate] = []
@@ -207,51 +207,6 @@ class EventCoder:
         events = self._type_and_build(article, doc, cands)
         article.events = events
         return events
-
-    # -- entities and quotes --------------------------------------------------------------------
-
-    def _code_entities(self, article: Article, doc: "Doc", aa: ArticleActors, starts: list[int]) -> None:
-        covered: set[int] = set()
-        for e in article.entities:
-            span = doc.char_span(e.start, e.end, alignment_mode="expand")
-            if span is None:
-                continue
-            covered.update(range(span.start, span.end))
-            if e.label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
-                continue
-            ref = aa.entity_ref(span.start, span.end)
-            if ref is not None:
-                e.country = e.country or ref.country
-                e.actor_code = e.actor_code or ref.code or None
-        added = []
-        for m in aa.matches:
-            if m.entry.kind in ("role",) or any(i in covered for i in range(m.start, m.end)):
-                continue
-            span = doc[m.start:m.end]
-            label = {"country": "GPE", "capital": "GPE", "demonym": "NORP"}.get(m.entry.kind, "ORG")
-            added.append(Entity(span.start_char, span.end_char, span.text, label,
-                                bisect.bisect_right(starts, m.start) - 1, m.entry.country,
-                                m.entry.code_on(aa.date) or None, source="dictionary"))
-        if added:
-            article.entities = sorted(article.entities + added, key=lambda x: (x.start, x.end))
-
-    def _code_quotes(self, article: Article, doc: "Doc", aa: ArticleActors) -> list[tuple[int, int, Ref | None, str | None]]:
-        out = []
-        for q in article.quotes:
-            ref = None
-            if q.speaker_start is not None and q.speaker_end is not None:
-                span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
-                if span is not None and len(span):
-                    if span.root.lower_ in PRONOUNS:
-                        refs = self._pronoun(span.root, aa, [], [])
-                        ref = refs[0] if refs else None
-                    else:
-                        ref = aa.entity_ref(span.start, span.end)
-            if ref is not None:
-                q.speaker_code = q.speaker_code or ref.code
-                q.speaker_country = q.speaker_country or ref.country
-            out.append((q.start, q.end, ref, q.speaker_text))
-        return out
 
     # -- sentences ------------------------------------------------------------------------------
 
@@ -554,19 +509,14 @@ class EventCoder:
         if low not in PRONOUNS:
             return []
         # "Shaheen said (that) he had held a meeting": the reporting verb's subject
-        for anc in tok.ancestors:
-            if anc.lemma_.lower() in REPORTING:
-                for c in anc.children:
-                    if c.dep_ == "nsubj" and c.i != tok.i and c.lower_ not in PRONOUNS:
-                        refs = aa.refs_with_conj(c)
-                        if refs:  # the antecedent is in the sentence: the actor's span is the antecedent
-                            return [_coref(r, tok, 0.85, keep_span=True) for r in refs]
-                break
+        refs = reporting_antecedent(tok, aa)
+        if refs:
+            return refs
         # "we", "I" inside a quotation: its speaker
         for qs, qe, ref, _ in quotes:
             if ref is not None and qs <= tok.idx < qe and low in ("we", "i"):
                 same = tok.sent.start <= ref.start and ref.end <= tok.sent.end
-                return [_coref(ref, tok, 0.8, keep_span=same)]
+                return [coref(ref, tok, 0.8, keep_span=same)]
         if low not in ("he", "she", "they"):
             return []
         # the main subject of the sentence just before, if it agrees in number: "he"/"she" a person,
@@ -579,7 +529,7 @@ class EventCoder:
             else:
                 ok = len(refs) == 1 and (refs[0].kind == "person" or refs[0].role_kind in ("person", "spokes"))
             if ok:
-                return [_coref(r, tok, 0.7) for r in refs]
+                return [coref(r, tok, 0.7) for r in refs]
         return []
 
     def _targets(self, v: "Token", p: Pattern, aa: ArticleActors, notes: list[str]) -> list[Ref]:
@@ -1036,15 +986,6 @@ class EventCoder:
         return events
 
 
-def _coref(r: Ref, tok: "Token", certainty: float, keep_span: bool = False) -> Ref:
-    """``r`` as the referent of pronoun ``tok``: the mention's span is the pronoun, or the antecedent's
-    own span when ``keep_span`` (an antecedent in the same sentence: "The Afghan government said it
-    would free ..." gives the source text "The Afghan government", which says more than "it")."""
-    start, end = (r.start, r.end) if keep_span else (tok.i, tok.i + 1)
-    return Ref(r.name, r.code, r.country, r.sector, r.qid, start, end, "pronoun:" + r.rule,
-               min(r.certainty, certainty), r.kind, r.role_kind, r.region, r.head_lemma)
-
-
 def modality_chain_reporter(tok: "Token") -> "Token | None":
     """The reporting verb ("said") the trigger's clause depends on, if any."""
     ch = chain(tok)
@@ -1170,10 +1111,12 @@ def _codable(sent: "Span") -> bool:
 @lru_cache(maxsize=1)
 def default_coder() -> EventCoder:
     """The process-wide coder (dictionaries built once per process)."""
-    return EventCoder()
+    return EventCoder(actors=default_actors())
 
 
-@register_annotator("actors_events", 500)
+@annotator("events", requires=("entities.actor_code", "quotes.speaker_code", "places", "times"),
+           assigns=("events",))
 def annotate_events(article: Article, doc: "Doc") -> None:
-    """Annotator (order 500): code actors on entities and quote speakers, and code events."""
+    """Annotator ``events``: code the events of ``article`` from the actors the ``actors`` annotator
+    resolved (:func:`~eventwire.actors.annotate.actor_mentions`)."""
     default_coder().code(article, doc)

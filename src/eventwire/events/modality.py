@@ -23,7 +23,7 @@ whose subject or object it is), up to a reporting verb ("said", "told") or the s
 * ``historical``: a year in the clause more than one year before the publication year ("the US
   invasion in 2001" in a 2021 article, "in the 1990s"); an event in a subordinate clause with its own
   subject that dates the main clause ("after the US and Israel attacked Iran", "shortly after Russia
-  invaded Ukraine"). The event context annotator (order 600) also marks events whose own sentence
+  invaded Ukraine"). The event context annotator (``event_context``) also marks events whose own sentence
   dates them more than a year back.
 * ``future``: "will", "shall", "'ll", "going to"; "would" inside reported speech ("said Minsk would
   respond"); governing "schedule", "expect", "plan", "set", "due"; "next week/month/year",

@@ -1,4 +1,4 @@
-"""The geoparser annotator (order 200): toponyms in the body -> :class:`~eventwire.records.Place`.
+"""The geoparser annotator (``places``): toponyms in the body -> :class:`~eventwire.records.Place`.
 
 Mentions come from four rules:
 
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.geo.gazetteer import GeoRecord, get_gazetteer
 from eventwire.geo.resolve import DIVISION_WORDS, Choice, choose
-from eventwire.nlp.pipeline import register_annotator
+from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Place
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def _country_of(m: _Mention, choice: Choice | None) -> str | None:
     return rec.country if rec is not None and rec.kind == "country" else None
 
 
-@register_annotator("places", order=200)
+@annotator("places", assigns=("places",))
 def annotate_places(article: Article, doc: "Doc") -> None:
     """Find and resolve the toponyms of ``article`` (parsed as ``doc``) into ``article.places``."""
     gaz = get_gazetteer()

@@ -4,11 +4,10 @@
   official ``en_core_web_sm`` 3.8.0 repackaged on PyPI, so it installs and loads offline).
 * :func:`annotate` parses a batch of articles with ``nlp.pipe`` and fills ``sentences`` and
   ``entities``, then runs every registered annotator (knowledge layer, event coder) on each article.
-* Annotators register with :func:`register_annotator`; each is a callable
-  ``(article, doc) -> None`` that adds records to the article. One failing annotator on one article
-  records a warning and never stops the batch. Orders used: 200 places (geo), 300 time expressions,
-  400 quotes, 450 amounts, 500 actors and events (codes entities, quote speakers and event actors),
-  600 event context (event location and date from places and times).
+* Annotators are declared components (:mod:`eventwire.nlp.annotators`): each registers with
+  ``@annotator(name, requires=, assigns=)`` and the run order follows from the declarations (places,
+  times, quotes, amounts, actors, events, event context). One failing annotator on one article
+  records a warning and never stops the batch.
 
 Only English bodies are parsed (the only language with a real model on PyPI, see README); other
 languages are stored with their language and a warning saying they were not annotated.
@@ -18,11 +17,12 @@ from __future__ import annotations
 import bisect
 import logging
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from eventwire.nlp.annotators import (AnnotatorError, annotator, annotator_specs, annotators, check_assigns,  # noqa: F401
+                                      checking, snapshot)
 from eventwire.records import Article, Entity, Problem, Sentence
 from eventwire.timing import stage
 
@@ -42,58 +42,6 @@ LANGUAGES = ("en",)
 #: Reason of the warning recorded (errors table, run summary) for an article stored without annotation
 #: because its language has no model; the detail names the language.
 NOT_ANNOTATED_LANGUAGE = "not annotated (language)"
-
-Annotator = Callable[[Article, "Doc"], None]
-
-
-@dataclass(frozen=True, slots=True)
-class _Registered:
-    name: str
-    fn: Annotator
-    order: int
-
-
-_ANNOTATORS: dict[str, _Registered] = {}
-
-
-def register_annotator(name: str, order: int = 100) -> Callable[[Annotator], Annotator]:
-    """Decorator: run ``fn(article, doc)`` on every annotated article, in ascending ``order``.
-
-    Later annotators see what earlier ones added (e.g. the event coder, order 500, reads the places
-    and times the knowledge layer, orders 200-400, found).
-    """
-
-    def deco(fn: Annotator) -> Annotator:
-        _ANNOTATORS[name] = _Registered(name, fn, order)
-        return fn
-
-    return deco
-
-
-def annotators() -> list[tuple[str, Annotator]]:
-    """The registered annotators as (name, function), in run order."""
-    _load_builtin_annotators()
-    return [(r.name, r.fn) for r in sorted(_ANNOTATORS.values(), key=lambda r: (r.order, r.name))]
-
-
-def _load_builtin_annotators() -> None:
-    """Import the modules whose annotators are part of the default pipeline (registration on import)."""
-    import importlib
-
-    for mod in BUILTIN_ANNOTATOR_MODULES:
-        importlib.import_module(mod)
-
-
-#: Modules imported to register the default annotators.
-BUILTIN_ANNOTATOR_MODULES: list[str] = [
-    "eventwire.geo.annotate",        # 200 places
-    "eventwire.temporal.annotate",   # 300 time expressions
-    "eventwire.quotes.annotate",     # 400 quotes
-    "eventwire.amounts.annotate",    # 450 amounts
-    "eventwire.events.coder",        # 500 actors and events
-    "eventwire.context.annotate",    # 600 event location and date
-]
-
 
 @lru_cache(maxsize=2)
 def load_nlp(model: str = MODEL) -> "Language":
@@ -170,6 +118,11 @@ def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size:
         Problems met (severity ``warning``: the article is kept with what could be annotated),
         including one :data:`NOT_ANNOTATED_LANGUAGE` warning (stage ``nlp``) per article in a language
         other than :data:`LANGUAGES`.
+
+    Raises:
+        AnnotatorError: the annotators' declarations cannot run (a cycle, a missing requirement), or,
+            with ``EVENTWIRE_CHECK_ASSIGNS=1``, an annotator changed what it does not declare (raised
+            once the batch is annotated).
     """
     problems: list[Problem] = []
     todo: list[Article] = []
@@ -189,7 +142,9 @@ def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size:
         if len(t) < len(a.body):
             a.warnings.append(f"body has {len(a.body):,} characters; annotated the first {len(t):,}")
         texts.append(t)
-    steps = annotators()
+    steps = annotator_specs()
+    check = checking()
+    undeclared: list[str] = []  # (with the check) raised after the memory zone, which must be left cleanly
     # Strings spaCy meets while parsing (new words, numbers, names) are freed when the zone ends, so a
     # long run's memory does not grow with the corpus vocabulary. Docs and tokens must not outlive the
     # zone: annotators copy what they keep into the article's records.
@@ -201,17 +156,36 @@ def annotate(articles: list[Article], nlp: "Language | None" = None, batch_size:
                 continue
             with stage("entities"):
                 fill_from_doc(a, doc)
-            for name, fn in steps:
+            for spec in steps:
+                name = spec.name
+                before = snapshot(a) if check else None
                 try:
                     with stage(name):
-                        fn(a, doc)
+                        spec.fn(a, doc)
                 except Exception as exc:  # one annotator failing on one article must not stop the run
                     msg = f"annotator '{name}' failed: {type(exc).__name__}: {exc}"
                     a.warnings.append(msg)
                     problems.append(Problem(a.source, "annotate", "warning", f"annotator '{name}' failed",
                                             traceback.format_exc(limit=3), doc_id=a.doc_id))
+                if before is not None and (bad := check_assigns(spec, before, a)):
+                    undeclared.append(f"annotator '{name}' wrote what it does not declare on "
+                                      f"{a.source or a.article_id}: {'; '.join(bad)}")
+            clear_shared(doc)
         del docs
+    if undeclared:
+        raise AnnotatorError("; ".join(undeclared))
     return problems
+
+
+#: Prefix of the ``doc.user_data`` keys annotators use to hand work to later ones (the actors
+#: annotator's resolved mentions, read by the event coder); removed after the article's annotators.
+SHARED_PREFIX = "eventwire."
+
+
+def clear_shared(doc: "Doc") -> None:
+    """Drop what annotators left in ``doc.user_data`` under :data:`SHARED_PREFIX` (it refers to the doc)."""
+    for k in [k for k in doc.user_data if isinstance(k, str) and k.startswith(SHARED_PREFIX)]:
+        del doc.user_data[k]
 
 
 def _memory_zone(nlp):

@@ -1,4 +1,4 @@
-"""The quotation annotator (order 400): direct and indirect quotes with speaker, cue and ``via``.
+"""The quotation annotator (``quotes``; speaker codes are the actors annotator's): direct and indirect quotes with speaker, cue and ``via``.
 
 Direct quotes (:func:`find_direct`): text between quotation marks, straight (``"``) or typographic
 (``“ ”``, ``„ “``, ``« »``, and single ``‘ ’`` when not an apostrophe). A quote left open at the end of
@@ -24,8 +24,8 @@ Indirect quotes: the clausal complement of a communication verb ("Shaheen said t
 an "As X said, ..." clause, or the clause governed by "according to X"; skipped when direct quotes
 already cover half of it.
 
-``speaker_code``/``speaker_country`` are left to the actor coder (order 500), which owns the actor
-dictionaries.
+``speaker_code``/``speaker_country`` are left to the actors annotator (:mod:`eventwire.actors.annotate`),
+which owns the actor dictionaries.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventwire.nlp.pipeline import register_annotator
+from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Quote
 
 if TYPE_CHECKING:
@@ -328,7 +328,7 @@ def _clause_without(doc: "Doc", main: "Token", attribution: "Token", cut_after: 
     return doc[lo:hi + 1]
 
 
-@register_annotator("quotes", order=400)
+@annotator("quotes", requires=("entities",), assigns=("quotes",))
 def annotate_quotes(article: Article, doc: "Doc") -> None:
     """Find direct and indirect quotes in ``article`` (parsed as ``doc``) with their speakers."""
     body = article.body

@@ -1,4 +1,4 @@
-"""The time-expression annotator (order 300): date and time expressions -> :class:`~eventwire.records.TimeExpr`.
+"""The time-expression annotator (``times``): date and time expressions -> :class:`~eventwire.records.TimeExpr`.
 
 Detection: spaCy ``DATE``/``TIME`` entities, plus our patterns for what the small model misses
 (weekdays, "this weekend", "last month", month names with days or years, "in 2001", numeric dates,
@@ -18,7 +18,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from eventwire.nlp.pipeline import register_annotator
+from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, TimeExpr
 from eventwire.temporal.resolve import resolve
 
@@ -182,7 +182,7 @@ def _parts(body: str, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
-@register_annotator("times", order=300)
+@annotator("times", assigns=("times",))
 def annotate_times(article: Article, doc: "Doc") -> None:
     """Find and resolve the date/time expressions of ``article`` into ``article.times``.
 
