@@ -258,6 +258,8 @@ def test_bad_requests(con):
     with pytest.raises(ExportError, match="unknown format"):
         run(con, "xml")
     with pytest.raises(ExportError, match="aggregated events only"):
+        run(con, "plover", table="mentions")
+    with pytest.raises(ExportError, match=r"gdelt exports aggregated events \(--table events\) or their mentions"):
         run(con, "gdelt", table="articles")
     with pytest.raises(ExportError, match="needs --out"):
         export(con, "parquet", None)

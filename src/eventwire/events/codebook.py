@@ -28,6 +28,7 @@ class CameoCode:
         goldstein: Goldstein scale value in [-10, 10].
         quad_class: 1-4 (CAMEO QuadClass by root).
         plover_type, plover_mode: PLOVER equivalents ("" when none).
+        plover_context: the map's PLOVER contexts of the code (``163`` -> ``("diplomatic",)``; may be empty).
     """
 
     code: str
@@ -38,6 +39,7 @@ class CameoCode:
     quad_class: int
     plover_type: str
     plover_mode: str
+    plover_context: tuple[str, ...] = ()
 
 
 class Codebook:
@@ -54,7 +56,8 @@ class Codebook:
             for r in csv.DictReader(fh, delimiter="\t"):
                 code = r["code"]
                 self.cameo[code] = CameoCode(code, code[:3], code[:2], r["name"], float(r["goldstein"]),
-                                             int(r["quad_class"]), r["plover_type"], r["plover_mode"])
+                                             int(r["quad_class"]), r["plover_type"], r["plover_mode"],
+                                             tuple(c for c in r["plover_context"].split(";") if c))
         self.plover: dict = json.loads((base / "plover.json").read_text(encoding="utf-8"))["types"]
 
     def get(self, code: str) -> CameoCode:

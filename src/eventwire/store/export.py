@@ -13,7 +13,8 @@ other filters are combined with ``AND``.
 Formats and tables (see ``docs/corpus.md`` for every column):
 
 * ``gdelt``: aggregated events as GDELT 2.0 event records: 61 tab-separated columns, no header, in
-  GDELT's order; columns we have no data for are empty.
+  GDELT's order; columns we have no data for are empty. With ``table="mentions"``, GDELT 2.0's Mentions
+  table (16 columns), one line per mention.
 * ``plover``: aggregated events as PLOVER JSON records (PLOVER manual, chapter 6), one per line.
 * ``parquet``, ``csv``, ``jsonl``: any table: ``events`` (aggregated events), ``mentions``,
   ``stories`` or ``articles`` (article metadata with duplicate and story fields; no body text).
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,7 +43,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from eventwire import __version__
+from eventwire.store import plover
 
 FORMATS = ("gdelt", "plover", "parquet", "csv", "jsonl")
 TABLES = ("events", "mentions", "stories", "articles")
@@ -197,26 +197,13 @@ def build_query(table: str, columns: dict[str, str], filters: Sequence[Filter], 
 
 # -- GDELT ---------------------------------------------------------------------------------------
 
-#: The 61 columns of a GDELT 2.0 event record, in order (GDELT 2.0 Event Codebook).
-GDELT_COLUMNS = [
-    "GlobalEventID", "Day", "MonthYear", "Year", "FractionDate",
-    *[f"Actor{n}{c}" for n in (1, 2) for c in (
-        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
-        "Type1Code", "Type2Code", "Type3Code")],
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    *[f"{p}Geo_{c}" for p in ("Actor1", "Actor2", "Action") for c in (
-        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")],
-    "DATEADDED", "SOURCEURL",
-]
 #: GDELT columns we never fill (no data in eventwire): documented in docs/corpus.md.
 GDELT_BLANK = [
     "Actor1EthnicCode", "Actor1Religion1Code", "Actor1Religion2Code", "Actor2EthnicCode", "Actor2Religion1Code",
-    "Actor2Religion2Code", "AvgTone",
-    *[f"{p}Geo_{c}" for p in ("Actor1", "Actor2") for c in (
-        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")],
-    "ActionGeo_ADM2Code",
+    "Actor2Religion2Code", "AvgTone", "Actor1Geo_ADM2Code", "Actor2Geo_ADM2Code", "ActionGeo_ADM2Code",
 ]
+#: GDELT Mentions columns we never fill: documented in docs/corpus.md.
+GDELT_MENTIONS_BLANK = ["InRawText", "MentionDocTone", "Extras"]
 
 #: CAMEO actor type (role and sector) codes; any other 3-letter part of an actor code after the
 #: country is taken as a known group (``IGOUNO`` -> type IGO, known group UNO). From the CAMEO manual's
@@ -277,184 +264,171 @@ def _actor_table(con: duckdb.DuckDBPyConnection, inner_sql: str, params: list[An
     return pa.table(out, schema=pa.schema([(k, pa.string()) for k in out]))
 
 
+def _geo_type(p: str) -> str:
+    """SQL: GDELT's geographic type of a place with columns ``{p}_geonameid``, ``{p}_country``,
+    ``{p}_lat``, ``{p}_feature_code``: 1 country (feature code PCL*, or only a country known), 2 US
+    state / 5 other first-level division (ADM1), 3 US city / 4 other place (any other resolved place)."""
+    return f"""CASE
+        WHEN {p}_geonameid IS NULL AND {p}_country IS NULL AND {p}_lat IS NULL THEN ''
+        WHEN coalesce({p}_feature_code, '') LIKE 'PCL%' THEN '1'
+        WHEN {p}_feature_code LIKE 'ADM1%' THEN CASE WHEN {p}_country = 'USA' THEN '2' ELSE '5' END
+        WHEN {p}_geonameid IS NOT NULL OR {p}_lat IS NOT NULL
+            THEN CASE WHEN {p}_country = 'USA' THEN '3' ELSE '4' END
+        ELSE '1' END"""
+
+
+def _geo_fields(prefix: str, p: str, fips: str, name: str) -> list[tuple[str, str]]:
+    """The 8 GDELT ``{prefix}Geo_*`` fields of the place ``p`` (see :func:`_geo_type`); ``fips`` is
+    the alias of its FIPS row, ``name`` the SQL of its full name."""
+    return [
+        (f"{prefix}Geo_Type", _geo_type(p)),
+        (f"{prefix}Geo_FullName", _clean(name)),
+        (f"{prefix}Geo_CountryCode", _clean(f"{fips}.fips")),
+        (f"{prefix}Geo_ADM1Code", f"CASE WHEN {fips}.fips IS NULL THEN '' ELSE {fips}.fips || coalesce({p}_admin1, '') END"),
+        (f"{prefix}Geo_ADM2Code", "''"),
+        (f"{prefix}Geo_Lat", _clean(f"{p}_lat")),
+        (f"{prefix}Geo_Long", _clean(f"{p}_lon")),
+        (f"{prefix}Geo_FeatureID", _clean(f"{p}_geonameid")),
+    ]
+
+
+def _actor_fields(n: int, side: str, a: str) -> list[tuple[str, str]]:
+    """The 10 GDELT ``Actor{n}*`` fields of the ``source`` or ``target`` actor (``a``: its ``_ew_actor`` row)."""
+    return [
+        (f"Actor{n}Code", _clean(f"e.{side}_code")), (f"Actor{n}Name", _clean(f"upper(e.{side}_name)")),
+        (f"Actor{n}CountryCode", _clean(f"e.{side}_country")), (f"Actor{n}KnownGroupCode", _clean(f"{a}.grp")),
+        (f"Actor{n}EthnicCode", "''"), (f"Actor{n}Religion1Code", "''"), (f"Actor{n}Religion2Code", "''"),
+        (f"Actor{n}Type1Code", _clean(f"{a}.t1")), (f"Actor{n}Type2Code", _clean(f"{a}.t2")),
+        (f"Actor{n}Type3Code", _clean(f"{a}.t3")),
+    ]
+
+
+def _ts(expr: str) -> str:
+    """SQL: a timestamp (with time zone) as GDELT's YYYYMMDDHHMMSS in UTC, '' when NULL."""
+    return f"coalesce(strftime(timezone('UTC', {expr}), '%Y%m%d%H%M%S'), '')"
+
+
+#: The GDELT 2.0 event record: its 61 columns in GDELT's order (GDELT 2.0 Event Codebook), each with
+#: the SQL that fills it from an aggregated event ``e``, its actors' ``_ew_actor`` rows ``a1``/``a2``,
+#: their places ``g1``/``g2`` and the event's ``ga`` (with FIPS rows ``f1``, ``f2``, ``fa``) and its
+#: first article ``art``. One list, so a name cannot drift from its value.
+GDELT_EVENT_FIELDS: list[tuple[str, str]] = [
+    ("GlobalEventID", "CAST(e.global_event_id AS VARCHAR)"),
+    # dates at the granularity the source gives: Day only for a day, MonthYear for a day or a
+    # period inside one month, Year for anything inside one year (a month-granular "2021-09"
+    # is never written as the 1st of September); empty for an undated event
+    ("Day", "CASE WHEN e.date_start = e.date_end THEN strftime(e.date_start, '%Y%m%d') ELSE '' END"),
+    ("MonthYear", "CASE WHEN date_trunc('month', e.date_start) = date_trunc('month', e.date_end) "
+                  "THEN strftime(e.date_start, '%Y%m') ELSE '' END"),
+    ("Year", "CASE WHEN year(e.date_start) = year(e.date_end) THEN CAST(year(e.date_start) AS VARCHAR) ELSE '' END"),
+    ("FractionDate", "CASE WHEN e.date_start = e.date_end "
+                     "THEN printf('%.4f', year(e.date_start) + dayofyear(e.date_start) / 365.0) ELSE '' END"),
+    *_actor_fields(1, "source", "a1"),
+    *_actor_fields(2, "target", "a2"),
+    ("IsRootEvent", "CASE WHEN e.is_root THEN '1' ELSE '0' END"),
+    ("EventCode", _clean("e.cameo_code")), ("EventBaseCode", _clean("e.cameo_base")),
+    ("EventRootCode", _clean("e.cameo_root")), ("QuadClass", _clean("e.quad_class")),
+    ("GoldsteinScale", _clean("e.goldstein")), ("NumMentions", _clean("e.num_mentions")),
+    ("NumSources", _clean("e.num_sources")), ("NumArticles", _clean("e.num_articles")),
+    ("AvgTone", "''"),  # no tone model
+    *_geo_fields("Actor1", "g1", "f1", "coalesce(g1_name, g1_text)"),
+    *_geo_fields("Actor2", "g2", "f2", "coalesce(g2_name, g2_text)"),
+    *_geo_fields("Action", "e.location", "fa", "e.location_text"),
+    ("DATEADDED", _ts("e.added_at")),
+    ("SOURCEURL", _clean("art.url")),  # the first article's URL; empty when it has none (never a file path)
+]
+GDELT_COLUMNS = [name for name, _ in GDELT_EVENT_FIELDS]
+
+#: GDELT 2.0 Mentions table: its 16 columns, each with the SQL that fills it from a row ``m`` of
+#: ``event_mentions``, its aggregated event ``e``, its article ``a`` (and corpus row ``c``) and the
+#: ISO 639-1 -> 639-2 table ``_ew_lang`` (``l``).
+GDELT_MENTION_FIELDS: list[tuple[str, str]] = [
+    ("GLOBALEVENTID", "CAST(e.global_event_id AS VARCHAR)"),
+    ("EventTimeDate", _ts("e.added_at")),
+    ("MentionTimeDate", "coalesce(strftime(m.seen_at, '%Y%m%d%H%M%S'), '')"),
+    ("MentionType", "CASE WHEN a.url IS NOT NULL THEN '1' ELSE '2' END"),  # 1 WEB, 2 CITATIONONLY
+    ("MentionSourceName", _clean("coalesce(a.outlet_domain, a.outlet)")),
+    ("MentionIdentifier", _clean("coalesce(a.url, nullif(concat_ws(', ', a.outlet, a.title, a.published), ''))")),
+    ("SentenceID", _clean("m.sent_idx + 1")),
+    ("Actor1CharOffset", _clean("m.source_start")),
+    ("Actor2CharOffset", _clean("m.target_start")),
+    ("ActionCharOffset", _clean("m.trigger_start")),
+    ("InRawText", "''"),
+    ("Confidence", _clean("CAST(round(m.confidence * 100) AS INTEGER)")),
+    ("MentionDocLen", _clean("c.body_chars")),
+    ("MentionDocTone", "''"),
+    ("MentionDocTranslationInfo",
+     "CASE WHEN a.translated_from IS NULL THEN '' ELSE 'srclc:' || coalesce(l.iso3, a.translated_from) END"),
+    ("Extras", "''"),
+]
+GDELT_MENTION_COLUMNS = [name for name, _ in GDELT_MENTION_FIELDS]
+
+#: A resolved place of the best mention's actor: the first place of its article whose span overlaps
+#: the actor's words ("Kenya's foreign minister" -> Kenya, "Moscow said" -> Moscow).
+_ACTOR_PLACE = """LEFT JOIN LATERAL (
+    SELECT p.text AS {g}_text, p.name AS {g}_name, p.geonameid AS {g}_geonameid, p.country AS {g}_country,
+           p.admin1 AS {g}_admin1, p.lat AS {g}_lat, p.lon AS {g}_lon, p.feature_code AS {g}_feature_code
+    FROM places p
+    WHERE p.article_id = m.article_id AND p.char_start < m.{side}_end AND p.char_end > m.{side}_start
+      AND (p.geonameid IS NOT NULL OR p.country IS NOT NULL)
+    ORDER BY p.char_start, p.char_end LIMIT 1) {g} ON true"""
+
+
 def gdelt_sql(inner_sql: str, sort: bool = False) -> str:
-    """SQL turning aggregated events (``inner_sql``) into the 61 GDELT 2.0 columns, all as text.
+    """SQL turning aggregated events (``inner_sql``) into the 61 GDELT 2.0 columns, all as text
+    (:data:`GDELT_EVENT_FIELDS`).
 
     Needs the Arrow tables ``_ew_actor`` (:func:`_actor_table`) and ``_ew_fips`` (ISO3 -> FIPS).
-    ActionGeo_Type: 1 country (feature code PCL*, or only a country known), 2 US state / 5 other
-    first-level division (ADM1), 3 US city / 4 other place (any other resolved place).
     """
-    def actor(n: int, side: str, a: str) -> list[str]:
-        return [_clean(f"e.{side}_code"), _clean(f"upper(e.{side}_name)"), _clean(f"e.{side}_country"),
-                _clean(f"{a}.grp"), "''", "''", "''", _clean(f"{a}.t1"), _clean(f"{a}.t2"), _clean(f"{a}.t3")]
-
-    geo_type = """CASE
-        WHEN e.location_geonameid IS NULL AND e.location_country IS NULL AND e.location_lat IS NULL THEN ''
-        WHEN coalesce(e.location_feature_code, '') LIKE 'PCL%' THEN '1'
-        WHEN e.location_feature_code LIKE 'ADM1%' THEN CASE WHEN e.location_country = 'USA' THEN '2' ELSE '5' END
-        WHEN e.location_geonameid IS NOT NULL OR e.location_lat IS NOT NULL
-            THEN CASE WHEN e.location_country = 'USA' THEN '3' ELSE '4' END
-        ELSE '1' END"""
-    cols = [
-        "CAST(e.global_event_id AS VARCHAR)",
-        # dates at the granularity the source gives: Day only for a day, MonthYear for a day or a
-        # period inside one month, Year for anything inside one year (a month-granular "2021-09"
-        # is never written as the 1st of September); empty for an undated event
-        "CASE WHEN e.date_start = e.date_end THEN strftime(e.date_start, '%Y%m%d') ELSE '' END",
-        "CASE WHEN date_trunc('month', e.date_start) = date_trunc('month', e.date_end) "
-        "THEN strftime(e.date_start, '%Y%m') ELSE '' END",
-        "CASE WHEN year(e.date_start) = year(e.date_end) THEN CAST(year(e.date_start) AS VARCHAR) ELSE '' END",
-        "CASE WHEN e.date_start = e.date_end "
-        "THEN printf('%.4f', year(e.date_start) + dayofyear(e.date_start) / 365.0) ELSE '' END",
-        *actor(1, "source", "a1"), *actor(2, "target", "a2"),
-        "CASE WHEN e.is_root THEN '1' ELSE '0' END",
-        _clean("e.cameo_code"), _clean("e.cameo_base"), _clean("e.cameo_root"), _clean("e.quad_class"),
-        _clean("e.goldstein"), _clean("e.num_mentions"), _clean("e.num_sources"), _clean("e.num_articles"),
-        "''",  # AvgTone
-        *["''"] * 16,  # Actor1Geo_*, Actor2Geo_*
-        geo_type, _clean("e.location_text"), _clean("f.fips"),
-        "CASE WHEN f.fips IS NULL THEN '' ELSE f.fips || coalesce(e.location_admin1, '') END",
-        "''",  # ActionGeo_ADM2Code
-        _clean("e.location_lat"), _clean("e.location_lon"), _clean("e.location_geonameid"),
-        "coalesce(strftime(timezone('UTC', e.added_at), '%Y%m%d%H%M%S'), '')",
-        _clean("e.source_url"),
-    ]
-    assert len(cols) == len(GDELT_COLUMNS)
-    select = ",\n       ".join(f'{c} AS "{name}"' for c, name in zip(cols, GDELT_COLUMNS))
+    select = ",\n       ".join(f'{sql} AS "{name}"' for name, sql in GDELT_EVENT_FIELDS)
     return f"""SELECT {select}
 FROM ({inner_sql}) e
 LEFT JOIN _ew_actor a1 ON a1.code IS NOT DISTINCT FROM e.source_code
     AND a1.country IS NOT DISTINCT FROM e.source_country AND a1.sector IS NOT DISTINCT FROM e.source_sector
 LEFT JOIN _ew_actor a2 ON a2.code IS NOT DISTINCT FROM e.target_code
     AND a2.country IS NOT DISTINCT FROM e.target_country AND a2.sector IS NOT DISTINCT FROM e.target_sector
-LEFT JOIN _ew_fips f ON f.iso3 = e.location_country""" + (
+LEFT JOIN event_mentions m ON m.mention_id = e.best_mention_id
+{_ACTOR_PLACE.format(g="g1", side="source")}
+{_ACTOR_PLACE.format(g="g2", side="target")}
+LEFT JOIN articles art ON art.article_id = e.first_article_id
+LEFT JOIN _ew_fips fa ON fa.iso3 = e.location_country
+LEFT JOIN _ew_fips f1 ON f1.iso3 = g1_country
+LEFT JOIN _ew_fips f2 ON f2.iso3 = g2_country""" + (
         "\nORDER BY e.date_start, e.global_event_id" if sort else "")
+
+
+def gdelt_mentions_sql(inner_sql: str, sort: bool = False) -> str:
+    """SQL turning event mentions (``inner_sql`` over ``event_mentions``) into the 16 GDELT 2.0
+    Mentions columns, all as text (:data:`GDELT_MENTION_FIELDS`). Needs the Arrow table ``_ew_lang``."""
+    select = ",\n       ".join(f'{sql} AS "{name}"' for name, sql in GDELT_MENTION_FIELDS)
+    return f"""SELECT {select}
+FROM ({inner_sql}) m
+JOIN aggregated_events e ON e.agg_event_id = m.agg_event_id
+LEFT JOIN articles a ON a.article_id = m.article_id
+LEFT JOIN article_corpus c ON c.article_id = m.article_id
+LEFT JOIN _ew_lang l ON l.iso2 = a.translated_from""" + (
+        "\nORDER BY m.seen_at, m.mention_id" if sort else "")
+
+
+@lru_cache(maxsize=1)
+def _languages() -> dict[str, str]:
+    """ISO 639-1 -> ISO 639-2/T (three letters, as GDELT's ``srclc:``), from pycountry."""
+    import pycountry
+
+    return {lang.alpha_2: lang.alpha_3 for lang in pycountry.languages if getattr(lang, "alpha_2", None)}
 
 
 # -- PLOVER --------------------------------------------------------------------------------------
 
-#: Columns of ``aggregated_events`` a PLOVER record is made of.
-_PLOVER_COLUMNS = [
-    "agg_event_id", "source_code", "source_name", "source_country", "source_sector",
-    "source_qid", "target_code", "target_name", "target_country", "target_sector", "target_qid", "plover_type",
-    "plover_mode", "quad_class", "location_text", "location_geonameid", "location_lat", "location_lon",
-    "location_country", "location_feature_code", "source_url", "cameo_code", "goldstein",
-    "modality", "num_mentions", "num_sources", "num_articles", "num_copies", "confidence", "story_ids",
-    "date", "date_basis",
-]
-
-_PLOVER_SQL = """
-SELECT {columns}, CAST(e.date_start AS VARCHAR) AS date_start, CAST(e.date_end AS VARCHAR) AS date_end,
-       strftime(e.first_seen, '%Y-%m-%dT%H:%M:%S') AS first_seen,
-       strftime(e.last_seen, '%Y-%m-%dT%H:%M:%S') AS last_seen,
-       strftime(timezone('UTC', e.updated_at), '%Y-%m-%d') AS coded_date,
-       strftime(timezone('UTC', e.updated_at), '%H:%M:%SZ') AS coded_time, m.trigger AS m_trigger, m.sent_idx AS m_sent_idx, m.trigger_start AS m_trigger_start,
-       m.trigger_end AS m_trigger_end, m.source_text AS m_source_text, m.target_text AS m_target_text,
-       a.title AS a_title, a.language AS a_language, a.outlet AS a_outlet
-FROM ({inner}) e
-LEFT JOIN event_mentions m ON m.mention_id = e.best_mention_id
-LEFT JOIN articles a ON a.article_id = e.first_article_id
-"""
-
-
-def _entity(e: dict[str, Any], side: str) -> dict[str, Any] | None:
-    code, country = e.get(f"{side}_code"), e.get(f"{side}_country")
-    name = e.get(f"{side}_name")
-    if not code and not name:
-        return None
-    top = country or (code[:3] if code else None)
-    rest = code[len(top):] if code and top and code.startswith(top) else None
-    ent: dict[str, Any] = {"code": top}
-    if rest:
-        ent["sector"] = rest
-    elif e.get(f"{side}_sector"):
-        ent["sector"] = e[f"{side}_sector"]
-    text = e.get(f"m_{side}_text") or name
-    if text:
-        ent["entity_text"] = text
-    if e.get(f"{side}_qid"):
-        ent["identifier_id"] = e[f"{side}_qid"]
-    if name:
-        ent["identifier_text"] = name
-    if code:
-        ent["actor_code"] = code  # eventwire's full actor code (an extra field, as the manual allows)
-    return ent
-
-
-_YEAR_OR_MONTH = re.compile(r"^\d{4}(?:-\d{2})?$")
+def plover_record(e: dict[str, Any]) -> dict[str, Any] | None:
+    """One aggregated event as a PLOVER JSON record, or ``None`` when a required field has no value
+    (:func:`eventwire.store.plover.record`, which also says why)."""
+    return plover.record(e)[0]
 
 
 def plover_date(value: str | None, start: str | None, end: str | None) -> tuple[str | None, str | None]:
-    """PLOVER ``date`` and ``enddate`` of an aggregated event at the granularity its source gives.
-
-    Args:
-        value: ``aggregated_events.date`` (``2021-10-09``, ``2021-10``, ``2021``, ``2021-W40`` or None).
-        start, end: its first and last day (ISO), as ``date_start``/``date_end``.
-
-    Returns:
-        ``(date, enddate)``: a day as ``YYYY-MM-DD``; a month or a year as it is (``2021-10``,
-        ``2021``: never widened to an invented first day); another period (a week) as its first
-        day with ``enddate`` its last; ``(None, None)`` for an undated event.
-    """
-    if value and _YEAR_OR_MONTH.match(value):
-        return value, None
-    if start:
-        return start, end if end and end != start else None
-    return None, None
-
-
-def plover_record(e: dict[str, Any]) -> dict[str, Any] | None:
-    """One aggregated event as a PLOVER JSON record (manual chapter 6, table 6.1).
-
-    ``e`` holds ``aggregated_events`` columns, with ``date_start``/``date_end`` as ISO date strings,
-    ``first_seen``/``last_seen`` as ISO times, ``coded_date``/``coded_time`` (UTC), the best mention's
-    ``m_*`` and the first article's ``a_*`` fields (see ``_PLOVER_SQL``). Returns ``None`` when the
-    event has no PLOVER type (``event`` is required).
-    """
-    if not e.get("plover_type"):
-        return None
-    date_value, enddate = plover_date(e.get("date"), e.get("date_start"), e.get("date_end"))
-    rec: dict[str, Any] = {"id": f"eventwire-{e['agg_event_id']}", "has_event": True, "date": date_value}
-    if enddate:
-        rec["enddate"] = enddate
-    # the date's basis (an extra field): the event's own date, or its article's publication date
-    # (PLOVER's date is required; the event itself is undated), or none (date null)
-    rec["date_basis"] = e.get("date_basis") or ("none" if date_value is None else "event")
-    actor = _entity(e, "source")
-    recipient = _entity(e, "target")
-    rec["actor"] = [actor] if actor else []
-    if recipient:
-        rec["recipient"] = [recipient]
-    rec["event"] = [e["plover_type"]]
-    if e.get("plover_mode"):
-        rec["mode"] = [e["plover_mode"]]
-    if e.get("quad_class") is not None:
-        rec["quad_code"] = e["quad_class"]
-    if e.get("location_text") or e.get("location_geonameid") is not None:
-        loc: dict[str, Any] = {"extracted_place": e.get("location_text")}
-        for k_out, k_in in (("geonameid", "location_geonameid"), ("lat", "location_lat"), ("lon", "location_lon"),
-                            ("country_code", "location_country"), ("feature_code", "location_feature_code")):
-            if e.get(k_in) is not None:
-                loc[k_out] = e[k_in]
-        rec["event_loc"] = loc
-    if e.get("m_trigger"):
-        rec["event_text"] = [e["m_trigger"]]
-        rec["text_info"] = {"sequence": e.get("m_sent_idx"), "start": e.get("m_trigger_start"),
-                            "end": e.get("m_trigger_end")}
-    rec["cite_info"] = {k: v for k, v in {
-        "url": e.get("source_url"), "title": e.get("a_title"), "language": e.get("a_language"),
-        "publication": e.get("a_outlet"), "coder": f"eventwire {__version__}",
-        "codebook": "CAMEO 1.1b3; PLOVER (CAMEO2PLOVER 2021)"}.items() if v is not None}
-    rec["coder"] = f"eventwire {__version__}"
-    if e.get("coded_date"):
-        rec["coded_date"] = e["coded_date"]
-        rec["coded_time"] = e["coded_time"]
-    # extra named fields (the manual invites them): CAMEO coding, modality, counts and provenance
-    for k in ("cameo_code", "goldstein", "modality", "num_mentions", "num_sources", "num_articles", "num_copies",
-              "confidence", "story_ids", "first_seen", "last_seen"):
-        if e.get(k) is not None:
-            rec[k] = e[k]
-    return rec
+    """PLOVER ``date`` and ``enddate`` at the granularity the source gives (:func:`eventwire.store.plover.plover_date`)."""
+    return plover.plover_date(value, start, end)
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -488,7 +462,8 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
         fmt: one of :data:`FORMATS`.
         out: a path, an open file (text for gdelt/plover/csv/jsonl, binary for parquet) or ``None``
             for standard output (not for parquet).
-        table: one of :data:`TABLES` (``gdelt`` and ``plover`` export ``events`` only).
+        table: one of :data:`TABLES` (``plover`` exports ``events`` only, ``gdelt`` ``events`` or
+            ``mentions``: GDELT's event and Mentions tables).
         where: ``COLUMN OP VALUE`` filters (module docstring).
         since, until: ISO dates bounding the table's time column (events: the event date range
             overlaps [since, until]; mentions and articles: ``seen_at``; stories: first/last seen).
@@ -507,8 +482,11 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt in ("gdelt", "plover") and table != "events":
-        raise ExportError(f"--format {fmt} exports aggregated events only (--table events)")
+    if fmt == "plover" and table != "events":
+        raise ExportError("--format plover exports aggregated events only (--table events)")
+    if fmt == "gdelt" and table not in ("events", "mentions"):
+        raise ExportError("--format gdelt exports aggregated events (--table events) or their mentions "
+                          "(--table mentions: GDELT's Mentions table)")
     if fmt == "parquet" and (out is None or out == "-"):
         raise ExportError("--format parquet needs --out FILE")
     # DuckDB's progress bar writes to standard output, where the export may be going
@@ -522,16 +500,19 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
     registered: list[str] = []
     res = ExportResult(out=str(out) if isinstance(out, (str, Path)) else "<stream>")
     try:
-        if fmt == "gdelt":
+        if fmt == "gdelt" and table == "mentions":
+            langs = _languages()
+            con.register("_ew_lang", pa.table({"iso2": list(langs), "iso3": list(langs.values())}))
+            registered.append("_ew_lang")
+            sql = gdelt_mentions_sql(sql, sort=sort)
+        elif fmt == "gdelt":
             con.register("_ew_actor", _actor_table(con, sql, params))
             fips = _fips()
             con.register("_ew_fips", pa.table({"iso3": list(fips), "fips": list(fips.values())}))
             registered += ["_ew_actor", "_ew_fips"]
             sql = gdelt_sql(sql, sort=sort)
         elif fmt == "plover":
-            sql = _PLOVER_SQL.format(inner=sql, columns=", ".join("e." + c for c in _PLOVER_COLUMNS))
-            if sort:  # the joins do not keep the inner order
-                sql += " ORDER BY e.date_start, e.global_event_id"
+            sql = plover.records_sql(sql, sort=sort)
         elif fmt == "jsonl":
             sql = f"SELECT to_json(t) AS j FROM ({sql}) t"
         elif fmt == "csv":
@@ -565,6 +546,7 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
 def _write_text(fmt: str, reader: pa.RecordBatchReader, fh: IO[str], res: ExportResult,
                 on_batch: Callable[[int], None] | None) -> None:
     first = True
+    reasons: dict[str, int] = {}
     for batch in reader:
         if fmt == "gdelt":
             fh.writelines("\t".join(r) + "\n" for r in zip(*batch.to_pydict().values()))
@@ -578,18 +560,16 @@ def _write_text(fmt: str, reader: pa.RecordBatchReader, fh: IO[str], res: Export
             fh.write(buf.getvalue().decode("utf-8"))
             res.rows += batch.num_rows
         else:  # plover
-            cols = batch.to_pydict()
-            names = list(cols)
-            for values in zip(*cols.values()):
-                e = dict(zip(names, values))
-                rec = plover_record(e)
+            for e in batch.to_pylist():
+                rec, why = plover.record(e)
                 if rec is None:
                     res.skipped += 1
+                    reasons[why] = reasons.get(why, 0) + 1
                     continue
                 fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
                 res.rows += 1
             if res.skipped:
-                res.reason = "no PLOVER type (the event field is required)"
+                res.reason = "; ".join(f"{n:,} {why}" if len(reasons) > 1 else why for why, n in reasons.items())
         first = False
         if on_batch:
             on_batch(res.rows)
