@@ -162,7 +162,7 @@ print(rows, dt, int(hwm) // 1024)
 """
 
 
-def bench_export(rows: int, log) -> list[dict]:
+def bench_export(rows: int, log, formats: tuple[str, ...] = ("gdelt", "plover", "parquet", "csv", "jsonl")) -> list[dict]:
     import duckdb
 
     from eventwire.store.db import Store
@@ -184,7 +184,7 @@ def bench_export(rows: int, log) -> list[dict]:
                    [md5((i % 1000)::VARCHAR)[:20]], now(), now()
             FROM range({rows}) t(i)""")
         con.close()
-        for fmt in ("gdelt", "plover", "parquet", "csv", "jsonl"):
+        for fmt in formats:
             for n, times in ((rows // 10, 1), (rows, 1), (rows, 3)):
                 where = [f"global_event_id<{n}"]
                 out = str(Path(tmp) / f"out.{fmt}")
@@ -207,12 +207,13 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000, help="aggregated events for the export bench")
     ap.add_argument("--skip-incremental", action="store_true")
     ap.add_argument("--skip-export", action="store_true")
+    ap.add_argument("--formats", default="gdelt,plover,parquet,csv,jsonl", help="export formats, comma-separated")
     args = ap.parse_args()
     log = lambda m: print(m, flush=True)  # noqa: E731
     if not args.skip_incremental:
         bench_incremental([int(x) for x in args.sizes.split(",")], args.batch, args.repeats, log)
     if not args.skip_export:
-        bench_export(args.rows, log)
+        bench_export(args.rows, log, tuple(args.formats.split(",")))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from eventwire.cli import app
 from eventwire.corpus import update_corpus
 from eventwire.records import Document, Outcome
+from eventwire.store import plover
 from eventwire.store.db import Store
 from eventwire.store.export import (GDELT_BLANK, GDELT_COLUMNS, ExportError, Filter, actor_parts, build_query,
                                     export, parse_where, table_columns)
@@ -133,6 +134,7 @@ def test_plover_records_have_the_manual_fields(con):
     recs = [json.loads(line) for line in run(con, "plover").splitlines()]
     assert len(recs) == 16 and len({r["id"] for r in recs}) == 16
     for r in recs:
+        assert plover.validate(r, dates="eventwire") == [], plover.validate(r, dates="eventwire")
         assert PLOVER_REQUIRED <= set(r) and set(r) <= PLOVER_FIELDS | OUR_EXTRAS, set(r) - PLOVER_FIELDS - OUR_EXTRAS
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]) and r["has_event"] is True
         assert isinstance(r["actor"], list) and r["actor"] and isinstance(r["event"], list)
@@ -161,7 +163,7 @@ def test_plover_month_dates_stay_month_granular():
                          "date_end": "2021-10-31", "date_basis": "event", "source_code": "AFGCVL", "source_country": "AFG"})
     assert rec["date"] == "2021-10" and "enddate" not in rec and rec["date_basis"] == "event"
     week = plover_record({"agg_event_id": "x", "plover_type": "PROTEST", "date": "2021-W40", "date_start": "2021-10-04",
-                          "date_end": "2021-10-10", "date_basis": "event"})
+                          "date_end": "2021-10-10", "date_basis": "event", "source_code": "AFG"})
     assert week["date"] == "2021-10-04" and week["enddate"] == "2021-10-10"
     assert rec["actor"] == [{"code": "AFG", "sector": "CVL", "actor_code": "AFGCVL"}] and "recipient" not in rec
     assert plover_record({"agg_event_id": "x", "plover_type": None}) is None

@@ -332,7 +332,7 @@ def export(
     fmt: str = typer.Option(..., "--format", "-f", help="gdelt, plover, parquet, csv or jsonl."),
     db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database."),
     out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default: standard output; parquet needs a file)."),
-    table: str = typer.Option("events", "--table", help="events (aggregated), mentions, stories or articles (parquet/csv/jsonl)."),
+    table: str = typer.Option("events", "--table", help="events (aggregated), mentions, stories or articles (parquet/csv/jsonl); gdelt: events or mentions (GDELT's Mentions table)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only rows from this ISO date on (events: event date; mentions/articles: seen; stories: last seen)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only rows up to this ISO date (inclusive)."),
     where: list[str] = typer.Option([], "--where", "-w", help="COLUMN=VALUE filter (also !=, <, <=, >, >=); repeat it; several = on one column mean any of them."),
