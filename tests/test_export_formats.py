@@ -335,3 +335,21 @@ def test_gdelt_refuses_other_tables(con):
 
     with pytest.raises(ExportError, match="--table mentions: GDELT's Mentions table"):
         run(con, "gdelt", table="stories")
+
+
+# -- pandas -----------------------------------------------------------------------------------------
+
+def test_exports_open_in_pandas(con, tmp_path):
+    """pandas is installed with eventwire: DuckDB's ``.df()`` and ``pd.read_csv``/``read_parquet`` of
+    the exports work as the README shows."""
+    import pandas as pd
+
+    df = con.sql("SELECT cameo_code, count(*) AS n FROM aggregated_events GROUP BY ALL ORDER BY n DESC, cameo_code").df()
+    assert list(df.columns) == ["cameo_code", "n"] and int(df["n"].sum()) == 8
+    export(con, "csv", str(tmp_path / "events.csv"), all_modalities=True)
+    export(con, "parquet", str(tmp_path / "events.parquet"), all_modalities=True)
+    csv = pd.read_csv(tmp_path / "events.csv", dtype={"cameo_code": str})
+    pq = pd.read_parquet(tmp_path / "events.parquet")
+    assert len(csv) == len(pq) == 8
+    assert sorted(csv["cameo_code"]) == sorted(pq["cameo_code"]) == ["020", "043", "043", "057", "111", "163", "173",
+                                                                      "175"]
