@@ -77,3 +77,67 @@ def test_no_date_anywhere_stays_undated_in_every_table_and_export(nlp, tmp_path)
         assert recs and all(r["date"] is None and r["date_basis"] == "none" for r in recs)
     finally:
         con.close()
+
+
+# -- item 3: the dateline is not where the event happened ----------------------------------------
+
+@pytest.fixture(scope="module")
+def place_cases(nlp, tmp_path_factory):
+    """The place cases through the pipeline into one database: id -> article, and the database."""
+    ids = ["dateline-not-location", "oblast", "denial-congo"]
+    path, outs = run_cases([knowledge_case(i) for i in ids], nlp, tmp_path_factory.mktemp("places"))
+    return dict(zip(ids, (o.article for o in outs))), path
+
+
+def test_dateline_leaves_the_body_and_is_not_the_event_location(place_cases):
+    """'dateline-not-location': wire Reuters and dateline Rome out of the body, the credit line is
+    boilerplate, the attack (MLI rebels -> MLI military, CAMEO 19x) is located in Gao, Mali; Mali is
+    not a PERSON."""
+    arts, path = place_cases
+    a = arts["dateline-not-location"]
+    assert (a.wire, a.dateline_place, a.outlet) == ("Reuters", "ROME", "Reuters")
+    assert a.body == "Rebels attacked an army base in Mali's Gao region on Thursday, killing three soldiers."
+    assert a.boilerplate == ["(Reporting by a Rome desk; Editing by an editor)"]
+    (attack,) = [e for e in a.events if (e.cameo_code or "").startswith("19")]
+    assert [x.code for x in attack.sources] == ["MLIREB"] and [x.code for x in attack.targets] == ["MLIMIL"]
+    assert (attack.location_text, attack.location_country, attack.location_rule) == ("Gao", "MLI", "sentence")
+    assert not any(p.country == "ITA" for p in a.places)
+    labels = {e.text: e.label for e in a.entities}
+    assert labels["Mali"] == "GPE" and labels["Gao"] == "GPE"
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute("SELECT location_text, location_country, location_rule FROM events WHERE cameo_root = '19'"
+                           ).fetchall() == [("Gao", "MLI", "sentence")]
+    finally:
+        con.close()
+
+
+def test_oblast_is_a_division_and_its_village_resolves(place_cases):
+    """'oblast': Vuhledar (UKR) and Zaporizhzhia Oblast (UKR, an admin1 region), not a PERSON."""
+    a = place_cases[0]["oblast"]
+    places = {p.text: p for p in a.places}
+    assert places["Vuhledar"].country == "UKR" and places["Vuhledar"].geonameid == 690823
+    z = places["Zaporizhzhia Oblast"]
+    assert (z.country, z.feature_code, z.admin1) == ("UKR", "ADM1", "26") and z.lat is not None
+    assert {e.text: e.label for e in a.entities}["Zaporizhzhia Oblast"] == "GPE"
+
+
+def test_eastern_congo_is_the_dr_congo(place_cases):
+    """'denial-congo' (its place part): 'eastern Congo' is the DR Congo (COD)."""
+    a = place_cases[0]["denial-congo"]
+    assert [(p.text, p.country) for p in a.places if p.text == "Congo"] == [("Congo", "COD")]
+
+
+def test_dateline_is_only_a_fallback_and_says_so(nlp):
+    """With no place named for the event, the dateline locates it, marked ``dateline``."""
+    from eventwire.pipeline import process_batch
+
+    rec = {"id": "t", "text": "NAIROBI (Reuters) - Kenya's government and the opposition agreed on Tuesday "
+                              "to resume talks, officials said.", "published": "2024-05-07"}
+    (out,) = process_batch([text_document(rec)], nlp)
+    a = out.article
+    assert a.body.startswith("Kenya's government") and a.dateline_place == "NAIROBI"
+    located = [e for e in a.events if e.location_rule]
+    assert located and all((e.location_rule, e.location_country) == ("dateline", "KEN") for e in located)

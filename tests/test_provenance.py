@@ -98,7 +98,25 @@ def test_plaintext_wire_copy_gives_agency_and_place(tmp_path):
     a = extract(doc)
     assert (a.title, a.authors, a.published) == ("Taliban and US envoys meet in Doha", ["Jane Doe"], "2021-10-09")
     assert (a.wire, a.dateline_place) == ("Reuters", "DOHA")
-    assert a.cited_sources == ["Reuters"]
+    # the page names no outlet: the wire published it, so "told Reuters" cites no other source
+    assert a.outlet == "Reuters" and a.cited_sources == []
+    # the dateline left the body (it is where the story was filed: dateline_place, wire)
+    assert a.body.startswith("Taliban and US envoys met in Doha on Saturday")
+
+
+def test_wire_credit_line_is_boilerplate():
+    from eventwire.extract.provenance import split_wire_credits
+
+    assert split_wire_credits("Rebels attacked.\n\n(Reporting by A; Editing by B)") == (
+        "Rebels attacked.", ["(Reporting by A; Editing by B)"])
+    assert split_wire_credits("Rebels attacked. (Additional reporting by C)") == (
+        "Rebels attacked.", ["(Additional reporting by C)"])
+    assert split_wire_credits("Rebels attacked.\nReporting by A; editing by B") == (
+        "Rebels attacked.", ["Reporting by A; editing by B"])
+    # article text that only mentions reporting or research is kept
+    for body in ("The reporting by the ministry was wrong.", "Rebels attacked.\nResearch by Oxford shows it.",
+                 "(Reporting by A)"):
+        assert split_wire_credits(body) == (body, [])
 
 
 def test_messy_example_cites_pap_and_keeps_boilerplate_apart():

@@ -263,7 +263,10 @@ class Event:
             ``classifier`` or ``both``.
         attribution_text, attribution_code: who says so (speaker or cited agency), kept apart from
             the source actor.
-        location_*: where the event happens, from the knowledge layer; date, date_granularity: when.
+        location_*: where the event happens, from the knowledge layer; ``location_rule`` how it was
+            chosen: ``sentence`` (a place in the event's sentence), ``context`` (a nearby sentence),
+            ``dateline`` (no place named: the dateline, a fallback) or ``none``.
+        date, date_granularity: when (``None``: the text gives no date for the event).
     """
 
     sent_idx: int
@@ -292,6 +295,7 @@ class Event:
     location_country: str | None = None
     location_lat: float | None = None
     location_lon: float | None = None
+    location_rule: str | None = None
     date: str | None = None
     date_granularity: str | None = None
 

@@ -7,10 +7,17 @@ Runs after the event coder (annotator ``events``) and fills, for every :class:`~
   object of a locative preposition: "held *in Doha*") count; places used as actors ("*Washington*
   said"), demonyms and places inside the event's own actor mentions never do. In order:
 
-  1. such a place in the event's sentence, preferring one attached to the trigger, then the nearest;
+  1. such a place in the event's sentence, preferring one attached to the trigger, then a place below
+     country level ("in Mali's *Gao* region"), then the nearest;
   2. the nearest such place within :data:`WINDOW` sentences in the same paragraph (a resolved place
      first; the following sentence wins a tie: "... wants to meet ... The meeting will be held in Doha");
-  3. the article's dateline place ("NAIROBI -"), when resolved.
+  3. only when the text names no place for the event: the article's dateline place ("NAIROBI -",
+     ``article.dateline_place``), when it resolves. A dateline says where a story was filed, not
+     where its events happened, so it is a fallback and marked as one.
+
+  ``location_rule`` says which (``sentence``, ``context``, ``dateline``), or ``none``. A place inside
+  an actor mention is skipped ("*Afghan* allies"), unless a locative preposition puts it there ("an
+  army base *in* Gao").
 
 * ``date``/``date_granularity`` from ``article.times`` (annotator ``times``), skipping durations:
 
@@ -76,8 +83,16 @@ def _end_of(te: TimeExpr) -> date | None:
     return last_day(te.range_end or te.value)
 
 
-def _in_actor(ev: Event, p: Place) -> bool:
-    return any(a.start <= p.start < a.end for a in ev.sources + ev.targets)
+#: A locative preposition inside an actor mention: what follows it is where the actor is
+#: ("an army base *in* Mali's Gao region"), not who the actor is ("Afghan allies").
+_LOC_IN_ACTOR = re.compile(r"\b(?:in|at|near|outside|inside|around|across|through|throughout|within|along)\b", re.I)
+
+
+def _in_actor(ev: Event, p: Place, body: str) -> bool:
+    """Is ``p`` part of one of the event's actor mentions (and not a place named after a locative
+    preposition inside it)?"""
+    return any(a.start <= p.start < a.end and not _LOC_IN_ACTOR.search(body[a.start:p.start])
+               for a in ev.sources + ev.targets)
 
 
 @annotator("event_context", requires=("events", "places", "times", "sentences"),
@@ -98,10 +113,10 @@ def annotate_event_context(article: Article, doc: "Doc") -> None:
     places = [(sidx(p.start), p) for p in article.places if p.role == "event_location"]
     times = [(sidx(t.start), t) for t in article.times if t.value and t.granularity != "duration"]
     pub = anchor_date(article)
-    dateline = next((p for p in article.places if p.role == "dateline" and p.geonameid is not None), None)
+    dateline = _dateline_place(article)
     for ev in article.events:
         si = ev.sent_idx if 0 <= ev.sent_idx < len(sents) else sidx(ev.sentence_start)
-        _locate(ev, si, places, para, doc, dateline)
+        _locate(ev, si, places, para, doc, dateline, article.body)
         own = _date(ev, si, times, para, doc, pub)
         if own is not None and pub is not None and ev.modality not in _KEEP_MODALITY:
             end = _end_of(own)
@@ -109,14 +124,15 @@ def annotate_event_context(article: Article, doc: "Doc") -> None:
                 ev.modality = "historical"
 
 
-def _pick(ev: Event, si: int, items: list, para: list[int], doc: "Doc", resolved) -> tuple[object | None, bool]:
-    """The item for an event: in its sentence (attached to the trigger first, then nearest), else the
-    nearest in the window. Returns (item, from_own_sentence)."""
+def _pick(ev: Event, si: int, items: list, para: list[int], doc: "Doc", resolved,
+          broad=lambda x: False) -> tuple[object | None, bool]:
+    """The item for an event: in its sentence (attached to the trigger first, then not ``broad``, then
+    nearest), else the nearest in the window. Returns (item, from_own_sentence)."""
     own = [x for s, x in items if s == si]
     if own:
         att = [x for x in own if _attached(doc, x.start, x.end, ev.trigger_start, ev.trigger_end)]
         pool = att or own
-        pool.sort(key=lambda x: (not resolved(x), abs(x.start - ev.trigger_start)))
+        pool.sort(key=lambda x: (not resolved(x), broad(x), abs(x.start - ev.trigger_start)))
         return pool[0], True
     if not para:
         return None, False
@@ -126,13 +142,47 @@ def _pick(ev: Event, si: int, items: list, para: list[int], doc: "Doc", resolved
     return (near[0][2], False) if near else (None, False)
 
 
-def _locate(ev: Event, si: int, places: list[tuple[int, Place]], para: list[int], doc: "Doc", dateline: Place | None) -> None:
-    cands = [(s, p) for s, p in places if not _in_actor(ev, p)]
-    p, _ = _pick(ev, si, cands, para, doc, lambda x: x.geonameid is not None)
+def _dateline_place(article: Article) -> Place | None:
+    """The article's dateline as a place: its ``dateline`` place in the body when resolved, else
+    ``article.dateline_place`` resolved against the gazetteer with the article's countries as
+    context (the dateline is not part of the body: :func:`eventwire.extract.extract`); ``None`` when
+    there is none or it does not resolve."""
+    p = next((p for p in article.places if p.role == "dateline" and p.geonameid is not None), None)
+    if p is not None or not article.dateline_place:
+        return p
+    from eventwire.geo.gazetteer import get_gazetteer
+    from eventwire.geo.resolve import choose
+
+    gaz = get_gazetteer()
+    name, _, region = article.dateline_place.partition(",")  # "MANILA, Philippines"
+    countries = {x.country for x in article.places if x.country}
+    if region.strip():
+        countries.update(c.record.country for c in gaz.lookup(region.strip())[:1] if c.record.country)
+    ch = choose(gaz.lookup(name.strip()), countries)
+    r = ch.record
+    if r is None:
+        return None
+    return Place(0, 0, article.dateline_place, geonameid=r.geonameid, name=r.name, country=r.country,
+                 admin1=r.admin1, lat=r.lat, lon=r.lon, feature_class=r.feature_class,
+                 feature_code=r.feature_code, role="dateline", confidence=ch.confidence, rule=f"dateline: {ch.rule}")
+
+
+def _broad(p: Place) -> bool:
+    """A country or continent: a place in the same phrase below it is the more precise location."""
+    return (p.feature_code or "").startswith("PCL") or p.feature_code == "CONT"
+
+
+def _locate(ev: Event, si: int, places: list[tuple[int, Place]], para: list[int], doc: "Doc",
+            dateline: Place | None, body: str) -> None:
+    cands = [(s, p) for s, p in places if not _in_actor(ev, p, body)]
+    p, own = _pick(ev, si, cands, para, doc, lambda x: x.geonameid is not None or x.lat is not None, _broad)
+    rule = "sentence" if own else "context"
     if p is None:
-        p = dateline
+        p, rule = dateline, "dateline"
     if p is None:
+        ev.location_rule = "none"
         return
+    ev.location_rule = rule
     ev.location_text = p.text
     ev.location_geonameid = p.geonameid
     ev.location_country = p.country

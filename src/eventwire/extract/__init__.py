@@ -12,7 +12,7 @@ from eventwire.extract.html import NoArticle, extract_html, word_count
 from eventwire.extract.language import detect_language
 from eventwire.extract.outlets import default_registry, domain_of
 from eventwire.extract.plaintext import parse_plaintext
-from eventwire.extract.provenance import cited_sources, translated_from, wire_dateline
+from eventwire.extract.provenance import cited_sources, split_wire_credits, translated_from, wire_dateline
 from eventwire.ids import stable_id
 from eventwire.ingest.decode import BinaryContent, decode_bytes
 from eventwire.records import Article, Document
@@ -151,7 +151,16 @@ def extract(doc: Document) -> Article:
     else:
         entry = reg.by_domain(domain) or reg.by_name(outlet_name)
         outlet = entry.name if entry else outlet_name
-    wire, dateline_place, _ = wire_dateline(body, reg)
+    wire, dateline_place, n_dateline = wire_dateline(body, reg)
+    if n_dateline and body[n_dateline:].strip():
+        # the dateline leaves the body: its place is dateline_place, its agency the wire. It says where
+        # the story was filed, not where its events happened (an event is located from its text).
+        body = body[n_dateline:]
+    body, credits = split_wire_credits(body)
+    boilerplate = [*boilerplate, *credits]
+    if wire and not outlet:  # a wire story on a page that names no outlet: the agency published it
+        entry = entry or reg.by_name(wire)
+        outlet = entry.name if entry else wire
     given_lang = None if page_first else _given_language(hints, warnings)
     if given_lang:  # the container's language wins; a clear disagreement with the text is flagged
         language = given_lang

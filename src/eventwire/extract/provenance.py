@@ -187,6 +187,37 @@ def wire_dateline(body: str, registry: Registry | None = None) -> tuple[str | No
     return None, None, 0
 
 
+#: A wire story's credit line: "(Reporting by ...; Editing by ...)", "(Additional reporting by ...)",
+#: "Writing by ...", alone in its paragraph or closing the last one.
+_CREDITS = re.compile(
+    r"(?:^|\n|(?<=[.!?\"”’])[ \t]+)[ \t]*(?P<line>"
+    r"\([ \t]*(?:additional |compiled and )?(?:reporting|writing|editing|compiled|compiling|research) by\b[^()\n]{1,400}\)"
+    r"|(?:additional )?(?:reporting|writing) by\b[^\n.]{1,300};[ \t]*editing by\b[^\n]{1,200}"
+    r")[ \t]*\s*$", re.I)
+
+
+def split_wire_credits(body: str) -> tuple[str, list[str]]:
+    """Remove a wire story's closing credit line from ``body``.
+
+    ``"... soldiers.\n\n(Reporting by A; Editing by B)"`` -> ``("... soldiers.", ["(Reporting by A;
+    Editing by B)"])``; the line may also close the last paragraph. A credit line is parenthesised
+    ("(Reporting by ...)", "(Additional reporting by ...)", "(Writing by ...)"), or a line "Reporting
+    by ...; Editing by ..." (Reuters' style). Only the body's end is searched (a credit line is the
+    story's last line).
+
+    Returns:
+        (the body without the credit line, right-stripped; the removed lines: empty or one).
+    """
+    m = _CREDITS.search(body[-500:])
+    if not m:
+        return body, []
+    start = len(body) - len(body[-500:]) + m.start("line")
+    rest = body[:start].rstrip()
+    if not rest:
+        return body, []
+    return rest, [m.group("line").strip()]
+
+
 def translated_from(text: str, language: str | None, outlet_languages: str | tuple[str, ...] | list[str] | None) -> str | None:
     """The ISO 639-1 language the text was translated from, or ``None``.
 

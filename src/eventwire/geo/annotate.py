@@ -6,6 +6,9 @@ Mentions come from four rules:
   government ("the Kremlin", "the White House") resolves to its city. ``ORG`` entities count too when
   they are a seat, a country or a national capital (``ner-org``: NER often calls "Washington" in
   "Washington said" an organisation).
+* ``ner-relabel``: a ``PERSON`` or ``ORG`` entity that is a gazetteer place by its form: a country's
+  name ("*Mali*'s Gao region"), a name with a division word ("*Zaporizhzhia Oblast*", "Kandahar
+  Province") or followed by one ("*Gao* region"). Its entity label becomes ``GPE``.
 * ``demonym``: an adjectival ``NORP`` that is a country's demonym ("the *Qatari* capital", "*Afghan*
   allies") gives that country (plural nouns such as "Americans" are people, not places).
 * ``locative``: a capitalised word that spaCy missed or mislabelled (``PERSON``/``ORG``, e.g. "through
@@ -13,9 +16,10 @@ Mentions come from four rules:
   gazetteer match is a country, division, continent, capital or city over 100,000 people.
 * ``capital``: "the Qatari capital", "the Chilean capital" (no name given) -> that country's capital.
 
-Roles (``Place.role``): ``event_location`` when the toponym (or the noun it is in apposition to) is the
-object of a locative preposition attached to a verb or an event noun ("held *in Doha*", "the meeting
-*in the Qatari capital*"); ``actor`` for metonymy, when it is the subject of a verb or the agent of a
+Roles (``Place.role``): ``event_location`` when the toponym (or the noun it is in apposition to, or
+the division word it names: "*Mali*'s *Gao* region") is the object of a locative preposition attached
+to a verb, an event noun or a verb's object ("held *in Doha*", "the meeting *in the Qatari capital*",
+"attacked a base *in Gao*"); ``actor`` for metonymy, when it is the subject of a verb or the agent of a
 passive ("*Washington* said", "*Kabul* wants", "*the Kremlin* denied") - such places are never used as
 event locations; ``dateline`` for the wire dateline ("NAIROBI -"); ``mention`` otherwise.
 
@@ -86,6 +90,8 @@ def role_of(tok: "Token") -> str:
     for _ in range(6):  # climb appositions, coordinations and "the town of X" ("Doha" -> "capital")
         if t.dep_ in ("appos", "conj") and t.head is not t:
             t = t.head
+        elif t.dep_ in ("compound", "poss") and t.head.lower_ in DIVISION_WORDS | GEO_NOUNS:
+            t = t.head  # "in Mali's Gao region": Gao and Mali stand where "region" stands
         elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in GEO_NOUNS:
             t = t.head.head
         else:
@@ -98,6 +104,8 @@ def role_of(tok: "Token") -> str:
         gov = t.head.head
         if gov.pos_ in ("VERB", "AUX") or gov.lemma_.lower() in EVENT_NOUNS or gov.lower_ in EVENT_NOUNS:
             return "event_location"
+        if gov.pos_ in ("NOUN", "PROPN") and gov.dep_ in ("dobj", "nsubjpass") and gov.head.pos_ == "VERB":
+            return "event_location"  # "attacked an army base in Gao": the verb's object is there
     return "mention"
 
 
@@ -127,7 +135,7 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
     for ent in doc.ents:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent.label_
-        if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "NORP"):
+        if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON"):
             continue
         s, e = _trim(ent)
         if s >= e:
@@ -145,6 +153,14 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
             elif any(c.primary and (c.record.kind == "country" or c.record.feature_code == "PPLC")
                      for c in gaz.lookup(text)):
                 out.append(_Mention(s, e, "ner-org"))
+                taken.update(range(s, e))
+            elif (why := _place_form(gaz, text, doc[e].lower_ if e < len(doc) else "")) is not None:
+                out.append(_Mention(s, e, "ner-relabel", note=f"ORG {why}"))
+                taken.update(range(s, e))
+        elif ent.label_ == "PERSON":
+            why = _place_form(gaz, text, doc[e].lower_ if e < len(doc) else "")
+            if why is not None:
+                out.append(_Mention(s, e, "ner-relabel", note=f"PERSON {why}"))
                 taken.update(range(s, e))
         else:  # NORP
             rec = gaz.demonym(doc[s:e].text)
@@ -191,6 +207,28 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
     return out
 
 
+def _division_form(text: str) -> str | None:
+    """The name without its trailing division word ("Zaporizhzhia Oblast" -> "Zaporizhzhia"), else ``None``."""
+    words = text.split()
+    if len(words) > 1 and words[-1].lower() in DIVISION_WORDS:
+        return " ".join(words[:-1])
+    return None
+
+
+def _place_form(gaz, text: str, next_word: str) -> str | None:
+    """Why a span NER called a person or an organisation is a place (see ``ner-relabel`` in the module
+    docstring), or ``None``."""
+    base = _division_form(text)
+    if base is not None and gaz.lookup(base):
+        return "named with a division word"
+    cands = gaz.lookup(text)
+    if next_word in DIVISION_WORDS and any(c.record.kind in ("adm1", "city") for c in cands):
+        return f"followed by '{next_word}'"
+    if any(c.primary and c.record.kind == "country" for c in cands):
+        return "is a country's name"
+    return None
+
+
 def _country_of(m: _Mention, choice: Choice | None) -> str | None:
     rec = m.record or (choice.record if choice else None)
     return rec.country if rec is not None and rec.kind == "country" else None
@@ -213,10 +251,14 @@ def annotate_places(article: Article, doc: "Doc") -> None:
         if m.record is not None:
             c = m.record.country if m.record.kind == "country" else None
         else:
-            cands = gaz.lookup(doc[m.start:m.end].text)
+            text = doc[m.start:m.end].text
+            cands = gaz.lookup(text) or gaz.lookup(_division_form(text) or "")
             ch = choose(cands)
             first[k] = ch
             c = ch.record.country if ch.record is not None and ch.record.kind == "country" else None
+            nxt = doc[m.end].lower_ if m.end < len(doc) else ""
+            if c is None and ch.record is not None and (_division_form(text) or nxt in DIVISION_WORDS):
+                c = ch.record.country  # a named division ("Zaporizhzhia Oblast") is nearly unambiguous too
         if c:
             article_countries.add(c)
             sentence_countries.setdefault(sent_of.get(m.start, -1), set()).add(c)
@@ -233,14 +275,25 @@ def annotate_places(article: Article, doc: "Doc") -> None:
                 rec, conf, rule = m.record, m.confidence, f"{m.rule}: {m.note}"
             else:
                 nxt = doc[m.end].lower_ if m.end < len(doc) else ""
+                hint = nxt in DIVISION_WORDS
                 cands = gaz.lookup(span.text)
+                base = _division_form(span.text)
+                if base is not None:  # "Zaporizhzhia Oblast", "Kandahar Province": the division's forms
+                    hint = True
+                    cands = cands or gaz.lookup(base)
                 dem = gaz.demonym(span.text) if not cands else None
                 if dem is not None:  # NER sometimes calls a demonym a GPE ("Ukrainian")
                     rec, conf, rule = dem, 0.9, f"{m.rule}: demonym of {dem.name}"
                 else:
                     ch = choose(cands, article_countries,
-                                sentence_countries.get(sent_of.get(m.start, -1), set()), nxt in DIVISION_WORDS)
+                                sentence_countries.get(sent_of.get(m.start, -1), set()), hint)
                     rec, conf, rule = ch.record, ch.confidence, f"{m.rule}: {ch.rule}"
+                    if hint and rec is not None and rec.kind == "city" and (div := gaz.division_of(rec)) is not None:
+                        # "Zaporizhzhia Oblast": the division around the city of that name
+                        rule += f", the division around {rec.name}"
+                        rec = div
+                if m.note:
+                    rule += f" ({m.note})"
             role = role_of(span.root)
             if m.rule == "demonym":
                 role = "mention"
@@ -259,6 +312,11 @@ def annotate_places(article: Article, doc: "Doc") -> None:
                 p.start <= 2 and p.text.isupper() and re.match(r"\s*(?:[,(]|[-–—])", article.body[p.end:p.end + 3])):
             p.role = "dateline"
     article.places = places
+    relabelled = [(doc[m.start:m.end].start_char, doc[m.start:m.end].end_char) for m in mentions if m.rule == "ner-relabel"]
+    if relabelled:
+        for ent in article.entities:
+            if ent.label in ("PERSON", "ORG") and any(ent.start <= a and b <= ent.end for a, b in relabelled):
+                ent.label = "GPE"
 
 
 _DATELINE_PREFIX = re.compile(r"[^\n]{0,80}?(?:\s[-–—]+\s|\)\s*[-–—:]+\s*)")

@@ -118,6 +118,7 @@ class Gazetteer:
         self.country_by_iso2: dict[str, GeoRecord] = {}
         self.capital_of: dict[str, GeoRecord] = {}
         self.seats: dict[str, GeoRecord] = {}
+        self._adm1_by_code: dict[tuple[str, str], GeoRecord] = {}  # (ISO3, ADM1 code) -> division
         self._build(min_city_population)
 
     # -- lookup ---------------------------------------------------------------------------------
@@ -145,6 +146,14 @@ class Gazetteer:
     def country(self, iso3: str | None) -> GeoRecord | None:
         """The country record for an ISO 3166-1 alpha-3 code."""
         return self.country_by_iso3.get(iso3 or "")
+
+    def division_of(self, city: GeoRecord) -> GeoRecord | None:
+        """The first-level division holding ``city`` (same country and GeoNames ADM1 code, with
+        coordinates), else ``None``: "Zaporizhzhia Oblast" is the division around the city whose
+        alternate name is Zaporizhzhia, even when the division's own name is spelled otherwise."""
+        if city.kind != "city" or not city.admin1 or not city.country:
+            return None
+        return self._adm1_by_code.get((city.country, city.admin1))
 
     def seat(self, name: str) -> GeoRecord | None:
         """The city a seat of government stands for (``Kremlin`` -> Moscow), else ``None``."""
@@ -242,6 +251,7 @@ class Gazetteer:
             rec = GeoRecord(int(st["geonameid"]), st["name"], "USA", st["code"], lat, lon, "A", "ADM1", 0, "adm1")
             idx = self._add(rec)
             self._alias(rec.name, idx, True)
+            self._adm1_by_code.setdefault(("USA", st["code"]), rec)
 
         for cont in gc.get_continents().values():
             rec = GeoRecord(int(cont["geonameId"]), cont.get("asciiName") or cont["name"], None, None,
@@ -293,6 +303,8 @@ class Gazetteer:
         rec = GeoRecord(None, name, iso3, admin1, lat, lon, "A", "ADM1", 0, "adm1")
         idx = self._add(rec)
         self._alias(name, idx, True)
+        if admin1 and lat is not None:
+            self._adm1_by_code.setdefault((iso3, admin1), rec)
 
 
 _KIND_RANK = {"country": 3, "continent": 2, "adm1": 1, "city": 0}

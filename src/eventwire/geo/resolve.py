@@ -2,7 +2,7 @@
 
 Score of a candidate (higher wins), with the weights chosen by hand on the seed and the examples:
 
-* feature prior: country 6.5, continent 5.5, first-level division 3.5 (3.0 without coordinates),
+* feature prior (ties go to the more populous candidate): country 6.5, continent 5.5, first-level division 3.5 (3.0 without coordinates),
   city ``log10(population)`` (+1 for a national capital);
 * ``+4`` for a division when the mention is followed by a division word ("Kandahar province");
 * ``-1.5`` when the name is only one of GeoNames' alternate names for the record;

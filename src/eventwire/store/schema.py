@@ -160,6 +160,11 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         """UPDATE aggregated_events SET date = NULL, date_start = NULL, date_end = NULL, date_basis = 'none'
            WHERE date_basis = 'stored' OR date = ''""",
     ]),
+    # 7: how an event's place was chosen (sentence / context / dateline / none; eventwire.context):
+    # a dateline is where a story was filed, so an event located by it says so. NULL for older rows.
+    (7, [
+        "ALTER TABLE events ADD COLUMN location_rule VARCHAR",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
