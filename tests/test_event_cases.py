@@ -111,7 +111,6 @@ MISSING: dict[str, str] = {
     "tear-gas-march": "'fired tear gas at' is not a trigger (the march is coded)",
     "criticise-verdict": "coded 112 (accuse) by the classifier, not 111 (criticise)",
     "war-games": "the nominal 'launched war games around Taiwan' gives no event",
-    "dateline-not-location": "the event is located at the dateline city (Rome), not in Gao, Mali",
 }
 
 
@@ -126,7 +125,6 @@ def test_event_case(case_id: str, articles: dict[str, Article | None]) -> None:
     assert CHECKS[case_id](art), f"{case_id}: {_cases()[case_id]['expect']}; got {got}"
 
 
-@pytest.mark.xfail(strict=True, reason="'eastern Congo' resolves to the Republic of the Congo (COG) (knowledge layer)")
 def test_denial_congo_place_is_the_dr_congo(articles: dict[str, Article | None]) -> None:
     art = articles["denial-congo"]
     assert art is not None
