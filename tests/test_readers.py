@@ -67,6 +67,7 @@ def test_jsonl_reader_text_html_and_bad_lines(tmp_path):
     assert docs[0].text.startswith("Ministers met") and docs[0].hints["outlet"] == "Reuters"
     assert docs[1].html is not None
     assert [(p.member, p.reason) for p in probs] == [
+        ("line 2", "blank line"),  # recorded, not dropped (issue 14)
         ("line 3", "invalid JSON"),
         ("line 4", "JSONL line is not an object"),
         ("line 5", "JSONL record has no 'text' or 'html' field"),

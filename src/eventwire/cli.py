@@ -194,6 +194,7 @@ def print_summary(stats, db: str) -> None:
     for label, value in [
         ("documents read", stats.documents),
         ("already in database", stats.already_done),
+        ("  of which copies", stats.duplicates),
         ("processed", stats.processed),
         ("articles kept", stats.articles),
         ("no article", stats.no_article),

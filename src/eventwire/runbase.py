@@ -53,7 +53,8 @@ class RunStats:
     no_article: int = 0       # documents without an article (e.g. HTML with no main text)
     skipped: int = 0          # files/records skipped (unsupported type, empty, no article)
     failed: int = 0           # files/documents lost to an error
-    already_done: int = 0     # documents found in the database from an earlier run
+    already_done: int = 0     # documents found in the database from an earlier run (or read twice in this one)
+    duplicates: int = 0       # of those, copies: the same content read from another file or line (recorded)
     warnings: int = 0
     entities: int = 0
     events: int = 0
@@ -296,6 +297,34 @@ def batches(items: Iterable[Document | Problem], size: int) -> Iterator[tuple[li
                 docs, probs = [], []
     if docs or probs:
         yield docs, probs
+
+
+def same_place(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+    """True when two ``(source, member)`` places name the same input: equal members, and sources equal
+    as URLs or as real paths (``./in/a.txt`` and ``in/a.txt`` are one file)."""
+    if a[1] != b[1]:
+        return False
+    if a[0] == b[0]:
+        return True
+    from eventwire.ingest.files import url_scheme
+
+    if url_scheme(a[0]) or url_scheme(b[0]):
+        return False
+    return os.path.realpath(a[0]) == os.path.realpath(b[0])
+
+
+#: The reason recorded (``errors``, severity ``skipped``) for a second copy of a content.
+DUPLICATE_REASON = "duplicate of an earlier document"
+
+
+def duplicate_problem(doc: Document, first: tuple[str, str | None]) -> Problem:
+    """The record of ``doc``, a copy of a document already read from ``first`` (source, member): an
+    ``errors`` row of severity ``skipped`` whose ``doc_id`` is the document it duplicates (its
+    content hash, the key of that document's ``documents`` row), the first copy's place in ``detail``."""
+    where = first[0] + (f" ({first[1]})" if first[1] else "")
+    return Problem(doc.source, "read", "skipped", DUPLICATE_REASON,
+                   f"same content as document {doc.doc_id}, read from {where}", member=doc.member,
+                   doc_id=doc.doc_id)
 
 
 def update_corpus_view(store: Store, run_id: str) -> dict[str, Any] | None:

@@ -26,8 +26,8 @@ from eventwire.ingest import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Document, Outcome, Problem
 from eventwire.runbase import (OutcomeSummary, RunConfig, RunStats, batches, corpus_incomplete, cpu_seconds,
-                               freeze_loaded_objects, outcome_summary, peak_rss_mb, update_corpus_view, worker_init,
-                               worker_report, writer_settings)
+                               duplicate_problem, freeze_loaded_objects, outcome_summary, peak_rss_mb, same_place,
+                               update_corpus_view, worker_init, worker_report, writer_settings)
 from eventwire.store.db import Store, dumps_record
 from eventwire.timing import stage
 
@@ -176,9 +176,10 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
     run_id = store.start_run(command, [str(p) for p in paths], config.workers)
     jsonl: IO[str] | None = None
     status = "failed"
-    # ids of documents read but not yet committed (at most the batches in flight): together with the
-    # database, they tell a duplicate without keeping every id of the corpus in memory
-    pending: set[str] = set()
+    # ids of documents read but not yet committed (at most the batches in flight), with where each was
+    # read: together with the database, they tell a duplicate without keeping every id of the corpus
+    # in memory
+    pending: dict[str, tuple[str, str | None]] = {}
     pool: ProcessPoolExecutor | None = None
     try:
         if config.jsonl:
@@ -187,19 +188,26 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
 
         def fresh_documents(docs: list[Document], probs: list[Problem]) -> list[Document]:
             """Count read problems; drop documents stored by an earlier run (or, with ``--reprocess``,
-            earlier in this one) and documents still in flight."""
+            earlier in this one) and documents still in flight. A copy read from another place (another
+            file, another line) is recorded: a ``duplicate`` problem is appended to ``probs``, stored
+            with the batch."""
             for p in probs:
                 stats.add_read_problem(p)
             ids = [d.doc_id for d in docs]
-            known = (store.known_documents(ids, run_id=run_id) if config.reprocess
-                     else store.known_documents(ids))
+            known = store.stored_places(ids, run_id=run_id if config.reprocess else None)
             fresh = []
             stats.documents += len(docs)
             for d in docs:
-                if d.doc_id in known or d.doc_id in pending:
+                first = known.get(d.doc_id) or pending.get(d.doc_id)
+                if first is not None:
                     stats.already_done += 1
+                    if not same_place(first, (d.source, d.member)):
+                        stats.duplicates += 1
+                        dup = duplicate_problem(d, first)
+                        stats.add_problem(dup)
+                        probs.append(dup)
                     continue
-                pending.add(d.doc_id)
+                pending[d.doc_id] = (d.source, d.member)
                 fresh.append(d)
             return fresh
 
@@ -212,7 +220,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                     outcomes = store.write_each(run_id, outcomes, probs, replace=config.reprocess)
                 for o in outcomes:
                     stats.add_outcome(o)
-                    pending.discard(o.document.doc_id)
+                    pending.pop(o.document.doc_id, None)
                     if jsonl is not None and o.article is not None:
                         jsonl.write(dumps_record(o.article) + "\n")
                 if jsonl is not None:
@@ -230,7 +238,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
                     if su.doc_id in failed:
                         su = OutcomeSummary(su.doc_id, "error", [*su.problems, failed[su.doc_id]])
                     stats.add_summary(su)
-                    pending.discard(su.doc_id)
+                    pending.pop(su.doc_id, None)
                     if jsonl is not None and su.jsonl is not None:
                         jsonl.write(su.jsonl + "\n")
                 if jsonl is not None:

@@ -10,6 +10,10 @@ Order of evidence for the charset (first that applies wins):
 6. ``charset_normalizer``'s best guess;
 7. UTF-8 with invalid bytes replaced by U+FFFD (recorded as a warning, never silently).
 
+Between 4 and 5: a text that is overwhelmingly valid UTF-8 with a few bad bytes is decoded as UTF-8
+with those bytes replaced (and the number recorded), not handed to a one-byte charset.
+Control characters other than whitespace (a few stray NULs) are removed after decoding, with a warning.
+
 Mojibake (UTF-8 read as Latin-1/cp1252, e.g. ``â€™``) is repaired with ftfy, keeping curly quotes and
 full-width characters and line breaks as they are (``ftfy.fix_encoding``: only encoding damage is undone).
 """
@@ -45,15 +49,28 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
+#: NUL bytes tolerated in a text (a few stray NULs in a dump: removed with a warning, see
+#: :data:`CONTROL`): one per 512 bytes of the sample, at most this many; more make the bytes binary.
+MAX_TEXT_NULS = 8
+
+#: Control characters removed from decoded text: C0 controls except tab, line feed, form feed and
+#: carriage return, and DEL (a NUL inside a word, "condemned\x00", would reach the stored body and the
+#: event trigger). The JSONL reader removes the same set from its text fields.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def looks_binary(data: bytes, sample: int = 8192) -> bool:
-    """True when the first ``sample`` bytes hold NUL bytes or over 10% non-whitespace control bytes.
+    """True when the first ``sample`` bytes hold more NUL bytes than a text has by accident (one per
+    512 bytes, at most :data:`MAX_TEXT_NULS`), or over 10% non-whitespace control bytes. A text with a few stray control bytes is
+    text (they are removed after decoding, with a warning); an image, PDF or compressed file has far
+    more (random bytes: about one NUL in 256, and 10.5% control bytes).
 
     UTF-16/32 text (which has NULs) must be recognised by its BOM before calling this.
     """
     head = data[:sample]
     if not head:
         return False
-    if b"\x00" in head:
+    if head.count(0) > min(MAX_TEXT_NULS, max(1, len(head) // 512)):  # 1 per 512 bytes, at most 8
         return True
     ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return ctrl / len(head) > 0.10
@@ -106,6 +123,12 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
             return _finish(data.decode(codec), codec, warnings)
         except UnicodeDecodeError:
             continue
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, bad = mostly
+        warnings.append(f"invalid UTF-8: {bad} undecodable byte sequence(s) replaced by U+FFFD "
+                        "(the rest is valid UTF-8)")
+        return _finish(text, "utf-8", warnings)
     latin = _as_western(data)
     if latin is not None:
         warnings.append("not valid UTF-8; decoded as cp1252 (Western European letters)")
@@ -164,6 +187,25 @@ def _wide_without_bom(data: bytes, sample: int = 8192) -> tuple[str, str] | None
     return text, codecs.lookup(best.encoding).name
 
 
+#: A text is taken as UTF-8 with a few bad bytes when its valid multi-byte UTF-8 characters outnumber
+#: its invalid sequences this many times (text in a one-byte charset almost never forms a valid
+#: multi-byte sequence: "café" in cp1252 is ``caf\xe9``, invalid as UTF-8).
+UTF8_MAJORITY = 4
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """``(text, number of invalid sequences)`` when ``data`` is overwhelmingly UTF-8 (see
+    :data:`UTF8_MAJORITY`; at most 8 invalid sequences, or 2% of the non-ASCII characters), decoded
+    with the invalid sequences replaced by U+FFFD; else ``None``. A UTF-8 article with three stray
+    bytes used to be decoded whole as cp850 by the statistical detector."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
+    if bad <= 0 or bad > max(8, (good + bad) // 50) or good < UTF8_MAJORITY * bad:
+        return None
+    return text, bad
+
+
 def _as_western(data: bytes) -> str | None:
     """``data`` decoded as cp1252 if its non-ASCII characters are Latin letters or common punctuation
     (curly quotes, dashes, euro sign), else ``None``. A few bytes that cp1252 leaves undefined (0x81,
@@ -179,7 +221,12 @@ def _as_western(data: bytes) -> str | None:
 
 
 def _finish(text: str, codec: str, warnings: list[str]) -> Decoded:
-    """Repair mojibake with ftfy's encoding fixer only (quotes, widths and line breaks are left alone)."""
+    """Remove control characters (:data:`CONTROL`, with a warning giving their number) and repair
+    mojibake with ftfy's encoding fixer only (quotes, widths and line breaks are left alone)."""
+    if CONTROL.search(text):
+        n = len(CONTROL.findall(text))
+        text = CONTROL.sub("", text)
+        warnings.append(f"{n} control character(s) (NUL etc.) removed")
     fixed, steps = ftfy.fix_encoding_and_explain(text)
     if steps:
         warnings.append("mojibake repaired (ftfy: " + ", ".join(f"{s[0]} {s[1]}" for s in steps)[:120] + ")")

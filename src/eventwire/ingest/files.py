@@ -33,7 +33,7 @@ from typing import Any
 
 from eventwire.ids import content_id
 from eventwire.ingest.base import DEFAULT_MAX_BYTES, READERS, DocumentTooLarge, read_whole, reader_for, register
-from eventwire.ingest.decode import BinaryContent, decode_bytes
+from eventwire.ingest.decode import CONTROL, BinaryContent, decode_bytes
 from eventwire.records import Document, Problem
 
 #: JSONL fields copied into ``Document.hints``.
@@ -227,9 +227,10 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
     """One article per line of a JSON Lines file.
 
     Each line is an object with ``text`` (plain text) or ``html`` (a page), and optionally ``url``,
-    ``title``, ``published``, ``outlet``, ``language``, ``authors``. Blank lines are ignored; a bad line
-    (invalid JSON, not an object, neither field, too large) becomes a Problem naming its line number
-    and the other lines are still read. A truncated ``.gz`` keeps the lines read before the damage.
+    ``title``, ``published``, ``outlet``, ``language``, ``authors``. A blank line is recorded as skipped
+    (:func:`blank_line`); a bad line (invalid JSON, not an object, neither field, too large) becomes a
+    Problem naming its line number and the other lines are still read. A truncated ``.gz`` keeps the
+    lines read before the damage.
     """
     src = str(path)
     opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -239,6 +240,7 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
         with opener(path, "rb") as fh:
             for n, raw in enumerate(fh, start=1):
                 if not raw.strip():
+                    yield blank_line(src, n)
                     continue
                 seen_any = True
                 yield jsonl_line(src, n, raw, max_bytes)
@@ -248,6 +250,12 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
         return
     if not seen_any:
         yield Problem(src, "read", "skipped", "empty file", "no JSON lines")
+
+
+def blank_line(src: str, n: int) -> Problem:
+    """The record of blank line ``n`` (1-based) of a JSONL file: skipped, reason ``blank line``, so that
+    every line of an input is accounted for (it used to be counted nowhere)."""
+    return Problem(src, "read", "skipped", "blank line", "", member=f"line {n}")
 
 
 def jsonl_line(src: str, n: int, raw: bytes, max_bytes: int) -> Document | Problem:
@@ -261,8 +269,8 @@ def jsonl_line(src: str, n: int, raw: bytes, max_bytes: int) -> Document | Probl
 
 #: Characters removed from JSONL text fields: C0 control characters except tab, line feed, form feed
 #: and carriage return (a NUL inside a word, "condemned\x00", would reach the stored body and the
-#: event trigger), and DEL. Same set as :func:`eventwire.ingest.decode.looks_binary` counts as control.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: event trigger), and DEL: :data:`eventwire.ingest.decode.CONTROL`, which decoding removes from raw text.
+_CONTROL = CONTROL
 #: A UTF-16 surrogate code point on its own (JSON allows ``"\ud800"``; it cannot be encoded as UTF-8).
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -323,8 +331,8 @@ def jsonl_hints(obj: dict) -> tuple[dict[str, Any], list[str]]:
 def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:
     doc_id = content_id(raw)
     try:
-        text = decode_bytes(raw).text
-        obj = json.loads(text)
+        decoded = decode_bytes(raw)
+        obj = json.loads(decoded.text)
     except BinaryContent as exc:
         return Problem(src, "read", "error", "binary content", str(exc), member=member, doc_id=doc_id)
     except json.JSONDecodeError as exc:
@@ -341,6 +349,7 @@ def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:
         return Problem(src, "read", "error", "JSONL record has no 'text' or 'html' field",
                        "keys: " + ", ".join(sorted(obj))[:200], member=member, doc_id=doc_id)
     hints, warnings = jsonl_hints(obj)
+    warnings = [f"JSONL line: {w}" for w in decoded.warnings] + warnings  # bytes replaced, controls removed
     for k, v in (("text", body_text), ("html", body_html)):
         if v is not None and not isinstance(v, str):
             warnings.append(f"JSONL field '{k}' ignored: expected a string, got {type(v).__name__}")

@@ -7,8 +7,9 @@ the counts by record type and status, never dropped silently. A document's hints
 ``WARC-Target-URI`` (``url``), ``WARC-Date`` (``fetched_at``) and the HTTP charset (``charset``); its
 member is the ``WARC-Record-ID``.
 
-Damage: a record shorter than its declared length (a clipped file) or failing its block digest is
-still processed, with a warning; a file that ends mid-record or is not a WARC stops with an error
+Damage: a record shorter than its declared length (a clipped file: FastWARC's ``content_length`` is
+the body's length once the HTTP headers are parsed) or failing its block digest is still processed,
+with a warning; a file that ends mid-record or is not a WARC stops with an error
 Problem after the records read so far. FastWARC: https://resiliparse.chatnoir.eu (Apache-2.0).
 """
 from __future__ import annotations
@@ -91,6 +92,8 @@ def _record_document(src: str, rec, max_bytes: int, digest_ok: bool | None) -> D
                        member=member)
     if digest_ok is False:
         warnings.append("WARC record truncated or corrupt (block digest mismatch): processed what was read")
+    elif len(body) < declared:  # no digest to check, but fewer bytes than the record declares
+        warnings.append(f"WARC record truncated: {len(body):,} of {declared:,} bytes read: processed what was read")
     hints = {k: v for k, v in (("url", rec.headers.get("WARC-Target-URI")), ("fetched_at", rec.headers.get("WARC-Date")),
                                ("charset", rec.http_charset)) if v}
     if not body.strip():

@@ -95,7 +95,7 @@ def iter_jsonl_range(path: str, byte_start: int, byte_end: int, first_line: int,
     Raises:
         OSError: the file cannot be read.
     """
-    from eventwire.ingest.files import jsonl_line
+    from eventwire.ingest.files import blank_line, jsonl_line
 
     with open(path, "rb") as fh:
         fh.seek(byte_start)
@@ -107,6 +107,7 @@ def iter_jsonl_range(path: str, byte_start: int, byte_end: int, first_line: int,
             pos += len(raw)
             n += 1
             if not raw.strip():
+                yield blank_line(path, n)
                 continue
             yield jsonl_line(path, n, raw, max_bytes)
 

@@ -383,6 +383,20 @@ class Store:
         rows = self.con.execute(sql, params).fetchall()
         return {r[0] for r in rows}
 
+    def stored_places(self, doc_ids: Iterable[str], run_id: str | None = None) -> dict[str, tuple[str, str | None]]:
+        """``doc_id -> (source, member)`` of those of ``doc_ids`` already recorded in ``documents`` (by
+        run ``run_id`` only, if given): where each was read, to tell a second copy of a content from
+        the same file read again."""
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return {}
+        sql = "SELECT doc_id, source, member FROM documents WHERE doc_id IN (SELECT unnest(?))"
+        params: list[Any] = [ids]
+        if run_id is not None:
+            sql += " AND run_id = ?"
+            params.append(run_id)
+        return {r[0]: (r[1], r[2]) for r in self.con.execute(sql, params).fetchall()}
+
     def count(self, table: str) -> int:
         """Number of rows in ``table`` (a name from the schema)."""
         if table not in self._tables():
