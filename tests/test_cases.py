@@ -141,3 +141,38 @@ def test_dateline_is_only_a_fallback_and_says_so(nlp):
     assert a.body.startswith("Kenya's government") and a.dateline_place == "NAIROBI"
     located = [e for e in a.events if e.location_rule]
     assert located and all((e.location_rule, e.location_country) == ("dateline", "KEN") for e in located)
+
+
+# -- item 2: the plain-text title does not swallow the date line ----------------------------------
+
+def _text_case(name: str):
+    from eventwire.ingest.files import iter_documents
+
+    (doc,) = [d for d in iter_documents([str(shared_path("data", "cases", "text", name))]) if hasattr(d, "doc_id")]
+    return doc
+
+
+def test_long_title_then_date_line(nlp):
+    """'text/title-then-date.txt': title "A long headline about the new sanctions on the regime",
+    published 2025-06-12, the EU -> BLR sanction (163) dated 2025-06-11."""
+    from eventwire.pipeline import process_batch
+
+    (out,) = process_batch([_text_case("title-then-date.txt")], nlp)
+    a = out.article
+    assert a.title == "A long headline about the new sanctions on the regime"
+    assert a.published == "2025-06-12" and a.page_date is None
+    assert a.body == "The European Union on Wednesday imposed sanctions on Belarus."
+    sanctions = [e for e in a.events if e.cameo_code == "163"]
+    assert sanctions and sanctions[0].date == "2025-06-11"
+    assert [x.code for x in sanctions[0].targets] == ["BLR"]
+    assert [x.code for x in sanctions[0].sources] == ["IGOEEC"]  # CAMEO: the EU as the European Community
+
+
+def test_german_title_then_date_line():
+    """'text/german-date-line.txt': the title without the date line, published 2025-06-12T14:30, de."""
+    from eventwire.extract import extract
+
+    a = extract(_text_case("german-date-line.txt"))
+    assert a.title == "Bundesregierung kündigt umfangreiche neue Hilfen für Landwirte in Not an"
+    assert a.published == "2025-06-12T14:30" and a.language == "de"
+    assert a.body.startswith("Die Bundesregierung hat am Donnerstag")

@@ -59,8 +59,8 @@ class ParsedText:
 def split_blocks(text: str) -> list[str]:
     """Split ``text`` into blocks: by blank lines, or by lines when there is no blank line.
 
-    Hard-wrapped blocks (every line but the last at least 50 characters and none ending a sentence)
-    are joined with spaces; other multi-line blocks keep one line per block.
+    Hard-wrapped blocks (every line but the last at least 50 characters and none ending a sentence,
+    and no line a date line) are joined with spaces; other multi-line blocks keep one line per block.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").lstrip("\ufeff")
     if re.search(r"\n[ \t]*\n", text):
@@ -75,7 +75,10 @@ def split_blocks(text: str) -> list[str]:
         if len(lines) == 1:
             blocks.append(lines[0].strip())
             continue
-        wrapped = all(len(ln) >= 50 and not _SENT_END.search(ln) for ln in lines[:-1])
+        # a date line is a line of its own: "A long headline ... regime" + "June 12, 2025" is a title
+        # and its date line, not one hard-wrapped line (issue 13: the title swallowed the date)
+        wrapped = (all(len(ln) >= 50 and not _SENT_END.search(ln) for ln in lines[:-1])
+                   and not any(date_line(ln) is not None for ln in lines))
         if wrapped:
             blocks.append(" ".join(ln.strip() for ln in lines))
         else:
