@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -72,6 +73,16 @@ def run(
     keep_parts: bool = typer.Option(False, "--keep-parts", help="With --cluster: keep the Parquet parts after merging."),
     shard_files: int = typer.Option(256, "--shard-files", min=1, help="With --cluster: input files per shard "
                                     "(a file of 8 MB or more is a shard of its own; a JSONL file is cut into 8 MB line ranges)."),
+    dictionaries: Optional[list[str]] = typer.Option(None, "--dictionaries", metavar="FILE",
+                                                     help="A user actor dictionary (.json, .tsv, petrarch-actors:FILE, "
+                                                     "petrarch-agents:FILE); repeatable; replaces EVENTWIRE_DICTIONARIES. "
+                                                     "See docs/event-coding.md."),
+    triggers: Optional[list[str]] = typer.Option(None, "--triggers", metavar="FILE",
+                                                 help="A user trigger file (triggers.tsv format); repeatable; replaces "
+                                                 "EVENTWIRE_TRIGGERS. See docs/event-coding.md."),
+    config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE",
+                                               help="Run configuration (TOML, [run] dictionaries/triggers; default: "
+                                               "./eventwire.toml when it exists)."),
 ) -> None:
     """Read news files, extract articles, annotate them and store everything in a DuckDB database.
 
@@ -113,7 +124,7 @@ def run(
     elif parts is not None or keep_parts or shard_files != 256:
         console.print("[red]error:[/] --parts, --keep-parts and --shard-files need --cluster")
         raise typer.Exit(2)
-    _preflight(db)
+    _preflight(db, _configure(config_file, dictionaries, triggers))
     http = HttpConfig(delay=delay, max_bytes=max_bytes, **({"user_agent": user_agent} if user_agent else {}))
     config = RunConfig(db=str(db), jsonl=str(jsonl) if jsonl else None, workers=workers or 1,
                        batch_size=batch_size, max_bytes=max_bytes, reprocess=reprocess, http=http,
@@ -159,18 +170,43 @@ def run(
         raise typer.Exit(3)
 
 
-def _preflight(db: Path) -> None:
-    """Checks made before a run loads any model, each a one-line error and exit 2: the actor
-    dictionaries in ``EVENTWIRE_DICTIONARIES`` load, and the database can be opened for writing (a
-    DuckDB file of eventwire, not locked by another process such as ``eventwire serve``)."""
+def _configure(config_file: Path | None, dictionaries: list[str] | None, triggers: list[str] | None) -> dict[str, str]:
+    """Read the run configuration (:mod:`eventwire.config`) and set the user dictionary and trigger
+    lists for this run; returns where each list came from. A bad configuration file is a one-line
+    error and exit 2."""
+    from eventwire.config import ConfigError, apply, find_config
+
+    try:
+        settings = find_config(config_file)
+    except ConfigError as exc:
+        console.print(f"[red]error:[/] --config: {escape(str(exc))}" if config_file else f"[red]error:[/] {escape(str(exc))}",
+                      soft_wrap=True)
+        raise typer.Exit(2)
+    return apply(settings, dictionaries, triggers).origins
+
+
+def _preflight(db: Path, origins: dict[str, str] | None = None) -> None:
+    """Checks made before a run loads any model, each a one-line error and exit 2: the user actor
+    dictionaries (``EVENTWIRE_DICTIONARIES``) and trigger files (``EVENTWIRE_TRIGGERS``) load, and the
+    database can be opened for writing (a DuckDB file of eventwire, not locked by another process
+    such as ``eventwire serve``). ``origins`` names where each list came from (for the message)."""
     from eventwire.actors.dictionary import DictionaryError
+    from eventwire.events.patterns import TRIGGERS_ENV, PatternError, check_triggers
     from eventwire.runner import check_dictionaries
     from eventwire.store.db import SchemaTooNew, Store, StoreOpenError
 
+    origins = origins or {}
     try:
         check_dictionaries()
     except DictionaryError as exc:
-        console.print(f"[red]error:[/] EVENTWIRE_DICTIONARIES: {exc}", soft_wrap=True)
+        where = origins.get("EVENTWIRE_DICTIONARIES", "EVENTWIRE_DICTIONARIES")
+        console.print(f"[red]error:[/] {escape(where)}: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        check_triggers()
+    except PatternError as exc:
+        console.print(f"[red]error:[/] {escape(origins.get(TRIGGERS_ENV, TRIGGERS_ENV))}: {escape(str(exc))}",
+                      soft_wrap=True)
         raise typer.Exit(2)
     if db.is_dir():
         console.print(f"[red]error:[/] --db {db} is a directory; give a database file")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from eventwire import stopping, timing
+from eventwire.events.patterns import check_triggers
 from eventwire.ingest import iter_documents
 from eventwire.pipeline import process_batch
 from eventwire.records import Document, Outcome, Problem
@@ -155,6 +156,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
         FileNotFoundError: a path does not exist (checked before anything is written).
         ValueError: an empty path argument.
         DictionaryError: a file in ``EVENTWIRE_DICTIONARIES`` is missing or invalid (checked first).
+        PatternError: a file in ``EVENTWIRE_TRIGGERS`` is missing or has a bad line (checked first).
         StoreOpenError: the database cannot be used (locked, not DuckDB, another program's).
         KeyboardInterrupt: re-raised after the run is recorded as interrupted; every batch written
             before it is kept. With :func:`eventwire.stopping.handling` installed (the command line),
@@ -163,6 +165,7 @@ def run(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[RunSt
     """
     check_inputs(paths)
     check_dictionaries()
+    check_triggers()
     if config.cluster:
         from eventwire.scale.dask_runner import run_dask
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
@@ -59,10 +58,9 @@ class ActorMentions:
     speakers: list[Speaker]
 
 
-@lru_cache(maxsize=1)
 def default_actors() -> ActorDictionary:
     """The process-wide actor dictionary: built-in plus ``EVENTWIRE_DICTIONARIES`` (see
-    :func:`~eventwire.actors.dictionary.dictionary_from_env`; cached)."""
+    :func:`~eventwire.actors.dictionary.dictionary_from_env`; one object per value of the variable)."""
     return dictionary_from_env()
 
 

@@ -36,6 +36,7 @@ not coded (their parse is unreliable; precision first).
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -46,8 +47,8 @@ from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref, compose
 from eventwire.events.codebook import codebook
 from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
-from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, builtin_triggers,
-                                       classify_content)
+from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, classify_content,
+                                       trigger_specs, triggers_from_env, with_user_triggers)
 from eventwire.events.event_typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
                                      typing_input)
 from eventwire.nlp.annotators import annotator
@@ -149,7 +150,7 @@ class EventCoder:
 
     Args:
         actors: actor dictionary (default: built-in plus ``EVENTWIRE_DICTIONARIES``).
-        triggers: trigger dictionary (default: the built-in ``triggers.tsv``).
+        triggers: trigger dictionary (default: the built-in ``triggers.tsv`` plus ``EVENTWIRE_TRIGGERS``).
         use_classifier: combine with the PLOVER classifier when it is installed.
         keep_unknown_codes: keep codes that are not CAMEO 1.1b3 (PETRARCH test dictionaries) instead
             of dropping such events.
@@ -160,7 +161,7 @@ class EventCoder:
     def __init__(self, actors: ActorDictionary | None = None, triggers: TriggerDictionary | None = None,
                  use_classifier: bool = True, keep_unknown_codes: bool = False, link_candidates: bool = True):
         self.actors = actors if actors is not None else dictionary_from_env()
-        self.triggers = triggers if triggers is not None else builtin_triggers()
+        self.triggers = triggers if triggers is not None else triggers_from_env()
         self.use_classifier = use_classifier
         self.keep_unknown_codes = keep_unknown_codes
         #: candidates linking two actors through a verb without a dictionary type (typed by the classifier
@@ -1108,10 +1109,15 @@ def _codable(sent: "Span") -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
 def default_coder() -> EventCoder:
-    """The process-wide coder (dictionaries built once per process)."""
-    return EventCoder(actors=default_actors())
+    """The process-wide coder for the current ``EVENTWIRE_DICTIONARIES`` and ``EVENTWIRE_TRIGGERS``
+    (built once per pair of lists; its actor dictionary is the actors annotator's)."""
+    return _coder_for(os.environ.get("EVENTWIRE_DICTIONARIES", ""), trigger_specs())
+
+
+@lru_cache(maxsize=4)
+def _coder_for(dictionaries: str, triggers: tuple[str, ...]) -> EventCoder:
+    return EventCoder(actors=default_actors(), triggers=with_user_triggers(triggers))
 
 
 @annotator("events", requires=("entities.actor_code", "quotes.speaker_code", "places", "times"),

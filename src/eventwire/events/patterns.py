@@ -8,6 +8,7 @@ files' headers and in docs/event-coding.md. Users may add patterns in the same f
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -102,12 +103,17 @@ class TriggerDictionary:
         """Read patterns in the ``triggers.tsv`` format; returns the number read.
 
         Raises:
-            PatternError: a line has the wrong number of columns, an unknown condition or a bad code.
+            PatternError: the file cannot be read, or a line has the wrong number of columns, an unknown
+                condition, a bad code or confidence (the message gives the file and line).
         """
         from eventwire.events.codebook import codebook
 
         cb = codebook()
-        text = Path(path).read_text(encoding="utf-8") if text is None else text
+        if text is None:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PatternError(f"{path}: cannot read the trigger file: {exc}") from exc
         n = 0
         for ln, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):
@@ -116,7 +122,12 @@ class TriggerDictionary:
             if len(cols) < 5:
                 raise PatternError(f"{path}:{ln}: expected lemma, pos, when, cameo, target[, conf]")
             lemma, pos, when, cameo, target = (c.strip() for c in cols[:5])
-            conf = float(cols[5]) if len(cols) > 5 and cols[5].strip() else 0.7
+            try:
+                conf = float(cols[5]) if len(cols) > 5 and cols[5].strip() else 0.7
+            except ValueError:
+                raise PatternError(f"{path}:{ln}: conf must be a number in [0, 1], not {cols[5].strip()!r}") from None
+            if not 0.0 <= conf <= 1.0:
+                raise PatternError(f"{path}:{ln}: conf must be a number in [0, 1], not {conf}")
             if pos not in ("V", "N"):
                 raise PatternError(f"{path}:{ln}: pos must be V or N, not {pos!r}")
             if cameo not in FAMILIES and not cb.is_code(cameo):
@@ -182,6 +193,53 @@ def builtin_triggers() -> TriggerDictionary:
     path = resources.files("eventwire.data") / "events" / "triggers.tsv"
     d.load("triggers.tsv", path.read_text(encoding="utf-8"))
     return d
+
+
+#: Environment variable listing user trigger files (``os.pathsep``-separated, ``triggers.tsv`` format).
+TRIGGERS_ENV = "EVENTWIRE_TRIGGERS"
+
+
+def trigger_specs(value: str | None = None) -> tuple[str, ...]:
+    """The trigger files listed in ``value`` (default: the :data:`TRIGGERS_ENV` variable), in order."""
+    value = os.environ.get(TRIGGERS_ENV, "") if value is None else value
+    return tuple(p.strip() for p in value.split(os.pathsep) if p.strip())
+
+
+@lru_cache(maxsize=8)
+def with_user_triggers(specs: tuple[str, ...]) -> TriggerDictionary:
+    """The built-in triggers plus the files in ``specs`` (``triggers.tsv`` format), read in order; a
+    user pattern takes precedence over an equally specific built-in one. Cached per ``specs``.
+
+    Raises:
+        PatternError: a file cannot be read or has a bad line (file and line in the message).
+    """
+    if not specs:
+        return builtin_triggers()
+    d = TriggerDictionary()
+    for key, pats in builtin_triggers().patterns.items():
+        d.patterns[key] = list(pats)
+    for spec in specs:
+        d.load(spec)
+    return d
+
+
+def triggers_from_env() -> TriggerDictionary:
+    """The built-in triggers plus the files listed in ``EVENTWIRE_TRIGGERS`` (if any).
+
+    Raises:
+        PatternError: a listed file cannot be read or has a bad line.
+    """
+    return with_user_triggers(trigger_specs())
+
+
+def check_triggers(value: str | None = None) -> int:
+    """Read the user trigger files of ``value`` (default ``EVENTWIRE_TRIGGERS``) once, so that a bad file
+    stops a run before anything is processed; returns the number of user patterns.
+
+    Raises:
+        PatternError: a listed file cannot be read or has a bad line (file and line in the message).
+    """
+    return sum(TriggerDictionary().load(spec) for spec in trigger_specs(value))
 
 
 # ---------------------------------------------------------------------------------------------
