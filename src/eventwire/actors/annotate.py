@@ -155,7 +155,7 @@ def _code_quotes(article: Article, doc: "Doc", aa: ArticleActors) -> list[Speake
     return out
 
 
-@annotator("actors", requires=("entities", "places", "quotes"),
+@annotator("actors", requires=("entities", "entities.label", "places", "quotes"),
            assigns=("entities+", "entities.actor_code", "entities.country", "quotes.speaker_code",
                     "quotes.speaker_country"))
 def annotate_actors(article: Article, doc: "Doc") -> None:

@@ -98,7 +98,7 @@ def _in_actor(ev: Event, p: Place, body: str) -> bool:
 @annotator("event_context", requires=("events", "places", "times", "sentences"),
            assigns=("events.location_text", "events.location_geonameid", "events.location_country",
                     "events.location_lat", "events.location_lon", "events.date", "events.date_granularity",
-                    "events.modality"))
+                    "events.location_rule", "events.modality"))
 def annotate_event_context(article: Article, doc: "Doc") -> None:
     """Fill location, date and the historical flag of ``article.events`` (see module docstring)."""
     if not article.events:

@@ -234,7 +234,7 @@ def _country_of(m: _Mention, choice: Choice | None) -> str | None:
     return rec.country if rec is not None and rec.kind == "country" else None
 
 
-@annotator("places", assigns=("places",))
+@annotator("places", assigns=("places", "entities.label"))
 def annotate_places(article: Article, doc: "Doc") -> None:
     """Find and resolve the toponyms of ``article`` (parsed as ``doc``) into ``article.places``."""
     gaz = get_gazetteer()

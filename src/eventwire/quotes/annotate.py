@@ -328,7 +328,7 @@ def _clause_without(doc: "Doc", main: "Token", attribution: "Token", cut_after: 
     return doc[lo:hi + 1]
 
 
-@annotator("quotes", requires=("entities",), assigns=("quotes",))
+@annotator("quotes", requires=("entities", "entities.label"), assigns=("quotes",))
 def annotate_quotes(article: Article, doc: "Doc") -> None:
     """Find direct and indirect quotes in ``article`` (parsed as ``doc``) with their speakers."""
     body = article.body
