@@ -43,6 +43,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from eventwire.csvsafe import guard_batch
 from eventwire.store import plover
 
 FORMATS = ("gdelt", "plover", "parquet", "csv", "jsonl")
@@ -548,15 +549,15 @@ def _write_text(fmt: str, reader: pa.RecordBatchReader, fh: IO[str], res: Export
     first = True
     reasons: dict[str, int] = {}
     for batch in reader:
-        if fmt == "gdelt":
-            fh.writelines("\t".join(r) + "\n" for r in zip(*batch.to_pydict().values()))
+        if fmt == "gdelt":  # spreadsheets open GDELT's .CSV files too: formula cells are guarded (csvsafe)
+            fh.writelines("\t".join(r) + "\n" for r in zip(*guard_batch(batch).to_pydict().values()))
             res.rows += batch.num_rows
         elif fmt == "jsonl":
             fh.writelines(j + "\n" for j in batch.column(0).to_pylist())
             res.rows += batch.num_rows
         elif fmt == "csv":
             buf = io.BytesIO()
-            pacsv.write_csv(batch, buf, pacsv.WriteOptions(include_header=first))
+            pacsv.write_csv(guard_batch(batch), buf, pacsv.WriteOptions(include_header=first))  # no formulas
             fh.write(buf.getvalue().decode("utf-8"))
             res.rows += batch.num_rows
         else:  # plover

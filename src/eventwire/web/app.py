@@ -172,10 +172,11 @@ def _filter_dep(actor: str | None = Query(None, max_length=200, description="act
 
 
 def _csv_safe(v: Any) -> Any:
-    """Neutralise spreadsheet formulas in untrusted text cells (OWASP CSV injection advice)."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    """Neutralise spreadsheet formulas in untrusted text cells: the one guard of every CSV writer
+    (:func:`eventwire.csvsafe.safe_cell`, OWASP CSV injection advice)."""
+    from eventwire.csvsafe import safe_cell
+
+    return safe_cell(v)
 
 
 def _agg_csv_row(e: dict[str, Any]) -> list[Any]:
