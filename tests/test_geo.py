@@ -49,6 +49,35 @@ def test_population_and_feature_decide(gaz):
     assert choose(gaz.lookup("Kandahar")).record.kind == "city"
 
 
+def test_divisions_rank_by_their_towns(gaz):
+    """A division is ranked by the towns it holds, one step below a city of that size."""
+    fl = choose(gaz.lookup("Florida")).record
+    assert (fl.kind, fl.country, fl.admin1) == ("adm1", "USA", "FL") and fl.towns_population > 10_000_000
+    assert choose(gaz.lookup("Indiana")).record.admin1 == "IN"
+    assert choose(gaz.lookup("Kharkiv")).record.kind == "city"  # the city, not its oblast
+    assert choose(gaz.lookup("New York")).record.name == "New York City"
+
+
+def test_article_division_context_decides(gaz):
+    """A city inside a division the article names wins over a bigger namesake (admin1 context)."""
+    assert choose(gaz.lookup("Paris")).record.country == "FRA"
+    tx = choose(gaz.lookup("Paris"), {"USA"}, set(), False, {("USA", "TX")})
+    assert (tx.record.country, tx.record.admin1) == ("USA", "TX") and "article division" in tx.rule
+
+
+def test_division_form_resolves_to_the_division_around_its_city(gaz):
+    """"Zaporizhzhia Oblast": no division is spelled so, but the city of that (alternate) name lies in one."""
+    city = next(c.record for c in gaz.lookup("Zaporizhzhia") if c.record.kind == "city")
+    div = gaz.division_of(city)
+    assert (div.kind, div.country, div.admin1) == ("adm1", "UKR", city.admin1) and div.lat is not None
+    assert gaz.division_of(gaz.country("UKR")) is None
+
+
+def test_bare_congo_is_the_dr_congo_unless_the_article_says_otherwise(gaz):
+    assert choose(gaz.lookup("Congo")).record.country == "COD"
+    assert choose(gaz.lookup("Congo"), {"COG"}).record.country == "COG"
+
+
 def test_article_country_context_decides(gaz):
     # Doha (India) only wins with strong Indian context
     d = choose(gaz.lookup("Doha"))

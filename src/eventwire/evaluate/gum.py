@@ -19,7 +19,7 @@ Scores:
   EVENT->event (other labels are not scored). A prediction matches a gold mention of the same type
   when its span contains the gold head token (one-to-one, greedy); ``exact`` also requires the same
   boundaries after dropping a leading "the" and a trailing "'s". The geoparser's places (rules
-  ``ner``/``ner-org``/``locative``/``seat``) are scored as a second "place" system.
+  ``ner``/``ner-org``/``ner-relabel``/``locative``/``seat``) are scored as a second "place" system.
 * **Quotes**: gold = ``<quote>`` spans; predictions = direct quotes. Match when the character
   intersection over union, quote marks excluded, is at least 0.5.
 * **Speaker accuracy**: GUM has no speaker annotation, so the gold speaker is derived from the gold
@@ -434,7 +434,7 @@ def evaluate(directory: Path, nlp=None) -> dict[str, Any]:
             ner_exact[t].update(tp=len(gs & ps), pred=len(ps), gold=len(gs))
         gplaces = [m for m in gold if m.type == "place"]
         pplaces = [(p.start, p.end, "place") for p in a.places
-                   if p.rule.split(":")[0] in ("ner", "ner-org", "locative", "seat")]
+                   if p.rule.split(":")[0] in ("ner", "ner-org", "ner-relabel", "locative", "seat")]
         geo.update(tp=_match_heads(gplaces, pplaces, d), pred=len(pplaces), gold=len(gplaces))
         # quotes
         direct = [q for q in a.quotes if q.kind == "direct"]

@@ -246,6 +246,7 @@ def annotate_places(article: Article, doc: "Doc") -> None:
     # pass 1: countries the article names (country names and demonyms: nearly unambiguous)
     article_countries: set[str] = set()
     sentence_countries: dict[int, set[str]] = {}
+    article_divisions: set[tuple[str, str]] = set()  # (ISO3, ADM1 code) of divisions the article names
     first: dict[int, Choice] = {}
     for k, m in enumerate(mentions):
         if m.record is not None:
@@ -259,6 +260,9 @@ def annotate_places(article: Article, doc: "Doc") -> None:
             nxt = doc[m.end].lower_ if m.end < len(doc) else ""
             if c is None and ch.record is not None and (_division_form(text) or nxt in DIVISION_WORDS):
                 c = ch.record.country  # a named division ("Zaporizhzhia Oblast") is nearly unambiguous too
+            r = ch.record
+            if r is not None and r.kind == "adm1" and r.admin1 and r.country and ch.confidence >= 0.75:
+                article_divisions.add((r.country, r.admin1))  # "Florida": its cities rank first
         if c:
             article_countries.add(c)
             sentence_countries.setdefault(sent_of.get(m.start, -1), set()).add(c)
@@ -286,7 +290,7 @@ def annotate_places(article: Article, doc: "Doc") -> None:
                     rec, conf, rule = dem, 0.9, f"{m.rule}: demonym of {dem.name}"
                 else:
                     ch = choose(cands, article_countries,
-                                sentence_countries.get(sent_of.get(m.start, -1), set()), hint)
+                                sentence_countries.get(sent_of.get(m.start, -1), set()), hint, article_divisions)
                     rec, conf, rule = ch.record, ch.confidence, f"{m.rule}: {ch.rule}"
                     if hint and rec is not None and rec.kind == "city" and (div := gaz.division_of(rec)) is not None:
                         # "Zaporizhzhia Oblast": the division around the city of that name

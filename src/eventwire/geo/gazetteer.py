@@ -54,6 +54,9 @@ class GeoRecord:
         feature_class, feature_code: GeoNames feature class and code (see module docstring).
         population: inhabitants (0 when unknown).
         kind: ``country``, ``adm1``, ``city``, ``continent``.
+        towns_population: divisions only: the summed population of the indexed cities inside it
+            (a lower bound of its population, used to rank it against same-named cities); 0 when
+            its cities are unknown.
     """
 
     geonameid: int | None
@@ -66,6 +69,7 @@ class GeoRecord:
     feature_code: str
     population: int
     kind: str
+    towns_population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +252,8 @@ class Gazetteer:
         for st in gc.get_us_states().values():
             pts = adm1_points.get(("US", st["code"]), [])
             lat, lon = _centroid(pts)
-            rec = GeoRecord(int(st["geonameid"]), st["name"], "USA", st["code"], lat, lon, "A", "ADM1", 0, "adm1")
+            rec = GeoRecord(int(st["geonameid"]), st["name"], "USA", st["code"], lat, lon, "A", "ADM1", 0, "adm1",
+                            sum(p for _, _, p in pts))
             idx = self._add(rec)
             self._alias(rec.name, idx, True)
             self._adm1_by_code.setdefault(("USA", st["code"]), rec)
@@ -300,7 +305,8 @@ class Gazetteer:
         city = city_idx.get((key, cc))
         admin1 = self.records[city].admin1 if city is not None else None
         lat, lon = _centroid(adm1_points.get((cc, admin1), [])) if admin1 else (None, None)
-        rec = GeoRecord(None, name, iso3, admin1, lat, lon, "A", "ADM1", 0, "adm1")
+        towns = sum(p for _, _, p in adm1_points.get((cc, admin1), [])) if admin1 else 0
+        rec = GeoRecord(None, name, iso3, admin1, lat, lon, "A", "ADM1", 0, "adm1", towns)
         idx = self._add(rec)
         self._alias(name, idx, True)
         if admin1 and lat is not None:
