@@ -31,6 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eventwire import lexicon
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 KINDS = ("country", "capital", "demonym", "org", "group", "media", "intl", "role", "person")
 
 #: Sectors that name armed non-state actors (CAMEO 1.1b3 actor codebook, tables 3.1 and 3.2).
-ARMED_SECTORS = frozenset({"REB", "INS", "SEP", "IMG", "UAF"})
+ARMED_SECTORS = lexicon.tagged("actor_sectors", "armed")
 
 
 class DictionaryError(ValueError):

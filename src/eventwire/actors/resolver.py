@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventwire import lexicon
 from eventwire.actors.dictionary import ARMED_SECTORS, ActorDictionary, ActorEntry, Match, countries
 from eventwire.records import Actor
 
@@ -47,26 +48,15 @@ if TYPE_CHECKING:
 #: Dependency labels of modifiers that may carry a role noun's country or organisation.
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "npadvmod", "nummod"})
 #: Prepositions that attach a role noun to its country or organisation ("spokesman for the ministry").
-OWNER_PREPS = frozenset({"of", "from", "for", "in", "at"})
+OWNER_PREPS = lexicon.words("owner_preps")
 #: Sectors a bare role may take from the article's dominant country ("police", "the government").
-DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "OPP", "LEG", "JUD", "EDU", "AGR", "LAB", "CVL", "MED", "REF"})
+DOMESTIC_SECTORS = lexicon.tagged("actor_sectors", "domestic")
 #: Sectors of social groups whose bare mention ("police", "students") belongs to the story's country;
 #: other bare roles ("officials") take it only when definite ("the government", "the army").
-SOCIAL_SECTORS = frozenset({"COP", "OPP", "EDU", "AGR", "LAB", "CVL", "REF"})
+SOCIAL_SECTORS = lexicon.tagged("actor_sectors", "social")
 #: Keywords inside an organisation's name that give its sector (CAMEO 1.1b3 actor codebook, table 3.1).
-ORG_SECTOR_WORDS = {
-    "ministry": "GOV", "department": "GOV", "government": "GOV", "office": "GOV", "embassy": "GOV",
-    "presidency": "GOV", "council": "GOV", "commission": "GOV", "agency": "GOV",
-    "army": "MIL", "navy": "MIL", "forces": "MIL", "force": "MIL", "guard": "MIL", "military": "MIL",
-    "police": "COP", "gendarmerie": "COP", "party": "PTY", "parliament": "LEG", "assembly": "LEG",
-    "senate": "LEG", "congress": "LEG", "court": "JUD", "tribunal": "JUD",
-    "university": "EDU", "school": "EDU", "bank": "BUS", "company": "BUS", "corporation": "BUS",
-    "airways": "BUS", "airlines": "BUS", "group": "BUS",
-    "society": "NGO", "foundation": "NGO", "crescent": "NGO", "cross": "NGO", "association": "NGO",
-    "union": "LAB", "confederation": "LAB", "federation": "NGO",
-    "news": "MED", "television": "MED", "radio": "MED", "times": "MED", "post": "MED",
-}
-PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+ORG_SECTOR_WORDS = lexicon.mapping("org_sector_words")
+PRONOUNS = lexicon.words("pronouns")
 #: Rules of actors whose country comes from the sentence or dateline, or is unknown (never owners of other roles).
 CONTEXT_RULES = frozenset({"role+sentence-country", "role+article-country", "role+dateline-country", "role-only"})
 #: GeoNames feature classes of places that may stand for their country as actors (populated places,
@@ -74,25 +64,16 @@ CONTEXT_RULES = frozenset({"role+sentence-country", "role+article-country", "rol
 PLACE_ACTOR_CLASSES = frozenset({"P", "A", "L"})
 #: Facilities that stand for their owner in an event ("attacked an army base in X", "stormed a police
 #: headquarters", "demolished the home of X").
-FACILITY_NOUNS = frozenset("""base camp headquarters post outpost checkpoint barracks station compound office residence
-home house convoy position positions target targets facility facilities installation installations depot
-airbase bastion stronghold hideout territory area areas region soil airspace""".split()) | frozenset(
-    # settlements and divisions named through their country or name ("the Ukrainian city of Kharkiv" -> UKR,
-    # "the city of Kharkiv" -> the place's country, "the Ukrainian capital" -> UKR)
-    """city cities town towns village villages port capital province district enclave""".split())
+FACILITY_NOUNS = lexicon.words("facility_nouns")
 #: Prepositions that give a facility's owner or location.
-FACILITY_PREPS = frozenset({"of", "in", "near", "at"})
+FACILITY_PREPS = lexicon.words("facility_preps")
 #: Weapons and strikes that stand for whoever used them ("A U.S. military airstrike killed ...").
-INSTRUMENT_NOUNS = frozenset("""airstrike strike bombing bomb attack shelling missile rocket drone explosion blast raid
-shell artillery gunfire fire operation offensive bomber warplane warplanes jet jets""".split()) | frozenset(
-    # craft stand for whoever sails or flies them ("Chinese fishing boats rammed ...", "a Russian warship")
-    """boat ship vessel warship tanker trawler submarine frigate destroyer aircraft plane helicopter tank""".split())
+INSTRUMENT_NOUNS = lexicon.words("instrument_nouns")
 #: Modifiers that make a person a former office holder (CAMEO 1.1b3 actor codebook 3.2.4: ELI).
-FORMER = frozenset({"former", "ex", "ex-"})
+FORMER = lexicon.words("former_words")
 #: Nouns that refer to the two parties of the story with "both" or "the two" ("both sides").
-ROLE_OF_PAIR_NOUN = {"government": "GOV", "delegation": "GOV", "leader": "GOV", "minister": "GOV", "army": "MIL"}
-PAIR_NOUNS = frozenset({"side", "party", "country", "government", "delegation", "leader", "nation", "army",
-                        "neighbour", "neighbor", "rival", "ally", "minister", "foe", "state"})
+ROLE_OF_PAIR_NOUN = lexicon.mapping("pair_noun_sectors")
+PAIR_NOUNS = lexicon.words("pair_nouns")
 
 
 @dataclass(slots=True)

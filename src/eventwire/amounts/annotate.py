@@ -18,31 +18,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from eventwire import lexicon
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Amount, Article
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-                "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-                "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-                "dozen": 12}
-SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6,
-          "k": 1e3}
-VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9, "tens": 20}
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "US$": "USD"}
-CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP", "yuan": "CNY", "renminbi": "CNY",
-                  "yen": "JPY", "rouble": "RUB", "ruble": "RUB", "rupee": "INR", "franc": "CHF", "shekel": "ILS",
-                  "dinar": None, "riyal": "SAR", "rial": None, "lira": "TRY", "hryvnia": "UAH", "afghani": "AFN",
-                  "peso": None, "real": "BRL", "won": "KRW", "naira": "NGN", "rand": "ZAR", "shilling": None}
-MEASURES = {"%": "%", "percent": "%", "per cent": "%", "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mi",
-            "metre": "m", "meter": "m", "tonne": "t", "ton": "t", "barrel": "bbl", "hectare": "ha", "kg": "kg",
-            "kilogram": "kg", "acre": "acre", "square kilometre": "km2", "square kilometer": "km2", "square mile": "mi2",
-            "megawatt": "MW", "gigawatt": "GW", "litre": "l", "liter": "l", "degree": "deg"}
-HEDGES = {"about", "around", "some", "nearly", "almost", "roughly", "approximately", "over", "more", "least",
-          "up", "estimated", "less", "fewer", "under", "approx", "circa", "close", "than", "~"}
+WORD_NUMBERS = lexicon.numbers("number_words")
+SCALES = lexicon.numbers("number_scales")
+VAGUE = lexicon.numbers("vague_quantities")
+CURRENCY_SYMBOLS = lexicon.mapping("currency_symbols")
+CURRENCY_WORDS = lexicon.mapping("currency_words")
+MEASURES = lexicon.mapping("measure_units")
+HEDGES = lexicon.words("amount_hedges")
 
 
 _NUMBER = re.compile(r"\d+(\.\d+)?")

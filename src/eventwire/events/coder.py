@@ -42,6 +42,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from eventwire import lexicon
 from eventwire.actors.annotate import actor_mentions, coref, default_actors, reporting_antecedent
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref, compose
@@ -63,69 +64,51 @@ log = logging.getLogger(__name__)
 #: Sentences with more tokens than this are not coded (lists, run-on text; the parse is unreliable).
 MAX_SENTENCE_TOKENS = 150
 #: Triggers whose subject may be several actors with no target (PLOVER: all are actors, no recipient).
-RECIPROCAL = frozenset({"meet", "talk", "agree", "negotiate", "sign", "clash", "fight", "cooperate", "talks", "exchange",
-                        "meeting", "negotiation", "discussion", "consultation", "summit", "agreement", "deal",
-                        "treaty", "ceasefire", "truce", "hold", "confer", "consult", "pledge", "promise"})
+RECIPROCAL = lexicon.words("reciprocal_verbs")
 #: Verbs whose clausal complement says what is demanded, threatened or refused (not a separate event).
-CONTENT_GOVERNORS = frozenset({"threaten", "warn"})
+CONTENT_GOVERNORS = lexicon.words("content_governors")
 #: Object-control verbs: in "X urged Y to leave", Y is the subject of "leave".
-OBJECT_CONTROL = frozenset({"urge", "ask", "persuade", "pressure", "press", "force", "call", "encourage",
-                            "invite", "allow", "tell", "order", "help", "request", "pressurize"})
+OBJECT_CONTROL = lexicon.words("object_control_verbs")
 #: CAMEO 04-08 codes -> the CAMEO 03 "express intent" code used when the event is planned or intended.
-INTENT_CODE = {
-    "04": "036", "045": "039", "05": "032", "057": "030", "06": "031", "061": "0311", "062": "0312",
-    "063": "0313", "064": "0314", "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
-    "08": "035", "081": "0351", "082": "0352", "083": "034", "0831": "0341", "0832": "0342", "0833": "0343",
-    "0834": "0344", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
-}
+INTENT_CODE = lexicon.mapping("intent_codes")
 CODER_ID = "eventwire-rules/1"
 #: Confidence factor of a hedged report ("allegedly", "reportedly", "claims that ..."): the event stays
 #: ``asserted`` (CAMEO and GDELT code alleged events) with ``;hedge=<word>`` in its rule (set by hand).
 HEDGE_FACTOR = 0.8
 #: Prepositions introducing the topic of talks or statements ("on reopening", "about sending").
-TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
+TOPIC_PREPS = lexicon.words("topic_preps")
 #: Verbs whose subject takes part in the event named by their object ("held talks", "attended the summit").
-LIGHT_VERBS = frozenset({"hold", "have", "conduct", "attend", "begin", "start", "resume", "open", "launch", "carry", "issue",
-                         "stage", "continue", "join", "sign", "reach", "conclude", "seal", "ink", "host", "make",
-                         "pay", "give", "send", "provide", "deliver", "impose", "declare", "announce", "agree",
-                         "offer", "pledge", "promise", "mount", "wage", "intensify", "step", "order", "authorize",
-                         "mediate", "broker", "facilitate"})
+LIGHT_VERBS = lexicon.words("light_verbs")
 #: A background clause ("after X attacked Y") dated by itself within this many days before publication is news.
 RECENT_DAYS = 7
 #: Target prepositions whose object may be something an actor did ("regret over India's actions").
-OWNER_SLOTS = frozenset({"over", "at", "about", "against", "of"})
+OWNER_SLOTS = lexicon.words("owner_slots")
 #: Verbs whose subject is talked about, not told as news ("the invasion was a mistake", "has a ring to it").
-STATIVE_VERBS = frozenset({"be", "have", "remain", "seem", "appear", "become", "represent", "mark", "pose", "mean",
-                           "show", "prove", "serve", "look", "sound", "feel", "constitute", "reflect", "shape"})
+STATIVE_VERBS = lexicon.words("stative_verbs")
 #: Prepositions whose object is an earlier event that dates the clause ("two months after Russia's invasion").
-BACKGROUND_PREPS = frozenset({"after", "since", "before", "following", "until"})
+BACKGROUND_PREPS = lexicon.words("background_preps")
 #: Prepositions of place: what they introduce is where, not whom.
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside", "outside", "around", "within"})
+LOCATIVE_PREPS = lexicon.words("locative_preps")
 #: Adjuncts whose words do not say what is requested or offered ("... following a meeting with").
-ADJUNCT_PREPS = frozenset({"after", "before", "following", "during", "since", "amid", "despite", "in", "at", "until",
-                           "over", "ahead", "as", "like", "by"})
+ADJUNCT_PREPS = lexicon.words("adjunct_preps")
 #: Prepositions that introduce the recipient inside a requested, offered or refused clause.
-CLAUSE_TARGET_PREPS = frozenset({"to", "with", "against", "on", "upon", "toward", "towards", "into", "from"})
+CLAUSE_TARGET_PREPS = lexicon.words("clause_target_preps")
 #: Sectors of civil society: their offers and promises are not political events (``req:srcpol``).
-NONPOLITICAL_SECTORS = frozenset({"CVL", "BUS", "MED", "EDU", "HLH", "AGR", "REF"})
+NONPOLITICAL_SECTORS = lexicon.tagged("actor_sectors", "nonpolitical")
 #: Prepositions whose object may be the recipient of an unlisted verb ("flew medicine into X", "sided with X").
-LINK_PREPS = ("to", "with", "against", "on", "upon", "into", "toward", "towards", "from")
+LINK_PREPS = lexicon.ordered("link_preps")
 #: Verbs that never make an actor-verb-actor link an event by themselves (being, having, naming, reporting,
 #: perceiving, and verbs whose object is a topic): their "links" are left to the trigger dictionary.
-LINK_STOP = frozenset("""be have do get make let include involve contain comprise represent call name describe
-consider regard see look know think believe feel hear find expect want need like love use become remain seem appear
-characterize characterise label brand dub term portray depict view treat
-mean show compare replace follow precede lead head run own hold keep leave go come bring take put set begin start
-stop continue try help""".split())
+LINK_STOP = lexicon.words("link_stop_verbs")
 #: The pattern of an actor-verb-actor link whose verb has no dictionary type (typed by the classifier alone).
 LINK_PATTERN = Pattern("*", "V", "", ("obj", "dat") + LINK_PREPS, confidence=0.5, rule="link/V")
 #: Nouns of groups of people: a noun modifying them names the group ("strike team", "aid workers"), not
 #: what is asked for or offered.
-GROUP_NOUNS = frozenset({"team", "squad", "unit", "force", "group", "staff", "crew", "official", "officer", "envoy",
-                         "delegation", "mission", "lawyer", "expert", "specialist", "agency", "organization",
-                         "organisation"})
+GROUP_NOUNS = lexicon.words("group_nouns")
 #: Sectors whose "protest" is a verbal, official complaint (CAMEO 114), not a demonstration (CAMEO 14).
-OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "IGO", "LEG", "JUD", "SPY", "COP"})
+OFFICIAL_SECTORS = lexicon.tagged("actor_sectors", "official")
+#: CAMEO root -> (code, rule) of the event when every source is official (``official_codes.tsv``: 14 -> 114).
+OFFICIAL_CODES = {root: (code, rule) for root, code, rule in lexicon.table("official_codes")[1]}
 
 
 @dataclass(slots=True)
@@ -432,10 +415,11 @@ class EventCoder:
             if ends and max(ends) >= self._pub - timedelta(days=RECENT_DAYS):
                 mod = ModalityResult("asserted", "", mod.reporting_verb)
         attribution = self._attribution(tok, mod, aa, memory, quotes)
-        if codes and codes[0][0][:2] == "14" and sources and all(r.sector in OFFICIAL_SECTORS for r in sources):
+        official = OFFICIAL_CODES.get(codes[0][0][:2]) if codes else None
+        if official and sources and all(r.sector in OFFICIAL_SECTORS for r in sources):
             if not targets:
                 return []  # an official "protest" with no one to protest to: not a demonstration
-            codes = [("114", "official-protest")]
+            codes = [official]
         aa.set_pair(list(sources) + list(targets), tok.sent.end)
         out = []
         for cameo, why in codes:

@@ -45,58 +45,47 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventwire import lexicon
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-REPORTING = frozenset({"say", "tell", "add", "state", "announce", "stress", "claim", "insist", "write", "explain",
-                       "continue", "report", "confirm", "note", "declare", "warn", "reply", "told", "said",
-                       "assert", "argue", "emphasize", "emphasise", "underline", "acknowledge", "believe",
-                       "think", "indicate", "suggest", "reiterate", "tweet"})
+REPORTING = lexicon.words("reporting_verbs")
 #: Verbs of speaking and reporting: they introduce what someone says, so they are never an event typed by
 #: the PLOVER classifier (which reads the type of the reported content into them: "Hungary should not veto
 #: aid, the prime minister said" is not a REJECT by the prime minister). A dictionary pattern on them
 #: ("said X must" a demand) still types them.
-SPEECH_VERBS = REPORTING | frozenset({"comment", "remark", "mention", "recall", "observe", "quote", "speak",
-                                      "testify", "maintain", "contend", "predict", "allege", "admit", "recount",
-                                      "describe", "post", "publish", "brief", "inform", "answer", "respond"})
-NEGATING = frozenset({"refuse", "decline", "fail", "deny", "reject", "avoid", "neglect", "forgo", "forego", "dispute",
-                      "refute", "omit"})
+SPEECH_VERBS = REPORTING | lexicon.words("speech_verbs")
+NEGATING = lexicon.words("negating_verbs")
 #: Adjectives that declare what they govern untrue ("It is false that X attacked Y", "claims ... are baseless").
-FALSE_ADJ = frozenset({"false", "untrue", "baseless", "unfounded", "groundless", "fabricated", "bogus", "fake",
-                       "incorrect", "fictitious", "erroneous", "inaccurate"})
+FALSE_ADJ = lexicon.words("false_adjectives")
 #: Adjectives that make what they govern only possible or doubtful ("is unlikely to attack",
 #: "It is possible that ...", "is likely to meet": a prediction, not a report).
-DOUBT_ADJ = frozenset({"unlikely", "likely", "doubtful", "improbable", "probable", "possible", "conceivable",
-                       "uncertain", "unclear", "questionable", "impossible"})
+DOUBT_ADJ = lexicon.words("doubt_adjectives")
 #: Verbs that doubt their complement clause ("Analysts doubt that X attacked Y").
-DOUBT_VERBS = frozenset({"doubt", "question", "wonder", "speculate", "suspect", "rumor", "rumour"})
+DOUBT_VERBS = lexicon.words("doubt_verbs")
 #: Words governing "from"/"of" + gerund that say the gerund's event did not happen ("refrained from
 #: attacking", "stopped short of recognising", "was prevented from entering"); "instead of", "rather than",
 #: "without" do the same with any head.
-ABSTAIN_HEADS = frozenset({"refrain", "abstain", "desist", "short", "keep", "prevent", "bar", "block", "deter",
-                           "prohibit", "ban", "stop", "hold", "dissuade", "restrain"})
-NEG_PREPS = frozenset({"without"})
+ABSTAIN_HEADS = lexicon.words("abstain_heads")
+NEG_PREPS = lexicon.words("negating_preps")
 #: Governors of an obligation ("ought to withdraw", "has to withdraw", "is obliged/required/supposed to"):
 #: what is owed has not happened (``hypothetical``, like the modal auxiliaries "should" and "must").
-OBLIGATION = frozenset({"ought", "need", "suppose", "supposed", "oblige", "obliged", "obligate", "obligated",
-                        "require", "required"})
+OBLIGATION = lexicon.words("obligation_words")
 #: Adverbs and noun modifiers that hedge a report without denying it ("Serbia allegedly attacked ...", "the
 #: reported attack"): the event stays ``asserted`` (CAMEO and GDELT code alleged events) and the hedge is
 #: recorded (:attr:`ModalityResult.hedge`).
-HEDGE_ADV = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
-HEDGE_MODS = frozenset({"alleged", "reported", "suspected", "purported", "supposed", "claimed", "rumoured",
-                        "rumored", "unconfirmed", "unverified"})
+HEDGE_ADV = lexicon.words("hedge_adverbs")
+HEDGE_MODS = lexicon.words("hedge_modifiers")
 #: Subjects that say nobody did it ("No one believes ...", "Nobody attacked ...", "None of them met ...").
-NO_SUBJECTS = frozenset({"nobody", "noone", "none", "neither", "nothing"})
-INTENT_VERBS = frozenset({"want", "wish", "intend", "hope", "seek", "aim", "try", "attempt", "offer", "promise",
-                          "pledge", "vow", "threaten", "plan", "prepare", "strive", "desire", "agree", "decide",
-                          "consider", "propose", "push"})
-INTENT_ADJ = frozenset({"ready", "willing", "prepared", "eager", "determined", "keen", "open"})
-FUTURE_VERBS = frozenset({"schedule", "expect", "set", "due", "slate"})
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
-HYPO_AUX = frozenset({"could", "might", "may", "should", "must", "ought", "can"})
-FUTURE_MODS = frozenset({"planned", "upcoming", "next", "forthcoming", "future", "scheduled", "coming"})
-HYPO_MODS = frozenset({"possible", "proposed", "potential", "hypothetical", "prospective"})
+NO_SUBJECTS = lexicon.words("no_subjects")
+INTENT_VERBS = lexicon.words("intent_verbs")
+INTENT_ADJ = lexicon.words("intent_adjectives")
+FUTURE_VERBS = lexicon.words("future_verbs")
+FUTURE_AUX = lexicon.words("future_auxiliaries")
+HYPO_AUX = lexicon.words("hypothetical_auxiliaries")
+FUTURE_MODS = lexicon.words("future_modifiers")
+HYPO_MODS = lexicon.words("hypothetical_modifiers")
 CHAIN_DEPS = frozenset({"xcomp", "ccomp", "acomp", "conj", "pcomp", "auxpass", "oprd"})
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s)?\b")
 
@@ -296,7 +285,7 @@ def _nobody(t: "Token") -> str:
 
 
 #: Subordinators of a clause that places its event before the main one ("after X attacked Y").
-BACKGROUND_MARKS = frozenset({"after", "since", "before", "until", "following"})
+BACKGROUND_MARKS = lexicon.words("background_marks")
 
 
 def _background_clause(ch: list["Token"]) -> str:
@@ -319,13 +308,12 @@ def _background_clause(ch: list["Token"]) -> str:
     return ""
 
 
-REPORT_NOUNS = frozenset({"report", "claim", "allegation", "suggestion", "rumour", "rumor", "speculation",
-                          "accusation", "assertion", "charge"})
-DENYING = frozenset({"deny", "reject", "dismiss", "refute", "rebut", "debunk", "disprove", "discredit"})
+REPORT_NOUNS = lexicon.words("report_nouns")
+DENYING = lexicon.words("denying_verbs")
 
 
 #: Report nouns whose content is hearsay: an event only rumoured is ``hypothetical``.
-HEARSAY_NOUNS = frozenset({"rumour", "rumor", "speculation", "suggestion", "fear", "hope", "possibility"})
+HEARSAY_NOUNS = lexicon.words("hearsay_nouns")
 
 
 def _report_clause(top: "Token") -> tuple[str, str]:

@@ -15,16 +15,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from eventwire import lexicon
+
 #: Argument constraints a pattern may require (``req:`` in the ``when`` column; see :class:`Pattern`).
 REQUIREMENTS = frozenset({"target", "content", "content|target", "srcpol", "person", "intrans", "noclause", "must",
                           "should"})
 #: Lemmas of nouns naming people who can be released, freed, handed over ("released 20 prisoners").
-PERSON_NOUNS = frozenset("""prisoner hostage detainee captive inmate people person man woman child boy girl soldier
-sailor crew crewman journalist reporter activist national citizen worker fisherman student officer protester
-civilian pilot member leader dissident opponent suspect migrant refugee tourist hostages prisoners
-detainees captives inmates soldiers journalists activists nationals citizens workers fishermen students
-protesters civilians pilots members leaders dissidents opponents suspects migrants refugees tourists
-men women children""".split())
+PERSON_NOUNS = lexicon.words("person_nouns")
 
 #: Code families refined by content (``02*`` appeal, ``10*`` demand, ``03*`` intent, ``12*`` refusal).
 FAMILIES = {"02*": "appeal", "10*": "demand", "03*": "intent", "12*": "refuse"}

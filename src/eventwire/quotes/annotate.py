@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventwire import lexicon
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Quote
 
@@ -40,20 +41,15 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 #: Lemmas of verbs that introduce reported speech.
-CUE_VERBS = frozenset("""say tell add state explain stress emphasise emphasize note warn insist claim argue announce
-declare write tweet post continue ask reply respond acknowledge admit confirm deny report suggest recall reiterate
-underline remark comment allege assert maintain conclude observe predict complain concede caution point
-testify reveal disclose""".split())
+CUE_VERBS = lexicon.words("quote_cue_verbs")
 #: Extra cues that only introduce direct quotes ("'Stop!' he shouted").
-DIRECT_ONLY_CUES = frozenset("urge plead joke laugh shout cry exclaim whisper add".split())
+DIRECT_ONLY_CUES = lexicon.words("direct_only_cues")
 #: Nouns that stand for a source rather than a speaker ("a report from Reuters").
-SOURCE_NOUNS = frozenset("""report statement source sources document study survey article interview data figures
-release communique communiqué post message letter tweet broadcast""".split())
+SOURCE_NOUNS = lexicon.words("source_nouns")
 #: Media nouns: an object of "told" with one of these is an outlet (``via``).
-MEDIA_NOUNS = frozenset("""agency news newspaper paper daily television tv radio broadcaster channel magazine outlet
-website network station wire""".split())
-_PRONOUNS = {"he", "she", "him", "her"}
-_GROUP_PRONOUNS = {"they", "it", "them"}
+MEDIA_NOUNS = lexicon.words("media_nouns")
+_PRONOUNS = lexicon.words("person_pronouns")
+_GROUP_PRONOUNS = lexicon.words("group_pronouns")
 _OPEN_D = {"“": "”", "„": "“", "«": "»", '"': '"', "‟": "”"}
 _OPEN_S = {"‘": "’", "'": "'"}
 
@@ -148,7 +144,7 @@ def _closes_single(body: str, i: int) -> bool:
 _TITLE_CUES = re.compile(r"(?:named|called|titled|entitled|dubbed|headlined|website|site|video|film|movie|book|song|"
                         r"album|show|exhibition|exhibit|series|campaign|operation|slogan|hashtag|article|report|of)\W*$",
                         re.IGNORECASE)
-_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "vs", "with", "by", "from"}
+_SMALL = lexicon.words("title_small_words")
 
 
 def _is_title(body: str, r: _Raw) -> bool:
