@@ -91,6 +91,7 @@ def run(
     over input shards, and a rerun processes only the shards not done yet.
     """
     from eventwire.runbase import corpus_incomplete
+    from eventwire.store.db import SchemaTooNew, StoreOpenError
     from eventwire.runner import RunConfig, RunStats, count_inputs
     from eventwire.runner import run as run_pipeline
 
@@ -146,6 +147,9 @@ def run(
     try:
         with progress:
             stats, status = run_pipeline([str(p) for p in paths], config, on_progress=on_progress, command=command)
+    except (StoreOpenError, SchemaTooNew) as exc:  # locked, not DuckDB, another program's, too new
+        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (eventwire.stopping): exit 130 / 143
         from eventwire import stopping
 
@@ -187,13 +191,12 @@ def _configure(config_file: Path | None, dictionaries: list[str] | None, trigger
 
 def _preflight(db: Path, origins: dict[str, str] | None = None) -> None:
     """Checks made before a run loads any model, each a one-line error and exit 2: the user actor
-    dictionaries (``EVENTWIRE_DICTIONARIES``) and trigger files (``EVENTWIRE_TRIGGERS``) load, and the
-    database can be opened for writing (a DuckDB file of eventwire, not locked by another process
-    such as ``eventwire serve``). ``origins`` names where each list came from (for the message)."""
+    dictionaries (``EVENTWIRE_DICTIONARIES``) and trigger files (``EVENTWIRE_TRIGGERS``) load, and
+    ``--db`` is not a directory. ``origins`` names where each list came from (for the message). The
+    database is opened by the run itself (see the end of this function)."""
     from eventwire.actors.dictionary import DictionaryError
     from eventwire.events.patterns import TRIGGERS_ENV, PatternError, check_triggers
     from eventwire.runner import check_dictionaries
-    from eventwire.store.db import SchemaTooNew, Store, StoreOpenError
 
     origins = origins or {}
     try:
@@ -211,13 +214,10 @@ def _preflight(db: Path, origins: dict[str, str] | None = None) -> None:
     if db.is_dir():
         console.print(f"[red]error:[/] --db {db} is a directory; give a database file")
         raise typer.Exit(2)
-    if not db.exists():
-        return  # created by the run
-    try:
-        Store(db).close()
-    except (StoreOpenError, SchemaTooNew) as exc:
-        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(2)
+    # The database itself is not opened here: the run opens it first thing, before any model is
+    # loaded, and holds its lock until its final checkpoint (opening and closing it here left a gap
+    # in which a reader or another writer could come in); a database that cannot be used stops the
+    # run there with the same one-line error and exit 2 (main()).
 
 
 def print_summary(stats, db: str) -> None:
@@ -340,6 +340,12 @@ def serve(
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
     except duckdb.IOException as exc:
+        from eventwire.store.db import locked_error
+
+        locked = locked_error(str(db), exc, read_only=not write)
+        if locked is not None:  # a run holds the database: a clear one-line error, like export's
+            console.print(f"[red]error:[/] {locked}", soft_wrap=True)
+            raise typer.Exit(2)
         console.print(f"[red]error:[/] cannot open {db}: {exc}")
         raise typer.Exit(1)
 

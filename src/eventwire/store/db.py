@@ -39,13 +39,35 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
-def _open_error(path: str, exc: BaseException) -> StoreOpenError:
+def lock_holder(exc: BaseException) -> str:
+    """The process DuckDB names as holding a database's lock (``PID 1234``), or ``another process``."""
+    import re
+
+    m = re.search(r"\(PID (\d+)\)", str(exc))
+    return f"another process (PID {m.group(1)})" if m else "another process"
+
+
+def locked_error(path: str, exc: BaseException, read_only: bool) -> StoreOpenError | None:
+    """The one-line :class:`StoreOpenError` for a database whose lock another process holds, or
+    ``None`` when ``exc`` is not a lock conflict. A reader (``read_only``) meets only a writer: an
+    ``eventwire run`` or ``corpus update`` holds the lock from its start to its final checkpoint, so
+    no reader ever sees a half-written run; a writer may meet a reader too (``eventwire serve``)."""
+    if "lock" not in str(exc).lower():
+        return None
+    who = lock_holder(exc)
+    if read_only:
+        return StoreOpenError(f"{path}: the database is being written by {who} (an eventwire run, corpus "
+                              "update or serve --write): wait until it has finished, then try again")
+    return StoreOpenError(f"{path} is in use by {who} (an 'eventwire serve' or another run?): "
+                          f"stop it first, or use another --db ({_first_line(exc)})")
+
+
+def _open_error(path: str, exc: BaseException, read_only: bool = False) -> StoreOpenError:
     """A :class:`StoreOpenError` explaining why ``duckdb.connect(path)`` failed with ``exc``."""
     msg = str(exc)
     low = msg.lower()
-    if "lock" in low:
-        return StoreOpenError(f"{path} is in use by another process (an 'eventwire serve' or another run?): "
-                              f"stop it first, or use another --db ({_first_line(exc)})")
+    if (locked := locked_error(path, exc, read_only)) is not None:
+        return locked
     if "not a valid duckdb" in low or "not a duckdb" in low or "invalid magic" in low or "unable to open" in low:
         return StoreOpenError(f"{path} is not a DuckDB database file: give another --db "
                               f"({_first_line(exc)})")
@@ -266,7 +288,7 @@ class Store:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise _open_error(self.path, exc) from exc
+            raise _open_error(self.path, exc, read_only) from exc
         self._columns: dict[str, list[str]] = {}
         try:
             self.check_ours()
