@@ -50,7 +50,8 @@ class Decoded:
 
 
 #: NUL bytes tolerated in a text (a few stray NULs in a dump: removed with a warning, see
-#: :data:`CONTROL`): one per 512 bytes of the sample, at most this many; more make the bytes binary.
+#: :data:`CONTROL`): one per 256 bytes of the sample (at least 2), at most this many; more make the
+#: bytes binary.
 MAX_TEXT_NULS = 8
 
 #: Control characters removed from decoded text: C0 controls except tab, line feed, form feed and
@@ -61,7 +62,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def looks_binary(data: bytes, sample: int = 8192) -> bool:
     """True when the first ``sample`` bytes hold more NUL bytes than a text has by accident (one per
-    512 bytes, at most :data:`MAX_TEXT_NULS`), or over 10% non-whitespace control bytes. A text with a few stray control bytes is
+    256 bytes, at least 2, at most :data:`MAX_TEXT_NULS`), or over 10% non-whitespace control bytes. A text with a few stray control bytes is
     text (they are removed after decoding, with a warning); an image, PDF or compressed file has far
     more (random bytes: about one NUL in 256, and 10.5% control bytes).
 
@@ -70,7 +71,7 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
     head = data[:sample]
     if not head:
         return False
-    if head.count(0) > min(MAX_TEXT_NULS, max(1, len(head) // 512)):  # 1 per 512 bytes, at most 8
+    if head.count(0) > min(MAX_TEXT_NULS, max(2, len(head) // 256)):  # 1 per 256 bytes (at least 2), at most 8
         return True
     ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return ctrl / len(head) > 0.10

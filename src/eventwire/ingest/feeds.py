@@ -173,6 +173,8 @@ def _parse_jsonfeed(data: bytes) -> Feed:
         obj = json.loads(decode_bytes(data).text)
     except (json.JSONDecodeError, BinaryContent) as exc:
         raise NotAFeed(f"not a JSON Feed: invalid JSON ({exc})"[:200]) from exc
+    except RecursionError as exc:  # nested deeper than the decoder takes
+        raise NotAFeed("not a JSON Feed: invalid JSON (nested too deeply)") from exc
     if not isinstance(obj, dict) or not str(obj.get("version", "")).startswith("https://jsonfeed.org/version/") \
             or not isinstance(obj.get("items"), list):
         keys = ", ".join(sorted(obj)[:8]) if isinstance(obj, dict) else type(obj).__name__

@@ -337,6 +337,10 @@ def _jsonl_record(src: str, member: str, raw: bytes) -> Document | Problem:
         return Problem(src, "read", "error", "binary content", str(exc), member=member, doc_id=doc_id)
     except json.JSONDecodeError as exc:
         return Problem(src, "read", "error", "invalid JSON", str(exc), member=member, doc_id=doc_id)
+    except RecursionError:  # "[[[[..." 100,000 deep: the decoder's recursion limit, not the run's end
+        return Problem(src, "read", "error", "invalid JSON: nested too deeply",
+                       f"more levels of arrays/objects than Python's JSON decoder takes ({len(raw):,} bytes)",
+                       member=member, doc_id=doc_id)
     if not isinstance(obj, dict):
         return Problem(src, "read", "error", "JSONL line is not an object",
                        f"got {type(obj).__name__}", member=member, doc_id=doc_id)

@@ -145,7 +145,7 @@ def annotation_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
 def error_row(run_id: str, p: Problem, now: datetime) -> dict[str, Any]:
     """The ``errors`` row for a problem (its id is a hash of where and why, so repeats collapse)."""
     return {"error_id": stable_id(p.source, p.member, p.doc_id, p.stage, p.reason), "run_id": run_id,
-            "source": p.source, "member": p.member, "doc_id": p.doc_id, "stage": p.stage,
+            "source": safe_str(p.source), "member": safe_str(p.member), "doc_id": p.doc_id, "stage": p.stage,
             "severity": p.severity, "reason": p.reason, "detail": p.detail[:4000], "recorded_at": now}
 
 
@@ -158,7 +158,7 @@ def outcome_rows(run_id: str, outcomes: Sequence[Outcome], now: datetime) -> dic
     for o in outcomes:
         d = o.document
         reason = "; ".join(p.reason for p in o.problems if p.severity != "warning") or None
-        docs.append({"doc_id": d.doc_id, "source": d.source, "member": d.member, "kind": d.kind,
+        docs.append({"doc_id": d.doc_id, "source": safe_str(d.source), "member": safe_str(d.member), "kind": d.kind,
                      "size_bytes": d.size, "status": o.status, "reason": reason, "run_id": run_id,
                      "processed_at": now})
         if o.article is not None:
@@ -262,6 +262,7 @@ def split_tables(tables: dict[str, pa.Table]) -> list[tuple[str, dict[str, pa.Ta
 def article_row(article: Article, run_id: str) -> dict[str, Any]:
     """The ``articles`` row for an article."""
     row = article.metadata()
+    row["source"] = safe_str(row.get("source"))  # a file name with undecodable bytes (a lone surrogate)
     row["word_count"] = len(article.body.split())
     row["run_id"] = run_id
     return row
