@@ -211,7 +211,7 @@ def test_english_date_lines_read_directly_equal_dateparser():
     """The fast path of ``parse_date`` (``March 3, 2024 10:00`` and its variants) gives exactly what
     dateparser gives: every month name and abbreviation, with and without a full stop and comma, days
     and times at the edges (impossible ones included: they are left to dateparser)."""
-    from eventwire.extract.dates import _MONTHS, _dateparser_date, parse_date
+    from eventwire.dates import _MONTHS, _dateparser_date, parse_date
 
     langs = ("en", "de", "fr", "es")
     checked = 0

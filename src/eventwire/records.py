@@ -1,6 +1,7 @@
 """The data model: one place for every record that flows through eventwire.
 
-Data flows one way (see DESIGN.md)::
+Data flows one way (the stages, what each annotator requires and assigns, and where knowledge lives:
+docs/architecture.md)::
 
     Document (bytes + where they came from)
       -> Article (clean body, title, dates, outlet, language, provenance)

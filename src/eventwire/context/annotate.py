@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Event, Place, TimeExpr
 from eventwire.temporal.annotate import anchor_date, tense
-from eventwire.temporal.resolve import last_day
+from eventwire.dates import last_day
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -22,6 +22,9 @@ import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from eventwire import lexicon
+from eventwire.dates import MONTHS, WEEKDAYS, parse_published  # noqa: F401 (parse_published: re-exported)
+
 #: Words per shingle. 3-word shingles: one edited word changes at most 3 shingles, and two
 #: independently written reports share almost none (measured in docs/corpus.md).
 SHINGLE_WORDS = 3
@@ -64,54 +67,14 @@ def body_hash(tokens: list[str]) -> str:
 
 # -- anchors -------------------------------------------------------------------------------------
 
-# Month and weekday names in the languages news copies travel between most (en, de, fr, es, it, pt,
-# nl), ASCII-folded, with common abbreviations. Written for eventwire; the names are facts.
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate([
-    "january jan januar janner janvier enero gennaio janeiro januari",
-    "february feb februar fevrier febrero febbraio fevereiro februari",
-    "march mar marz maerz mars marzo marco maart",
-    "april apr avril abril aprile",
-    "may mai mayo maggio maio mei",
-    "june jun juni juin junio giugno junho",
-    "july jul juli juillet julio luglio julho",
-    "august aug aout agosto augustus",
-    "september sep sept septembre septiembre settembre setembro",
-    "october oct oktober octobre octubre ottobre outubro",
-    "november nov novembre noviembre novembro",
-    "december dec dezember decembre diciembre dicembre dezembro",
-], start=1):
-    for _n in _names.split():
-        _MONTHS[_n] = _num
-_WEEKDAYS: dict[str, int] = {}
-for _num, _names in enumerate([
-    "monday montag lundi lunes lunedi maandag",
-    "tuesday dienstag mardi martes martedi dinsdag",
-    "wednesday mittwoch mercredi miercoles mercoledi woensdag",
-    "thursday donnerstag jeudi jueves giovedi donderdag",
-    "friday freitag vendredi viernes venerdi vrijdag",
-    "saturday samstag sonnabend samedi sabado zaterdag",
-    "sunday sonntag dimanche domingo domenica zondag",
-], start=1):
-    for _n in _names.split():
-        _WEEKDAYS[_n] = _num
+# Month and weekday names (lexicon tables month_names, weekday_names, through eventwire.dates),
+# ASCII-folded: "9. Oktober" and "October 9" give the same anchor.
+_MONTHS: dict[str, int] = {fold(n): m for n, m in MONTHS.items()}
+_WEEKDAYS: dict[str, int] = {fold(n): d for n, d in WEEKDAYS.items()}
 
 # Capitalised words that are not names: sentence openers, pronouns, articles, titles (en, de, fr, es,
 # it, nl), ASCII-folded. Written for eventwire. Months and weekdays are handled above.
-_NOT_NAMES = set("""
-a an the this that these those there here he she it its we they i you his her their our my your
-in on at for of to from by with without after before while during since until as and but or nor so
-if when where what who whom which why how not no yes all some many most more also however although
-according following including instead meanwhile despite then than mr mrs ms dr sir said says
-der die das den dem des ein eine einer eines einem einen er sie es wir ihr ich du und oder aber
-auch nach vor bei mit ohne fur uber unter seit bis im am um zum zur vom beim wie wenn als dass
-nicht kein keine diese dieser dieses jene man so noch schon nur laut zudem dabei damit dort hier
-le la les un une des du de au aux et ou mais il elle ils elles nous vous on ce cette ces dans sur
-pour par avec sans selon apres avant pendant
-el los las unos unas y o pero en con sin segun tras durante su sus lo del al que
-il lo gli uno una e ma con per tra fra nel nella della degli
-het een en maar met voor door bij naar volgens
-""".split())
+_NOT_NAMES = lexicon.words("not_names")
 
 
 def _is_capitalised(tok: str) -> bool:
@@ -185,38 +148,6 @@ def anchors(text: str) -> list[tuple[str, int]]:
 
 
 # -- time ----------------------------------------------------------------------------------------
-
-_ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
-
-
-def parse_published(value: str | None) -> datetime | None:
-    """A naive UTC ``datetime`` for an ISO 8601 publication time at any granularity, or ``None``.
-
-    ``2021-10-09T13:24`` (no zone: taken as printed), ``2025-08-11T06:20:00Z`` and ``...+02:00``
-    (converted to UTC), ``2021-10`` (the 1st), ``2021`` (1 January). Unparseable values give ``None``.
-    """
-    if not value:
-        return None
-    m = _ISO_PREFIX.match(value.strip())
-    if not m:
-        return None
-    y, mo, d, hh, mm, ss, tz = m.groups()
-    try:
-        dt = datetime(int(y), int(mo or 1), int(d or 1), int(hh or 0), int(mm or 0), int(ss or 0))
-    except ValueError:
-        return None
-    if tz:
-        if tz == "Z":
-            off = 0
-        else:
-            sign = 1 if tz[0] == "+" else -1
-            digits = tz[1:].replace(":", "")
-            off = sign * (int(digits[:2]) * 60 + int(digits[2:4] or 0))
-        from datetime import timedelta
-
-        dt = dt - timedelta(minutes=off)
-    return dt
-
 
 def seen_at(published: str | None, stored_at: datetime | None) -> tuple[datetime, str]:
     """When the corpus takes an article to have appeared: ``(naive UTC datetime, basis)``.

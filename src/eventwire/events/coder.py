@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from eventwire import lexicon
 from eventwire.actors.annotate import actor_mentions, coref, default_actors, reporting_antecedent
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
+from eventwire.dates import last_day
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref, compose
 from eventwire.events.codebook import codebook
 from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
@@ -54,7 +55,6 @@ from eventwire.events.event_typing import (Decision, classifier_status, combine,
                                      typing_input)
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Event
-from eventwire.temporal.resolve import last_day
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

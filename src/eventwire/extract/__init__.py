@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from eventwire.extract.dates import parse_date
+from eventwire.dates import parse_date
 from eventwire.extract.html import NoArticle, extract_html, word_count
 from eventwire.extract.language import detect_language
 from eventwire.extract.outlets import default_registry, domain_of

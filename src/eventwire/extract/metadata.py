@@ -30,7 +30,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from eventwire.extract.dates import ParsedDate, parse_date
+from eventwire.dates import ParsedDate, parse_date
 
 #: schema.org types that describe the article itself (a page may also hold WebSite, Organization,
 #: BreadcrumbList, VideoObject ... objects, whose ``headline``/``name`` is not the article's).
@@ -235,7 +235,7 @@ def _parse_when(value: str | None) -> ParsedDate | None:
     if re.fullmatch(r"\d{10}(?:\d{3})?", value):
         from datetime import datetime, timezone
 
-        from eventwire.extract.dates import to_iso
+        from eventwire.dates import to_iso
 
         secs = int(value[:10])
         return to_iso(datetime.fromtimestamp(secs, tz=timezone.utc), "time")

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from eventwire.extract.boilerplate import split_boilerplate
-from eventwire.extract.dates import date_line
+from eventwire.dates import date_line
 from eventwire.extract.titles import split_title
 
 #: A header block longer than this (words) is body text, not a title.

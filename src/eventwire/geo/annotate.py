@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventwire import lexicon
 from eventwire.geo.gazetteer import GeoRecord, get_gazetteer
 from eventwire.geo.resolve import DIVISION_WORDS, Choice, choose
 from eventwire.nlp.annotators import annotator
@@ -45,18 +46,11 @@ log = logging.getLogger(__name__)
 
 #: Prepositions that place something somewhere (not "from"/"to": origin and destination).
 #: "on", "over", "between", "into" are left out: "sanctions on Belarus", "talks between Kyiv and Moscow".
-LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across", "through", "throughout",
-                       "within", "along", "amid"})
+LOC_PREPS = lexicon.words("place_preps")
 #: Nouns naming something that happens somewhere ("the meeting in Doha").
-EVENT_NOUNS = frozenset("""meeting talks talk summit conference negotiation negotiations protest protests demonstration
-rally march attack attacks strike strikes bombing clash clashes fighting battle war ceremony visit election elections
-vote session gathering forum operation raid explosion blast shooting crash trial hearing funeral parade celebration
-riot riots violence incident event competition games olympics festival signing ceasefire deal agreement consultation
-consultations discussion discussions dialogue round meetings exercise exercises drills offensive assault airstrike
-airstrikes killing killings arrest arrests evacuation evacuations withdrawal deployment""".split())
+EVENT_NOUNS = lexicon.words("event_nouns")
 #: Nouns that make "X is the <noun>" a description of a place, not metonymy.
-GEO_NOUNS = frozenset("""capital city town village country state province region home seat border part member site
-place centre center hub port""".split())
+GEO_NOUNS = lexicon.words("geo_nouns")
 _SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 

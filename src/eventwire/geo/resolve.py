@@ -26,10 +26,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from eventwire import lexicon
 from eventwire.geo.gazetteer import Candidate, GeoRecord
 
-DIVISION_WORDS = frozenset({"province", "region", "state", "governorate", "oblast", "district", "county",
-                            "prefecture", "department", "territory", "canton", "emirate", "krai", "wilayah"})
+DIVISION_WORDS = lexicon.words("division_words")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from eventwire import lexicon
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, TimeExpr
 from eventwire.temporal.resolve import resolve
@@ -45,8 +46,8 @@ PATTERNS = [re.compile(p) for p in (
     r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b\d{4}-\d{2}-\d{2}\b",
     rf"(?i)\b{_NUMW}\s+(?:days?|weeks?|months?|years?|decades?)\s+ago\b",
 )]
-_FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "would", "going"}
-_FUTURE_HEADS = {"schedule", "plan", "due", "expect", "set", "slate"}
+_FUTURE_AUX = lexicon.words("tense_future_words")
+_FUTURE_HEADS = lexicon.words("tense_future_heads")
 #: Governors of a to-infinitive that put it after the time of speaking when they are not in the past tense
 #: ("is due to meet", "plans to visit", "intends to sign", "is set to", "aims to", "wants to"): the
 #: planned, scheduled or wished event lies ahead (a bare weekday resolves forwards).

@@ -45,16 +45,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-MONTHS["sept"] = 9
-WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-           "thirty": 30, "forty": 40, "fifty": 50, "a couple of": 2, "couple of": 2, "a dozen": 12, "dozen": 12}
-_UNITS = {"minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y",
-          "century": "Y"}
+from eventwire import lexicon
+from eventwire.dates import EN_MONTHS, EN_WEEKDAYS, last_day  # noqa: F401 (last_day: re-exported)
+
+#: English month names and abbreviations -> month number (:data:`eventwire.dates.EN_MONTHS`).
+MONTHS = dict(EN_MONTHS)
+#: English weekday names -> weekday number, Monday 0 (``date.weekday()``; from :data:`eventwire.dates.EN_WEEKDAYS`).
+WEEKDAYS = {name: iso - 1 for name, iso in EN_WEEKDAYS.items()}
+NUMBERS = lexicon.numbers("unit_counts")
+_UNITS = lexicon.mapping("time_units")
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _PART = {"early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20), "middle": (11, 20),
          "late": (21, 31), "end": (21, 31)}
@@ -406,8 +405,7 @@ def _season(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
     return _interval(start, end, "season", rule + " (meteorological, northern hemisphere)")
 
 
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
-                 "eighties": 8, "nineties": 9}
+_DECADE_WORDS = lexicon.numbers("decade_words")
 
 
 def _decade(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
@@ -507,21 +505,3 @@ def _dateparser(text: str, anchor: date | None, future: bool) -> Resolved | None
     if period == "time":
         return Resolved(data.date_obj.strftime("%Y-%m-%dT%H:%M"), "minute", d.isoformat(), d.isoformat(), "dateparser (time)")
     return None
-
-
-def last_day(value: str | None) -> date | None:
-    """The last day covered by an ISO date value at any granularity ("2024" -> 2024-12-31, "2024-02" ->
-    2024-02-29, "2024-02-10" -> itself; a trailing time or range end after the date is ignored), or
-    ``None`` when ``value`` does not start with a valid date."""
-    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
-    if not m:
-        return None
-    try:
-        y = int(m[1])
-        if m[3]:
-            return date(y, int(m[2]), int(m[3]))
-        if m[2]:
-            return date(y, int(m[2]), calendar.monthrange(y, int(m[2]))[1])
-        return date(y, 12, 31)
-    except ValueError:
-        return None

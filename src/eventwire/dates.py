@@ -1,6 +1,17 @@
-"""Parse publication dates and datelines into ISO 8601 strings that keep their granularity.
+"""Dates, in one module: the parsers of extraction, temporal grounding and the corpus view, and the
+month and weekday names they share.
 
-Parsing is dateparser's (``DateDataParser`` with ``RETURN_TIME_AS_PERIOD``, which tells whether a time
+* :func:`parse_date` / :func:`date_line` (extraction): a publication date or a date line in any common
+  news format -> :class:`ParsedDate` (below);
+* :func:`parse_published` (corpus view): a stored ISO 8601 value at any granularity -> a naive UTC
+  ``datetime``;
+* :func:`last_day` (temporal grounding, the event coder, event context): the last day an ISO value
+  covers;
+* :data:`MONTHS`, :data:`WEEKDAYS` and their English and date-line subsets, from the lexicon tables
+  ``month_names.tsv`` and ``weekday_names.tsv`` (relative expressions themselves are resolved in
+  :mod:`eventwire.temporal.resolve`).
+
+Text dates: parsing is dateparser's (``DateDataParser`` with ``RETURN_TIME_AS_PERIOD``, which tells whether a time
 of day was given); this module adds what a news pipeline needs around it:
 
 * granularity-preserving ISO output: ``2021``, ``2021-10``, ``2021-10-09``, ``2021-10-09T13:24``,
@@ -11,33 +22,40 @@ of day was given); this module adds what a news pipeline needs around it:
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-#: Words that may surround a date on a date-only line (en, de, fr, es), lower case.
-_DATE_WORDS = {
-    # months
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "januar", "jänner", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier",
-    "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-    "noviembre", "diciembre",
-    # weekdays
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
-    "thu", "fri", "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
-    "sonntag", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes",
-    "miércoles", "jueves", "viernes", "sábado", "domingo",
-    # glue and time words
-    "uhr", "um", "at", "à", "a", "las", "h", "am", "pm", "a.m", "p.m", "de", "del", "le", "the", "of", "on",
-    "utc", "gmt", "cet", "cest", "mez", "mesz", "et", "est", "edt", "pst", "pdt", "bst", "ct", "cdt", "cst",
-    "mt", "mdt", "mst", "pt", "eet", "eest", "msk", "ist", "jst", "kst", "hkt", "sgt", "aest", "aedt",
-    # prefixes of date lines
-    "published", "updated", "posted", "last", "modified", "date", "stand", "veröffentlicht", "aktualisiert",
-    "publié", "mis", "jour", "publicado", "actualizado",
-}
+from eventwire import lexicon
+
+_MONTH_ROWS = lexicon.table("month_names")[1]
+_WEEKDAY_ROWS = lexicon.table("weekday_names")[1]
+#: Languages whose dates dateparser reads on date lines (:func:`parse_date`'s default).
+DATE_LINE_LANGUAGES = ("en", "de", "fr", "es")
+
+
+def _names(rows, languages: tuple[str, ...] | None = None, kinds: tuple[str, ...] = ("name", "abbr")) -> dict[str, int]:
+    return {n: int(v) for n, v, langs, kind in rows
+            if kind in kinds and (languages is None or set(langs.split()) & set(languages))}
+
+
+#: Every month name and abbreviation (all languages and kinds, as written, lower case) -> month number.
+MONTHS = _names(_MONTH_ROWS, kinds=("name", "abbr", "ascii"))
+#: English month names and abbreviations ("january", "jan", "sept") -> month number.
+EN_MONTHS = _names(_MONTH_ROWS, ("en",))
+#: Month names of the date-line languages (as written, no ASCII transliterations).
+DATE_LINE_MONTHS = frozenset(_names(_MONTH_ROWS, DATE_LINE_LANGUAGES))
+#: Every weekday name (all languages, both German names of Saturday) -> ISO weekday (1 Monday .. 7 Sunday).
+WEEKDAYS = _names(_WEEKDAY_ROWS, kinds=("name", "variant"))
+#: English weekday names ("monday" .. "sunday", no abbreviations) -> ISO weekday.
+EN_WEEKDAYS = _names(_WEEKDAY_ROWS, ("en",), kinds=("name",))
+#: Weekday names and English abbreviations of the date-line languages.
+DATE_LINE_WEEKDAYS = frozenset(_names(_WEEKDAY_ROWS, DATE_LINE_LANGUAGES))
+#: Words that may surround a date on a date-only line (en, de, fr, es), lower case: month and weekday
+#: names and the glue, time-zone and prefix words of ``date_line_words.tsv``.
+_DATE_WORDS = DATE_LINE_MONTHS | DATE_LINE_WEEKDAYS | lexicon.words("date_line_words")
 _PREFIX = re.compile(
     r"^\s*(?:(?:first\s+)?published|updated|last\s+updated|posted|modified|date|stand|veröffentlicht|"
     r"aktualisiert|publié\s+le|mis\s+à\s+jour\s+le|publicado|actualizado)\s*(?:on|am|:)?\s*[:\-–]?\s*",
@@ -120,11 +138,8 @@ def parse_date(text: str, languages: tuple[str, ...] = ("en", "de", "fr", "es"))
     return _dateparser_date(s, languages)
 
 
-#: English month names and abbreviations -> month number.
-_MONTHS = {name: i + 1 for i, names in enumerate((
-    ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",), ("June", "Jun"),
-    ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"), ("October", "Oct"), ("November", "Nov"),
-    ("December", "Dec"))) for name in names}
+#: English month names and abbreviations, capitalised as in a date line ("January", "Jan") -> month number.
+_MONTHS = {name.capitalize(): i for name, i in EN_MONTHS.items()}
 #: The commonest English date line, ``March 3, 2024 10:00`` (also ``Mar. 3 2024``, ``March 3, 2024, 9:05``):
 #: read directly, with the same result as dateparser (tests/test_metadata.py compares them on every
 #: month, day and form), which takes ~1.5 ms per call.
@@ -185,3 +200,51 @@ def date_line(line: str) -> ParsedDate | None:
     if other:
         return None
     return parse_date(s)
+
+
+_ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """A naive UTC ``datetime`` for an ISO 8601 publication time at any granularity, or ``None``.
+
+    ``2021-10-09T13:24`` (no zone: taken as printed), ``2025-08-11T06:20:00Z`` and ``...+02:00``
+    (converted to UTC), ``2021-10`` (the 1st), ``2021`` (1 January). Unparseable values give ``None``.
+    """
+    if not value:
+        return None
+    m = _ISO_PREFIX.match(value.strip())
+    if not m:
+        return None
+    y, mo, d, hh, mm, ss, tz = m.groups()
+    try:
+        dt = datetime(int(y), int(mo or 1), int(d or 1), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return None
+    if tz:
+        if tz == "Z":
+            off = 0
+        else:
+            sign = 1 if tz[0] == "+" else -1
+            digits = tz[1:].replace(":", "")
+            off = sign * (int(digits[:2]) * 60 + int(digits[2:4] or 0))
+        dt = dt - timedelta(minutes=off)
+    return dt
+
+
+def last_day(value: str | None) -> date | None:
+    """The last day covered by an ISO date value at any granularity ("2024" -> 2024-12-31, "2024-02" ->
+    2024-02-29, "2024-02-10" -> itself; a trailing time or range end after the date is ignored), or
+    ``None`` when ``value`` does not start with a valid date."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
+    if not m:
+        return None
+    try:
+        y = int(m[1])
+        if m[3]:
+            return date(y, int(m[2]), int(m[3]))
+        if m[2]:
+            return date(y, int(m[2]), calendar.monthrange(y, int(m[2]))[1])
+        return date(y, 12, 31)
+    except ValueError:
+        return None
