@@ -176,3 +176,67 @@ def test_german_title_then_date_line():
     assert a.title == "Bundesregierung kündigt umfangreiche neue Hilfen für Landwirte in Not an"
     assert a.published == "2025-06-12T14:30" and a.language == "de"
     assert a.body.startswith("Die Bundesregierung hat am Donnerstag")
+
+
+# -- item 6: articles refused that are articles; authors; titles ---------------------------------
+
+def _page(name: str):
+    """The case page ``extraction/<name>`` through extraction (as an HTML file)."""
+    from eventwire.extract import extract
+
+    path = shared_path("data", "cases", "extraction", name)
+    return extract(Document(doc_id=content_id(path.read_bytes()), source=str(path), kind="html",
+                            data=path.read_bytes()))
+
+
+def test_paywall_lead_is_a_partial_article():
+    """'r1_paywall_preview.html': an article with the visible lead (two paragraphs), flagged partial."""
+    a = _page("r1_paywall_preview.html")
+    assert a.title == "Harbor Town Votes on New Ferry Line" and a.authors == ["Mara Quell"]
+    paras = a.body.split("\n\n")
+    assert paras[0].startswith("The council of Harbor Town voted seven to two") and len(paras) == 2
+    assert paras[1].endswith("Opponents worried about the cost of dredging the harbor mouth.")
+    assert any(w.startswith("partial article: paywalled") for w in a.warnings)
+
+
+def test_short_item_on_a_link_heavy_page_is_an_article():
+    """'r2_short_article_navheavy.html': a 70-word item among menu links is an article."""
+    a = _page("r2_short_article_navheavy.html")
+    assert a.title == "Clinic vans broken into overnight"
+    assert "three of its seven vans had been broken into" in a.body and "Secretaria" not in a.body
+
+
+def test_results_table_is_kept_in_the_body():
+    """'r3_table.html': the results table stays in the body, one row per line."""
+    a = _page("r3_table.html")
+    for row in ("Pos. | Rider | Points | Wins", "1 | Ilse Varga | 412 | 4", "4 | Nils Arroyo | 350 | 1"):
+        assert row in a.body.split("\n\n")
+    assert a.body.endswith("The next round takes place in two weeks.")
+
+
+def test_how_to_steps_beginning_sign_up_for_are_kept():
+    """'r4_signup_steps.html': the steps "Sign up for ..." are the article, not a newsletter prompt."""
+    a = _page("r4_signup_steps.html")
+    assert "Sign up for a resident account on the city portal for $4.99 a month" in a.body
+    assert "Sign up for the family bundle at any library desk using your resident card" in a.body
+    assert not any(b.startswith("Sign up") for b in a.boilerplate)
+
+
+def test_profile_url_names_no_author():
+    """'r5_author_url.html': a profile URL in <link rel="author"> gives no author "https"."""
+    assert _page("r5_author_url.html").authors == []
+
+
+def test_profile_link_label_is_not_an_author():
+    """'r6_profile_link.html': "View my complete profile" is not an author; Rina Caldwell is."""
+    assert _page("r6_profile_link.html").authors == ["Rina Caldwell"]
+
+
+def test_generic_json_ld_headline_loses_to_the_page_headline():
+    """'r9_ld_headline_generic.html': the specific headline, not "Rivopedia list article"."""
+    assert _page("r9_ld_headline_generic.html").title == "List of bridges over the Arlen river"
+
+
+def test_site_banner_h1_loses_to_the_page_title():
+    """'r10_site_h1.html': the page's own title, not the site banner <h1>."""
+    assert _page("r10_site_h1.html").title == "Tidewater: Shared Harbour Schedules"

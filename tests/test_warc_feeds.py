@@ -144,6 +144,7 @@ def test_example_full_text_feed():
     # the feed names no outlet, so the dateline's wire is the outlet (issue 13.3) and not a source it cites
     assert (a.outlet, a.wire, a.dateline_place, a.cited_sources) == (
         "Agence France-Presse", "Agence France-Presse", "TBILISI", [])
+    assert a.body.startswith("Armenia and Azerbaijan agreed on Tuesday")  # the dateline left the body
     assert a.boilerplate == ["Read more: How the border commissions work"]
     assert b.boilerplate == ["Photo: Example Agency/Staff"] and b.published == "2024-03-13T09:30+06:00"
 

@@ -10,8 +10,9 @@ are dropped when a person is named.
 
 Each source value is split into names on ``,`` ``;`` ``/`` ``&`` and the conjunctions *and, und, et,
 y, e, og, och, en, i*; prefixes (*By, Von, Par, Por, Door, Av, Text:, Autor:*), parenthesised
-initials (``Elena Oberholzer (obe)``), e-mail addresses, photo credits and long descriptions are
-removed.
+initials (``Elena Oberholzer (obe)``), e-mail addresses, URLs (a profile link in
+``<link rel="author">``), photo credits and long descriptions are removed, and author-widget link
+labels ("View my complete profile", "More posts by ...") are no names.
 """
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ _PREFIX = re.compile(
 _SPLIT = re.compile(r"\s*(?:[,;/&|]|\s(?:and|und|et|y|e|og|och|en|i|ve|и)\s)\s*", re.I)
 _PAREN = re.compile(r"\s*\([^)]{0,40}\)\s*")
 _EMAIL = re.compile(r"\S+@\S+")
+#: A profile URL (``<link rel="author" content="https://...">``) names no one as printed.
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+#: Link labels of author widgets, not names ("View my complete profile", "More posts by", "About me").
+_UI_LABEL = re.compile(
+    r"^(?:(?:view|see|visit|read)\b.{0,30}\b(?:profile|posts|articles|stories|bio)|(?:more|all|other) (?:posts|articles|"
+    r"stories|columns) (?:by|from)\b.*|about (?:me|the author|us)|contact(?: me| the author)?|author profile|"
+    r"(?:my )?profile|follow(?: me)?)$", re.I)
 _CREDIT = re.compile(r"\b(?:image|photo|foto|bild|picture|getty|shutterstock|istock|imago|©|\(c\))\b|©", re.I)
 #: Job titles printed after a name (Korean 기자 "reporter", 특파원 "correspondent"; en/de/fr/es roles).
 _ROLE = re.compile(r"\s+(?:기자|특파원|記者|correspondent|reporter|staff writer|redakteur(?:in)?|journaliste|"
@@ -43,7 +51,10 @@ def split_names(value: str) -> list[str]:
     ``"By Jane Doe and John Roe"`` -> ``["Jane Doe", "John Roe"]``;
     ``"Elena Oberholzer (obe)"`` -> ``["Elena Oberholzer"]``.
     """
-    s = _EMAIL.sub(" ", value)
+    s = _URL.sub(" ", value)
+    s = _EMAIL.sub(" ", s)
+    if _UI_LABEL.match(" ".join(s.split())):
+        return []
     s = _PAREN.sub(" ", s)
     s = " ".join(s.split())
     s = _PREFIX.sub("", s)

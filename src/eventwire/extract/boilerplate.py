@@ -33,7 +33,11 @@ _STRONG = [
     r"don'?t miss\s*:", r"further reading", r"more\s*:", r"watch\s*:", r"listen\s*:", r"trending\s*:",
     r"top stories\s*:", r"editor'?s picks?", r"most read\b", r"popular now\b", r"also on\b.{0,40}:",
     # newsletter, share, follow, apps, ads (en)
-    r"sign up (?:for|to|here|now)", r"subscribe (?:to|now|here|for|today)", r"share (?:this|on|via)\b", r"follow us\b",
+    # "sign up" only as a prompt ("Sign up for our newsletter", "Sign up here"): "Sign up for a resident
+    # account on the city portal" is a how-to step of the article
+    r"sign up (?:here|now|today)\b", r"sign up (?:for|to) (?:our|the|my|free|a free)\b.{0,40}(?:newsletter|alerts?|updates|"
+    r"e-?mails?|briefing|digest|bulletin|inbox)", r"sign up (?:for|to) (?:newsletters?|alerts|updates|e-?mails?)\b",
+    r"sign up (?:for|to) (?:free|receive|get)\b", r"subscribe (?:to|now|here|for|today)", r"share (?:this|on|via)\b", r"follow us\b",
     r"follow (?:@|\w+ on (?:twitter|x|facebook|instagram))", r"click here", r"sponsored content", r"get (?:our|the) .{0,40}newsletter",
     r"join our .{0,40}(?:channel|newsletter|community)", r"download (?:our|the) .{0,30}app", r"email (?:this|us at)\b",
     r"(?:get|receive) (?:the )?(?:latest|breaking) .{0,40}(?:inbox|newsletter|alerts)", r"enter your email",

@@ -26,7 +26,7 @@ from eventwire.extract.embedded import embedded_article_html
 from eventwire.extract.outlets import default_registry, domain_of
 from eventwire.extract.authors import choose_authors
 from eventwire.extract.metadata import last_parse_too_deep, parse_tree, read_page_metadata
-from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, no_article_reason
+from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, article_warnings, no_article_reason
 from eventwire.extract.titles import choose_title
 
 #: Word counts (:func:`word_count`): whitespace tokens; in Chinese, Japanese and Korean script two
@@ -182,17 +182,42 @@ def _config():
 
 
 def _trafilatura(html: str, url: str | None):
-    """trafilatura's ``bare_extraction`` with metadata, without comments, tables or images."""
-    return trafilatura.bare_extraction(
+    """trafilatura's ``bare_extraction`` with metadata and tables, without comments or images. Tables
+    are the article's (results, figures, schedules): their rows are kept (:func:`table_rows`)."""
+    res = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         deduplicate=False,
         config=_config(),
     )
+    if res is not None and res.text:
+        res.text = table_rows(res.text)
+    return res
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+
+
+def table_rows(text: str) -> str:
+    """trafilatura's text with its table rows as plain lines: the ``|---|---|`` rule under a header row
+    dropped, a row ``| 1 | Ilse Varga | 412 |`` written ``1 | Ilse Varga | 412`` (cells in order, empty
+    cells dropped); other lines unchanged."""
+    out = []
+    for line in text.split("\n"):
+        if _TABLE_RULE.match(line):
+            continue
+        s = line.strip()
+        if s.startswith("|") and s.count("|") >= 2:
+            cells = [c.strip() for c in s.strip("|").split("|")]
+            line = " | ".join(c for c in cells if c)
+            if not line:
+                continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlFields:
@@ -256,6 +281,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
         raise NoArticle(f"markup nested deeper than {LIBXML_MAX_DEPTH} levels", f"{reason[0]} after flattening")
     if reason:
         raise NoArticle(*reason)
+    warnings += article_warnings(md, text, n_words)
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     sitename = md.site_name or res.sitename
     reg = default_registry()

@@ -4,7 +4,8 @@ article's title among the page's candidates.
 Suffixes. A trailing segment after a separator is taken to be the outlet's name (or a section name
 added by the site) when it matches the outlet registry, the page's own site name or its domain, when
 another title candidate of the same page is exactly the part before it (``og:title`` = ``<h1>`` +
-``" | Sport"``), or when it follows a ``|`` and is short (at most 5 words), since pipes in page titles
+``" | Sport"``) or exactly the segment itself (a site-banner ``<h1>`` repeated after the
+``<title>``'s headline), or when it follows a ``|`` and is short (at most 5 words), since pipes in page titles
 almost always separate the site name. East Asian sites use full-width separators without spaces
 (``…：朝日新聞デジタル``, ``…｜日刊ゲンダイDIGITAL``, ``…-정치ㅣ한국일보``); those count too.
 
@@ -13,7 +14,15 @@ JSON-LD ``headline`` of the article object, ``og:title``, the first ``<h1>``, ``
 ``itemprop="headline"``, ``<title>``. The order is the publishers' own: the JSON-LD headline and
 ``og:title`` are written for machines and carry the article's headline, while the ``<h1>`` may be a
 logo or a login box and ``<title>`` carries the site decoration. A candidate is unusable when it is
-empty, is the site's name, or (for ``<h1>``) shares no word with any other candidate.
+empty, is the site's name, is the site suffix stripped from another candidate (a site-banner
+``<h1>`` that no machine-written candidate repeats: ``<title>`` "Shared Harbour Schedules — tidewater
+docs" with ``<h1>`` "tidewater docs"), or
+(for ``<h1>``) shares no word with any other candidate. A machine-written headline (JSON-LD,
+``og:title``) also loses when it names the site, the page's visible ``<h1>`` and its ``<title>``
+agree on another headline that does not, and fewer than half of its words are in that one (a
+generic headline: "Rivopedia list article" beside "List of bridges over the Arlen river"). Both
+rules were written from the reported cases; on the fundus pages, where a JSON-LD headline unlike
+the ``<h1>`` is nearly always the expected one, they must change nothing (``docs/extraction.md``).
 
 Kickers. Many sites (German ones above all) put a short topic line, the kicker (*Dachzeile*,
 *overline*), before the headline in some of their title fields and not in others:
@@ -52,7 +61,8 @@ def _norm(s: str) -> str:
 
 
 def split_title(title: str | None, *, sitename: str | None = None, domain: str | None = None,
-                registry: Registry | None = None, shorter: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+                registry: Registry | None = None, shorter: tuple[str, ...] = (),
+                banners: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """Split ``title`` into (clean title, outlet name found in the suffix or ``None``).
 
     Args:
@@ -62,6 +72,8 @@ def split_title(title: str | None, *, sitename: str | None = None, domain: str |
         registry: the outlet registry (default: the packaged one).
         shorter: other title candidates of the same page; a segment is a suffix when removing it
             leaves exactly one of them.
+        banners: site banners of the same page (an ``<h1>`` that no machine-written candidate
+            repeats); a segment equal to one of them is a suffix.
 
     Returns:
         The title without trailing outlet segments (whitespace-normalised) and the canonical outlet name
@@ -78,6 +90,7 @@ def split_title(title: str | None, *, sitename: str | None = None, domain: str |
         known.add(_norm(parts[-2] if len(parts) >= 2 else domain))
         known.add(_norm(".".join(parts[-2:])))
     others = {re.sub(r"\s+", " ", s).strip() for s in shorter if s}
+    banners = tuple(re.sub(r"\s+", " ", b).strip() for b in banners if b)
     for _ in range(3):  # "Title | Section | Site"
         if clean in others:
             break
@@ -95,8 +108,8 @@ def split_title(title: str | None, *, sitename: str | None = None, domain: str |
         short = len(tail.split()) <= 5
         ntail = _norm(tail)
         site_like = bool(ntail) and (ntail in known or any(k and (k in ntail or ntail in k) for k in known if len(k) >= 4))
-        if entry or site_like or head in others or (sep in ("|", "｜", "ㅣ") and short) or (sep == "*" and short) or (
-                sep == "：" and len(tail) <= 20):
+        if entry or site_like or head in others or tail in banners or (sep in ("|", "｜", "ㅣ") and short) or (
+                sep == "*" and short) or (sep == "：" and len(tail) <= 20):
             clean = head
             outlet = outlet or (entry.name if entry else tail)
             continue
@@ -184,19 +197,38 @@ def choose_title(candidates: dict[str, str], *, sitename: str | None = None, dom
     raw = {k: v for k, v in candidates.items() if v and v.strip()}
     shorter = tuple(raw.values())
     cleaned: dict[str, tuple[str, str | None]] = {}
+    stripped: set[str] = set()  # suffix segments taken off candidates: site names, sections
+    # an <h1> that no machine-written candidate repeats may be the site's banner ("tidewater docs")
+    h1 = raw.get("h1")
+    machine = {_norm(v) for k, v in raw.items() if k not in _VISIBLE}
+    banners = (h1,) if h1 and _norm(h1) not in machine else ()
     for src, text in raw.items():
         others = tuple(s for s in shorter if s != text and len(s) < len(text))
-        t, outlet = split_title(text, sitename=sitename, domain=domain, registry=registry, shorter=others)
+        t, outlet = split_title(text, sitename=sitename, domain=domain, registry=registry, shorter=others,
+                                banners=banners if src != "h1" else ())
         if t:
             cleaned[src] = (t, outlet)
+            full = re.sub(r"\s+", " ", text).strip()
+            if full != t and full.startswith(t):
+                stripped.add(_norm(_SEP.sub(" ", full[len(t):]).strip()))
     site = _norm(sitename or "")
     suffix_outlet = next((o for _, o in cleaned.values() if o), None)
+    agreed = None  # a headline the visible <h1> and the <title> agree on
+    if "h1" in cleaned and "title" in cleaned and _norm(cleaned["h1"][0]) == _norm(cleaned["title"][0]):
+        agreed = cleaned["h1"][0]
     for src in TITLE_ORDER:
         if src not in cleaned:
             continue
         t, _ = cleaned[src]
         if site and _norm(t) == site:
             continue
+        if _norm(t) in stripped and len(cleaned) > 1:
+            continue  # the site name another candidate carries as its suffix (a site-banner <h1>)
+        if agreed is not None and src in ("ld", "og") and _norm(t) != _norm(agreed) and site and site in {
+                _norm(x) for x in t.split()} and site not in {_norm(x) for x in agreed.split()}:
+            w = _words(t)
+            if w and len(w & _words(agreed)) < len(w) / 2:
+                continue  # a generic machine headline naming the site beside the page's agreed one
         if src == "h1" and len(cleaned) > 1:
             w = _words(t)
             if not any(w & _words(o) for s, (o, _) in cleaned.items() if s != "h1"):
