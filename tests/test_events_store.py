@@ -36,7 +36,9 @@ def test_events_table_holds_every_field(seed_db):
         assert r[6] == r[4][0]["code"]
         assert r[8] == r[7][:3] and r[9] == r[7][:2] and r[10] and r[11] in (1, 2, 3, 4)
         assert r[13] in ("asserted", "future", "intent", "negation", "hypothetical", "historical")
-        assert 0 < r[14] <= 1 and r[15].startswith("eventwire-rules/1:") and r[16]
+        assert 0 < r[14] <= 1 and r[15].startswith(("eventwire-rules/1:", "eventwire-detector/1 + ")) and r[16]
+        assert r[16] in ("dictionary", "classifier", "both", "detector")
+        assert r[15].startswith("eventwire-detector/1 + ") == (r[16] == "detector")
     held = [r for r in rows if r[2] == "held"][0]
     assert len(held[5]) == 10 and {t["code"] for t in held[5]} >= {"NOR", "SWE", "IGOEEC"}
     assert held[4][0]["qid"] == "Q42418"  # the Taliban

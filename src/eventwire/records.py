@@ -261,7 +261,8 @@ class Event:
         quad_class: 1-4; goldstein: Goldstein scale value of the CAMEO code.
         modality: ``asserted``, ``future``, ``intent``, ``negation``, ``hypothetical`` or ``historical``.
         confidence: in [0, 1]; coder: the rule or model that fired; decided_by: ``dictionary``,
-            ``classifier`` or ``both``.
+            ``classifier`` or ``both`` (the rules found it), or ``detector`` (the learned detector of
+            :mod:`eventwire.events.detector` found it where the rules found nothing).
         attribution_text, attribution_code: who says so (speaker or cited agency), kept apart from
             the source actor.
         location_*: where the event happens, from the knowledge layer; ``location_rule`` how it was

@@ -47,12 +47,13 @@ from eventwire.actors.annotate import actor_mentions, coref, default_actors, rep
 from eventwire.actors.dictionary import ActorDictionary, dictionary_from_env
 from eventwire.dates import last_day
 from eventwire.actors.resolver import CONTEXT_RULES, PRONOUNS, ArticleActors, Ref, compose
+from eventwire.events import detector as ew_detector
 from eventwire.events.codebook import codebook
 from eventwire.events.modality import BACKGROUND_MARKS, REPORTING, SPEECH_VERBS, ModalityResult, chain, modality
 from eventwire.events.patterns import (FAMILY_BASE, PERSON_NOUNS, Pattern, TriggerDictionary, classify_content,
                                        trigger_specs, triggers_from_env, with_user_triggers)
-from eventwire.events.event_typing import (Decision, classifier_status, combine, load_classifier, needs_classifier,
-                                     typing_input)
+from eventwire.events.event_typing import (ROOT_CAMEO, Decision, classifier_status, combine, load_classifier,
+                                           needs_classifier, typing_input)
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Event
 
@@ -139,13 +140,17 @@ class EventCoder:
             of dropping such events.
         link_candidates: also propose clear actor-verb-actor links whose verb has no dictionary type
             (:meth:`_clear_link`), for the classifier alone to type (with ``use_classifier`` only).
+        use_detector: in sentences without a rule candidate, let the learned detector
+            (:mod:`eventwire.events.detector`) find an event when its model is installed.
     """
 
     def __init__(self, actors: ActorDictionary | None = None, triggers: TriggerDictionary | None = None,
-                 use_classifier: bool = True, keep_unknown_codes: bool = False, link_candidates: bool = True):
+                 use_classifier: bool = True, keep_unknown_codes: bool = False, link_candidates: bool = True,
+                 use_detector: bool = True):
         self.actors = actors if actors is not None else dictionary_from_env()
         self.triggers = triggers if triggers is not None else triggers_from_env()
         self.use_classifier = use_classifier
+        self.use_detector = use_detector
         self.keep_unknown_codes = keep_unknown_codes
         #: candidates linking two actors through a verb without a dictionary type (typed by the classifier
         #: alone, ``typing.CLASSIFIER_ALONE``; dropped when typing is dictionary-only)
@@ -175,21 +180,94 @@ class EventCoder:
                 for i in range(span.start, span.end):
                     self._time_toks[i] = end
         self._pub = last_day(article.published[:10]) if article.published else None
+        self._rejected: set[int] = set()
         sents = list(doc.sents)
         quotes = found.speakers
         #: (end token of the sentence, actors of its main subject), for "he", "she", "they" in the next one
         memory: list[tuple[int, list[Ref]]] = []
         cands: list[Candidate] = []
+        untouched: list[int] = []  # codable sentences where the rules found no candidate (for the detector)
         for si, sent in enumerate(sents):
             if not _codable(sent):
                 continue
             found = self._sentence(sent, si, aa, pub_year, memory, quotes, sents)
             cands.extend(found)
+            if ew_detector.RECORDER is not None:
+                ew_detector.record(article.article_id, si, sent, aa, len(found))
+            elif not found:
+                untouched.append(si)
             root_subj = self._root_subject(sent, aa, memory, quotes)
             if root_subj:
                 memory.append((sent.end, root_subj))
         events = self._type_and_build(article, doc, cands)
+        if self.use_detector and untouched:
+            events += self._detected(article, doc, aa, [(si, sents[si]) for si in untouched], pub_year, quotes)
         article.events = events
+        return events
+
+    def _detected(self, article: Article, doc: "Doc", aa: ArticleActors, sents: list[tuple[int, "Span"]],
+                  pub_year: int | None, quotes) -> list[Event]:
+        """Events of the learned detector (:mod:`eventwire.events.detector`) in sentences without a rule
+        candidate: typed by the classifier (else the detector's own root), the rules' modality,
+        intent code, attribution and evidence; ``decided_by="detector"``."""
+        found = []
+        for si, sent in sents:
+            hit = ew_detector.detect(sent, aa)
+            if hit is not None and ew_detector.trigger_token(sent, *hit[0]).i not in self._rejected:
+                # (a trigger word the rules' requirements turned down, "the U.S. releases two indicators",
+                # stays no event)
+                found.append((si, sent, *hit))
+        if not found:
+            return []
+        det = ew_detector.load_detector()
+        clf = load_classifier() if self.use_classifier else None
+        preds: list[Any] = [None] * len(found)
+        if clf is not None:
+            inputs = []
+            for si, sent, (src, tgt), _, _ in found:
+                tok = ew_detector.trigger_token(sent, src, tgt)
+                trg = (tok.idx - sent.start_char, tok.idx + len(tok) - sent.start_char)
+                inputs.append(typing_input(sent.text, ew_detector.char_span(sent, src), ew_detector.char_span(sent, tgt),
+                                           trg, parse=sent))
+            try:
+                preds = clf.predict(inputs)
+            except Exception as exc:  # the detector's own root stands when the classifier fails
+                article.warnings.append(f"event detection: classifier failed, detector's root: {type(exc).__name__}: {exc}")
+        events = []
+        for (si, sent, (src, tgt), p_event, droot), pred in zip(found, preds):
+            root = pred.root if pred is not None else droot
+            cameo = ROOT_CAMEO.get(root)
+            if cameo is None:
+                continue
+            tok = ew_detector.trigger_token(sent, src, tgt)
+            mod = modality(tok, pub_year)
+            if mod.modality == "asserted":
+                # "Serbia stopped short of attacking Kosovo": a verb between the trigger and the target
+                # that did not happen (or only might) says so for the event
+                for v in ew_detector.path_verbs(sent, tok, tgt):
+                    m = modality(v, pub_year)
+                    if m.modality != "asserted":
+                        mod = m
+                        break
+            if mod.modality in ("future", "intent") and cameo[:2] in ("04", "05", "06", "07", "08"):
+                cameo = INTENT_CODE.get(cameo) or INTENT_CODE.get(cameo[:2]) or cameo
+            info = self.codebook.cameo.get(cameo)
+            if info is None:
+                continue
+            attribution = self._attribution(tok, mod, aa, [], quotes)
+            coder = f"{ew_detector.DETECTOR_ID} + {det.model_id if det else '?'}(p_event {p_event:.2f})"
+            conf = p_event
+            if pred is not None:
+                coder += f" + {pred.model}({pred.root}:{pred.confidence:.2f})"
+                conf = p_event * pred.confidence
+            events.append(Event(
+                sent_idx=si, sentence_start=sent.start_char, sentence_end=sent.end_char, trigger=tok.text,
+                trigger_start=tok.idx, trigger_end=tok.idx + len(tok), sources=[src.to_actor(doc)],
+                targets=[tgt.to_actor(doc)] if tgt is not None else [], cameo_code=cameo, cameo_base=cameo[:3],
+                cameo_root=cameo[:2], plover_type=info.plover_type or None, plover_mode=info.plover_mode or None,
+                quad_class=info.quad_class, goldstein=info.goldstein, modality=mod.modality, coder=coder,
+                decided_by="detector", confidence=round(conf * HEDGE_FACTOR if mod.hedge else conf, 3),
+                attribution_text=attribution[0], attribution_code=attribution[1]))
         return events
 
     # -- sentences ------------------------------------------------------------------------------
@@ -211,6 +289,7 @@ class EventCoder:
                 continue
             p = self._pick(tok, pats, pos, aa)
             if p is None:
+                self._rejected.add(tok.i)  # the rules' requirements say this word is no event here
                 continue
             trig.append((tok, p))
             if p.family or lemma in CONTENT_GOVERNORS:

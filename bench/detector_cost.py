@@ -1,0 +1,63 @@
+"""What the learned event detector costs on real news, against spaCy's parse of the same text (issue 18:
+event detection and coding together at most 40% of the spaCy stage).
+
+Usage: .venv/bin/python -P bench/detector_cost.py [--repeats 3] [--model DIR]
+
+Takes the real English news of ``bench/coder_cost.py`` (the English fundus reference bodies and the GUM
+Wikinews articles, from ``../shared``), runs the NLP stage on them with the detector off and on,
+alternating, ``--repeats`` times each in this process, and reports the medians of the ``spacy`` and
+``actors_events`` stages (:mod:`eventwire.timing`; ``actors_events`` is actor resolution, the rules,
+the classifier and the detector), their ratio, and the events by ``decided_by``. ``--model DIR`` loads
+the detector from DIR (default: the shipped one).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--model", type=Path, default=None)
+    args = ap.parse_args()
+    from coder_cost import articles
+
+    from eventwire import timing
+    from eventwire.events import detector as ew_detector
+    from eventwire.nlp.pipeline import annotate, load_nlp
+
+    nlp = load_nlp()
+    det = ew_detector.Detector.load(args.model)
+    annotate(articles()[:3], nlp)  # warm-up (dictionaries, gazetteer, classifier session)
+    runs: dict[str, list] = {"off": [], "on": []}
+    last: dict[str, list] = {}
+    for _ in range(args.repeats):
+        for mode in ("off", "on"):
+            ew_detector.set_detector(det if mode == "on" else None, "off for the benchmark")
+            arts = articles()
+            timing.reset()
+            annotate(arts, nlp)
+            snap = timing.snapshot()
+            runs[mode].append((snap.get("spacy", 0.0), snap.get("actors_events", 0.0)))
+            last[mode] = arts
+    arts = last["on"]
+    n_sent = sum(len(a.sentences) for a in arts)
+    print(f"detector cost on real news: {len(arts)} English articles (fundus, GUM), {n_sent} sentences; "
+          f"detector {det.model_id} (threshold {det.threshold:.2f}); median of {args.repeats}")
+    for mode in ("off", "on"):
+        sp = statistics.median(r[0] for r in runs[mode])
+        ev = statistics.median(r[1] for r in runs[mode])
+        by = Counter(e.decided_by for a in last[mode] for e in a.events)
+        print(f"  detector {mode:>3}: spacy {sp:.2f} s; actors_events {ev:.2f} s = {ev / sp:.1%} of spacy; "
+              f"events {sum(by.values())} ({', '.join(f'{k} {v}' for k, v in by.most_common())})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
