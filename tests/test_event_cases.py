@@ -100,7 +100,7 @@ CHECKS: dict[str, Callable[[Article], bool]] = {
 MISSING: dict[str, str] = {
     "ready-to-send-police": "'is ready to send' is not an event trigger (no KEN -> HTI 033 event at all)",
     "igo-secretary-general": "'Gulf Cooperation Council Secretary-General' is coded as the UN; no European Community actor",
-    "hunger-strike": "the nominal 'staged a hunger strike' gives no event; one-party protest against the ministry",
+    "hunger-strike": "the detector finds CHL students -> CHL GOV PROTEST, but with the generic 140, not 142 (hunger strike)",
     "said-it-would-allow": "the intent under the speech verb ('said it would allow') gives no event",
     "offer-not-historical": "the 1999 inside the clause makes the offer 'historical', and 030 is coded, not 03x offer",
     "closed-borders": "'closed its borders with' is not a trigger",
