@@ -240,3 +240,40 @@ def test_generic_json_ld_headline_loses_to_the_page_headline():
 def test_site_banner_h1_loses_to_the_page_title():
     """'r10_site_h1.html': the page's own title, not the site banner <h1>."""
     assert _page("r10_site_h1.html").title == "Tidewater: Shared Harbour Schedules"
+
+
+# -- item 5: publication dates --------------------------------------------------------------------
+
+def test_sidebar_time_is_not_the_publication_date():
+    """'r8_sidebar_time.html': a sidebar <time> of 2009 beside "Posted on 22 October 2019" in the
+    article, and a URL with /2019/10/22/: published 2019-10-22 (from the URL, and from the article's
+    own date line when the URL is not known)."""
+    from eventwire.extract import extract
+
+    path = shared_path("data", "cases", "extraction", "r8_sidebar_time.html")
+    data = path.read_bytes()
+    for hints in ({"url": "https://hometips.example/2019/10/22/descale-kettle"}, {}):
+        a = extract(Document(doc_id=content_id(data), source=str(path), kind="html", data=data, hints=hints))
+        assert a.published == "2019-10-22", hints
+
+
+def test_url_date():
+    from eventwire.extract.metadata import url_date
+
+    assert url_date("https://x.org/2019/10/22/kettle") == "2019-10-22"
+    assert url_date("https://x.org/news/2019-10-22-kettle") == "2019-10-22"
+    assert url_date("https://x.org/20191022/a") == "2019-10-22"
+    for url in ("https://x.org/2019/10/", "https://x.org/a?d=2019/10/22", "https://x.org/id/1234567890123",
+                "https://x.org/2019/02/30/a", None):
+        assert url_date(url) is None, url
+
+
+def test_compact_and_month_only_dates_in_text():
+    """'compact-date': "Posted 20190315 by the press office." -> published 2019-03-15; 'month-only-date':
+    "Published 2022/07 in the annual report." -> published 2022-07 (month granularity, no day invented)."""
+    from eventwire.extract import extract
+
+    a = extract(text_document(knowledge_case("compact-date")))
+    assert a.published == "2019-03-15" and a.body == "The ministry announced a new plan."
+    b = extract(text_document(knowledge_case("month-only-date")))
+    assert b.published == "2022-07" and b.body == "The board met to approve the accounts."

@@ -21,6 +21,7 @@ import trafilatura
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import use_config
 
+from eventwire.dates import date_line
 from eventwire.extract.boilerplate import split_boilerplate
 from eventwire.extract.embedded import embedded_article_html
 from eventwire.extract.outlets import default_registry, domain_of
@@ -298,6 +299,13 @@ def extract_html(html: str, url: str | None = None) -> HtmlFields:
     site_names = [sitename, md.publisher, domain, outlet, *(entry.aliases if entry else ())]
     authors = choose_authors(md, res.author, site_names=site_names, registry=reg)
     published, published_source = md.published, md.published_source
+    if published is None:
+        # a date line at the top of the article's own text ("Posted on 22 October 2019") speaks for the
+        # article; htmldate's guess below may come from a sidebar
+        for p in kept[:3]:
+            if len(p) <= 60 and (d := date_line(p)) is not None:
+                published, published_source = d.iso, "text"
+                break
     if published is None and res.date and not res.date.endswith("-01-01"):
         # htmldate's fallback turns a bare year (a copyright line) into January 1st: not a date
         published, published_source = res.date, "trafilatura"

@@ -73,7 +73,10 @@ class PageMetadata:
             organisations, kept apart in ``ld_org_authors``), from meta tags, from visible bylines.
         published, modified: best publication / modification time (ISO 8601, granularity kept, offset
             when given) and where it came from (``published_source``).
-        published_candidates: every (source, ISO) pair found, in order of trust.
+        published_candidates: every (source, ISO) pair found, in order of trust (``<time>`` elements
+            in sidebars, ``aside``, ``nav`` and ``footer`` are not candidates).
+        url_date: the publication day the page's URL path gives (:func:`url_date`), which overrides a
+            candidate more than a day away from it.
         language: BCP 47 primary subtag (``de``) declared by the page; canonical_url: absolute URL;
         site_name: ``og:site_name`` or the JSON-LD publisher's name.
     """
@@ -96,6 +99,7 @@ class PageMetadata:
     og_type: str | None = None
     accessible_for_free: bool | None = None
     link_density: float = 0.0
+    url_date: str | None = None
 
 
 def clean_text(s: object) -> str | None:
@@ -377,12 +381,16 @@ def read_page_metadata(html: str, url: str | None = None, tree=None) -> PageMeta
         if (p := _parse_when(v)):
             pub_cands.append(("itemprop", p.iso))
             break
-    for el in tree.xpath("//time[@datetime]")[:5]:
+    # a <time> of the article, not of a sidebar list of other posts ("Older posts ... 11 April 2009")
+    for el in tree.xpath("//time[@datetime][not(ancestor::aside or ancestor::nav or ancestor::footer)]")[:5]:
+        if _in_sidebar(el):
+            continue
         if (p := _parse_when(el.get("datetime"))):
             pub_cands.append(("time", p.iso))
             break
+    md.url_date = url_date(url or md.canonical_url)
     md.published_candidates = pub_cands
-    md.published, md.published_source = _choose_published(pub_cands)
+    md.published, md.published_source = _choose_published(pub_cands, md.url_date)
     if md.modified is None:
         for key in MODIFIED_META:
             if (p := _parse_when(m(key))):
@@ -444,9 +452,63 @@ def _link_density(tree) -> float:
     return min(1.0, linked / total)
 
 
-def _choose_published(cands: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+_SIDEBAR = re.compile(r"sidebar|side-bar|related|recent|popular|widget|teaser|more-(?:posts|stories|articles)|"
+                      r"read-?next|recommend", re.I)
+
+
+def _in_sidebar(el) -> bool:
+    """Is ``el`` inside an element whose class or id names a sidebar, a related or recent list?"""
+    for a in el.iterancestors():
+        if a.tag in ("article", "main", "body"):
+            return False
+        if _SIDEBAR.search(f"{a.get('class') or ''} {a.get('id') or ''}"):
+            return True
+    return False
+
+
+#: A date in a URL path: ``/2019/10/22/``, ``/2019-10-22-``, ``/20191022/`` (years 1990-2099).
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def url_date(url: str | None) -> str | None:
+    """The publication day a URL path gives (``https://x.org/2019/10/22/kettle`` -> ``"2019-10-22"``),
+    else ``None``. Only full dates count (a year and month alone name an archive)."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url.split("?")[0].split("#")[0], flags=re.I)
+    m = _URL_DATE.search(path)
+    if not m:
+        return None
+    from datetime import date
+
+    try:
+        return date(int(m[1]), int(m[3]), int(m[4])).isoformat()
+    except ValueError:
+        return None
+
+
+def _choose_published(cands: list[tuple[str, str]], url_day: str | None = None) -> tuple[str | None, str | None]:
     """The most trusted candidate; when it lacks a time of day or a UTC offset, a later candidate on
-    the same day that has them refines it."""
+    the same day that has them refines it.
+
+    The URL's date (``url_day``) is evidence too: written once when the article is first published, it
+    outlives later edits of the page's date fields. When the chosen candidate's day is more than one
+    day away from it (one day allows for time zones), the URL's day wins, refined by a candidate on that
+    day; without any candidate the URL's day is the publication date."""
+    if url_day:
+        from datetime import date
+
+        def far(v: str) -> bool:
+            try:
+                return abs((date.fromisoformat(v[:10]) - date.fromisoformat(url_day)).days) > 1
+            except ValueError:
+                return False
+
+        if not cands:
+            return url_day, "url"
+        if far(cands[0][1]):
+            same = [(s, v) for s, v in cands if v[:10] == url_day]
+            cands = same or [("url", url_day)]
     if not cands:
         return None, None
     src, best = cands[0]

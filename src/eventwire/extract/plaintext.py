@@ -8,6 +8,7 @@ the reference)::
     Talks ... in Doha – RT DE          <- the title again (duplicated by the dump): dropped
     October 9. 2021 13:24              <- a date line below the title: the publication time
     By Jane Doe                        <- an optional byline
+    Posted 20190315 by the press desk  <- (or) a "posted" line: the publication date, here compact
     A US delegation wants to ...       <- the body: paragraphs separated by blank lines
     See also  What Prince Harry ...    <- boilerplate lines: removed from the body, kept apart
 
@@ -27,6 +28,34 @@ from eventwire.extract.titles import split_title
 MAX_TITLE_WORDS = 30
 #: Only the first few blocks can be header blocks (date lines, title, byline).
 MAX_HEADER_BLOCKS = 8
+
+#: A "posted" line of a text dump: "Posted 20190315 by the press office.", "Published 2022/07 in the
+#: annual report.", "Published on June 3, 2024": a publication date with a few words around it.
+_POSTED = re.compile(
+    r"^\s*(?:posted|published|first\s+published|veröffentlicht|publié|publicado)(?:\s+(?:on|am|le|el)|\s*:)?\s+"
+    r"(?P<date>[^\s].{0,40}?)(?:\s+(?:by|in|at|on|von|par|por)\s+[^\n]{1,80}?)?\s*\.?\s*$", re.I)
+_COMPACT = re.compile(r"((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+
+
+def posted_line(block: str):
+    """The publication date of a "posted" line (see :data:`_POSTED`), else ``None``. The date may be
+    compact (``20190315`` -> 2019-03-15) or month-only (``2022/07`` -> ``2022-07``, month granularity:
+    no day is invented); otherwise it is read as a date line (:func:`eventwire.dates.date_line`)."""
+    if len(block.split()) > 15 or not (m := _POSTED.match(block)):
+        return None
+    value = m.group("date").strip()
+    if (c := _COMPACT.fullmatch(value)):
+        from datetime import date, datetime
+
+        try:
+            d = date(int(c[1]), int(c[2]), int(c[3]))
+        except ValueError:
+            return None
+        from eventwire.dates import ParsedDate
+
+        return ParsedDate(d.isoformat(), "day", datetime(d.year, d.month, d.day), False)
+    return date_line(value)
+
 
 _BYLINE = re.compile(r"^\s*(?:by|von|par|por|written by|reporting by)\s+(?P<names>[^\n]{2,120})$", re.I)
 _SENT_END = re.compile(r"[.!?…:;»”\"']\s*$")
@@ -122,7 +151,7 @@ def parse_plaintext(text: str, hints: dict | None = None) -> ParsedText:
     i = 0
     while i < len(blocks) and i < MAX_HEADER_BLOCKS:
         b = blocks[i]
-        d = date_line(b)
+        d = date_line(b) or posted_line(b)
         if d is not None:
             if raw_title is None and hint_title is None and page_date is None:
                 page_date = d.iso
