@@ -183,6 +183,30 @@ def bench_export(rows: int, log, formats: tuple[str, ...] = ("gdelt", "plover", 
                    md5((i + 1)::VARCHAR)[:20], md5((i + 2)::VARCHAR)[:20], 'https://example.org/' || i,
                    [md5((i % 1000)::VARCHAR)[:20]], now(), now()
             FROM range({rows}) t(i)""")
+        # each event's best mention (in one of 1,000 articles, with a place in its source actor's words),
+        # and 1 % of the coded events with two targets (the PLOVER export's compound-recipient candidates)
+        con.execute(f"""
+            INSERT INTO event_mentions (mention_id, agg_event_id, event_id, article_id, sent_idx, trigger,
+                trigger_start, trigger_end, source_start, source_end, target_start, target_end, source_text,
+                target_text, confidence, modality, seen_at)
+            SELECT md5((i + 1)::VARCHAR)[:20], md5(i::VARCHAR)[:20], 'ev' || (i // 2), md5((i % 1000)::VARCHAR)[:20],
+                   1, 'met', 30, 33, 0, 13, 40, 46, 'United States', 'Russia', 0.8, 'asserted',
+                   TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND
+            FROM range({rows}) t(i)""")
+        con.execute("""
+            INSERT INTO articles (article_id, doc_id, title, body, url, outlet, outlet_domain, language)
+            SELECT md5(i::VARCHAR)[:20], 'd' || i, 'Article ' || i, repeat('word ', 300), 'https://example.org/a/' || i,
+                   'Example', 'example.org', 'en'
+            FROM range(1000) t(i)""")
+        con.execute("""
+            INSERT INTO places (place_id, article_id, char_start, char_end, text, geonameid, name, country, lat, lon,
+                feature_class, feature_code, role)
+            SELECT 'p' || i, md5(i::VARCHAR)[:20], 4, 13, 'States', 6252001, 'United States', 'USA', 39.76, -98.5,
+                   'A', 'PCLI', 'actor'
+            FROM range(1000) t(i)""")
+        con.execute(f"""
+            INSERT INTO events (event_id, targets)
+            SELECT 'ev' || i, [{{'text': 'a'}}, {{'text': 'b'}}] FROM range({rows} // 2) t(i) WHERE i % 100 = 0""")
         con.close()
         for fmt in formats:
             for n, times in ((rows // 10, 1), (rows, 1), (rows, 3)):

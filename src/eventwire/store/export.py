@@ -364,15 +364,20 @@ GDELT_MENTION_FIELDS: list[tuple[str, str]] = [
 ]
 GDELT_MENTION_COLUMNS = [name for name, _ in GDELT_MENTION_FIELDS]
 
-#: A resolved place of the best mention's actor: the first place of its article whose span overlaps
-#: the actor's words ("Kenya's foreign minister" -> Kenya, "Moscow said" -> Moscow).
-_ACTOR_PLACE = """LEFT JOIN LATERAL (
-    SELECT p.text AS {g}_text, p.name AS {g}_name, p.geonameid AS {g}_geonameid, p.country AS {g}_country,
-           p.admin1 AS {g}_admin1, p.lat AS {g}_lat, p.lon AS {g}_lon, p.feature_code AS {g}_feature_code
-    FROM places p
-    WHERE p.article_id = m.article_id AND p.char_start < m.{side}_end AND p.char_end > m.{side}_start
-      AND (p.geonameid IS NOT NULL OR p.country IS NOT NULL)
-    ORDER BY p.char_start, p.char_end LIMIT 1) {g} ON true"""
+_PLACE_FIELDS = ("text", "name", "geonameid", "country", "admin1", "lat", "lon", "feature_code")
+#: The actors' places of every mention that has one: the first resolved place of its article (by
+#: offset) whose words lie inside the actor's words ("Kenya's foreign minister" -> Kenya, "Moscow said"
+#: -> Moscow). Grouped once per mention (only place ids: the group table stays small), so the export
+#: joins at most one place per actor.
+_ACTOR_PLACES = """SELECT m.mention_id,
+       arg_min(p.place_id, p.char_start) FILTER (WHERE p.char_start < m.source_end AND p.char_end > m.source_start) AS p1,
+       arg_min(p.place_id, p.char_start) FILTER (WHERE p.char_start < m.target_end AND p.char_end > m.target_start) AS p2
+FROM event_mentions m
+JOIN places p ON p.article_id = m.article_id
+ AND ((p.char_start < m.source_end AND p.char_end > m.source_start)
+      OR (p.char_start < m.target_end AND p.char_end > m.target_start))
+WHERE p.geonameid IS NOT NULL OR p.country IS NOT NULL
+GROUP BY m.mention_id"""
 
 
 def gdelt_sql(inner_sql: str, sort: bool = False) -> str:
@@ -382,19 +387,21 @@ def gdelt_sql(inner_sql: str, sort: bool = False) -> str:
     Needs the Arrow tables ``_ew_actor`` (:func:`_actor_table`) and ``_ew_fips`` (ISO3 -> FIPS).
     """
     select = ",\n       ".join(f'{sql} AS "{name}"' for name, sql in GDELT_EVENT_FIELDS)
+    geo = ", ".join(f"{g}.{c} AS {g}_{c}" for g in ("g1", "g2") for c in _PLACE_FIELDS)
     return f"""SELECT {select}
-FROM ({inner_sql}) e
+FROM (SELECT e.*, {geo}
+      FROM ({inner_sql}) e
+      LEFT JOIN ({_ACTOR_PLACES}) g ON g.mention_id = e.best_mention_id
+      LEFT JOIN places g1 ON g1.place_id = g.p1
+      LEFT JOIN places g2 ON g2.place_id = g.p2) e
 LEFT JOIN _ew_actor a1 ON a1.code IS NOT DISTINCT FROM e.source_code
     AND a1.country IS NOT DISTINCT FROM e.source_country AND a1.sector IS NOT DISTINCT FROM e.source_sector
 LEFT JOIN _ew_actor a2 ON a2.code IS NOT DISTINCT FROM e.target_code
     AND a2.country IS NOT DISTINCT FROM e.target_country AND a2.sector IS NOT DISTINCT FROM e.target_sector
-LEFT JOIN event_mentions m ON m.mention_id = e.best_mention_id
-{_ACTOR_PLACE.format(g="g1", side="source")}
-{_ACTOR_PLACE.format(g="g2", side="target")}
 LEFT JOIN articles art ON art.article_id = e.first_article_id
 LEFT JOIN _ew_fips fa ON fa.iso3 = e.location_country
-LEFT JOIN _ew_fips f1 ON f1.iso3 = g1_country
-LEFT JOIN _ew_fips f2 ON f2.iso3 = g2_country""" + (
+LEFT JOIN _ew_fips f1 ON f1.iso3 = e.g1_country
+LEFT JOIN _ew_fips f2 ON f2.iso3 = e.g2_country""" + (
         "\nORDER BY e.date_start, e.global_event_id" if sort else "")
 
 
@@ -513,7 +520,7 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
             registered += ["_ew_actor", "_ew_fips"]
             sql = gdelt_sql(sql, sort=sort)
         elif fmt == "plover":
-            sql = plover.records_sql(sql, sort=sort)
+            queries = plover.records_sql(sql, params, sort=sort)
         elif fmt == "jsonl":
             sql = f"SELECT to_json(t) AS j FROM ({sql}) t"
         elif fmt == "csv":
@@ -526,7 +533,10 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
                 else:
                     sel.append(f'"{c}"')
             sql = f"SELECT {', '.join(sel)} FROM ({sql}) t"
-        reader = con.execute(sql, params).fetch_record_batch(batch_rows)
+        if fmt == "plover":  # several queries, each read to its end before the next runs
+            reader: Any = (b for q, p in queries for b in con.execute(q, p).fetch_record_batch(batch_rows))
+        else:
+            reader = con.execute(sql, params).fetch_record_batch(batch_rows)
         if fmt == "parquet":
             _write_parquet(reader, out, res, on_batch)
             return res
@@ -544,7 +554,7 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path | IO | None
     return res
 
 
-def _write_text(fmt: str, reader: pa.RecordBatchReader, fh: IO[str], res: ExportResult,
+def _write_text(fmt: str, reader: Any, fh: IO[str], res: ExportResult,
                 on_batch: Callable[[int], None] | None) -> None:
     first = True
     reasons: dict[str, int] = {}

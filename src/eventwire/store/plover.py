@@ -201,12 +201,8 @@ _COLUMNS = [
 _TARGET_COLUMNS = ["agg_event_id", "target_code", "target_name", "target_country", "target_sector", "target_qid",
                    "num_mentions", "num_sources", "num_articles", "num_copies"]
 
-#: The records' SQL over an export's query of aggregated events (``{inner}``). Aggregated events are
-#: per (source, target) pair; those whose best mentions are the same coded event with the same source,
-#: code, date, place and modality (a compound recipient: "met envoys of the EU, Norway and the US") are
-#: one record with a list of recipients.
-SQL = """
-WITH x AS (
+#: An export's aggregated events (``{inner}``) with their best mention's and first article's fields.
+_ROWS = """
     SELECT e.*, CAST(e.date_start AS VARCHAR) AS date_start_s, CAST(e.date_end AS VARCHAR) AS date_end_s,
            coalesce(m.event_id, e.agg_event_id) AS g_event, m.trigger AS m_trigger, m.sent_idx AS m_sent_idx,
            m.trigger_start AS m_trigger_start, m.trigger_end AS m_trigger_end, m.source_text AS m_source_text,
@@ -214,8 +210,14 @@ WITH x AS (
            a.language AS a_language, a.outlet AS a_outlet
     FROM ({inner}) e
     LEFT JOIN event_mentions m ON m.mention_id = e.best_mention_id
-    LEFT JOIN articles a ON a.article_id = e.first_article_id
-)
+    LEFT JOIN articles a ON a.article_id = e.first_article_id"""
+#: Coded events with more than one target: only their aggregated events can share a record.
+_COMPOUND = "SELECT event_id FROM events WHERE len(targets) > 1"
+
+#: Records of several aggregated events: those whose best mentions are the same coded event with the
+#: same source, code, date, place and modality (a compound recipient: "met envoys of the EU, Norway and
+#: the US") are one record with a list of recipients.
+_GROUPED = """
 SELECT {scalars},
        arg_min(date_start_s, agg_event_id) AS date_start, arg_min(date_end_s, agg_event_id) AS date_end,
        arg_min(m_trigger, agg_event_id) AS m_trigger, arg_min(m_sent_idx, agg_event_id) AS m_sent_idx,
@@ -232,18 +234,39 @@ SELECT {scalars},
        strftime(timezone('UTC', max(updated_at)), '%Y-%m-%d') AS coded_date,
        strftime(timezone('UTC', max(updated_at)), '%H:%M:%SZ') AS coded_time,
        min(date_start) AS sort_date
-FROM x
-GROUP BY g_event, source_key, code_key, date, modality, location_key
-"""
+FROM ({rows}) x {where}
+GROUP BY g_event, source_key, code_key, date, modality, location_key"""
+#: The same columns for the aggregated events that are a record alone (no grouping: it streams).
+_SINGLE = """
+SELECT {scalars}, date_start_s AS date_start, date_end_s AS date_end, m_trigger, m_sent_idx, m_trigger_start,
+       m_trigger_end, m_source_text, a_url, a_title, a_language, a_outlet,
+       [{{{targets}, 'm_target_text': m_target_text}}] AS recipients,
+       list_sort(coalesce(story_ids, []::VARCHAR[])) AS story_ids,
+       strftime(first_seen, '%Y-%m-%dT%H:%M:%S') AS first_seen, strftime(last_seen, '%Y-%m-%dT%H:%M:%S') AS last_seen,
+       strftime(timezone('UTC', updated_at), '%Y-%m-%d') AS coded_date,
+       strftime(timezone('UTC', updated_at), '%H:%M:%SZ') AS coded_time, date_start AS sort_date
+FROM ({rows}) x {where}"""
 
 
-def records_sql(inner: str, sort: bool = False) -> str:
-    """SQL giving one row per PLOVER record (see :data:`SQL`) for the aggregated events of ``inner``."""
-    scalars = ", ".join(f"arg_min({c}, agg_event_id) AS {c}" if c != "agg_event_id" else "min(agg_event_id) AS agg_event_id"
-                        for c in _COLUMNS)
+def records_sql(inner: str, params: list[Any], sort: bool = False) -> list[tuple[str, list[Any]]]:
+    """The queries (SQL and parameters, run one after the other) giving one row per PLOVER record for
+    the aggregated events of ``inner`` (with its ``params``): first the aggregated events of coded events
+    with at most one target, as they stream; then those of coded events with several targets, grouped
+    into compound records (so memory follows their number, not the export's). With ``sort``, one query:
+    everything grouped and ordered by date."""
     targets = ", ".join(f"'{c}': {c}" for c in _TARGET_COLUMNS)
-    sql = SQL.format(inner=inner, scalars=scalars, targets=targets)
-    return sql + " ORDER BY sort_date, global_event_id" if sort else sql
+    rows = _ROWS.format(inner=inner)
+    grouped_scalars = ", ".join(
+        f"arg_min({c}, agg_event_id) AS {c}" if c != "agg_event_id" else "min(agg_event_id) AS agg_event_id"
+        for c in _COLUMNS)
+    if sort:
+        sql = _GROUPED.format(scalars=grouped_scalars, targets=targets, rows=rows, where="")
+        return [(sql + " ORDER BY sort_date, global_event_id", list(params))]
+    compound = f"g_event IN ({_COMPOUND})"
+    return [(_SINGLE.format(scalars=", ".join(_COLUMNS), targets=targets, rows=rows, where=f"WHERE NOT ({compound})"),
+             list(params)),
+            (_GROUPED.format(scalars=grouped_scalars, targets=targets, rows=rows, where=f"WHERE {compound}"),
+             list(params))]
 
 
 def plover_date(value: str | None, start: str | None, end: str | None) -> tuple[str | None, str | None]:
