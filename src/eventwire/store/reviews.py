@@ -25,6 +25,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any
 
@@ -37,9 +38,56 @@ MODALITIES = ("asserted", "future", "intent", "negation", "hypothetical", "histo
 CAMEO_RE = re.compile(r"^\d{2,4}$")
 #: Actor codes: ISO3 country or IGO etc. followed by sector codes (``USAGOV``, ``IGOUNO``, ``AFGINS``).
 ACTOR_CODE_RE = re.compile(r"^[A-Z0-9]{3,30}$")
-PLOVER_RE = re.compile(r"^[A-Z_]{2,40}$")
 MAX_NOTE = 2000
 MAX_REVIEWER = 80
+
+
+@lru_cache(maxsize=1)
+def _actor_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(whole codes, first parts, later parts) of the actor codes eventwire knows: every code of the
+    built-in dictionaries (countries, their capitals' ``GOV``, ``organizations.json`` with its dated
+    codes, role sectors, persons' sectors) and the CAMEO role/sector codes."""
+    from importlib import resources
+
+    from eventwire.actors.dictionary import countries
+    from eventwire.store.export import ACTOR_TYPES
+
+    base = resources.files("eventwire.data") / "actors"
+    codes: set[str] = set()
+    for e in json.loads((base / "organizations.json").read_text(encoding="utf-8"))["entries"]:
+        codes.add(e["code"])
+        codes.update(d[0] for d in e.get("dated") or [])
+    roles = {ln.split("\t")[1] for ln in (base / "roles.tsv").read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#") and ln.count("\t") >= 2}
+    iso3 = set(countries())
+    parts = [[c[i:i + 3] for i in range(0, len(c), 3)] for c in codes if len(c) % 3 == 0]
+    firsts = iso3 | {p[0] for p in parts if p} | set(ACTOR_TYPES) | roles
+    laters = set(ACTOR_TYPES) | roles | {x for p in parts for x in p[1:]}
+    return frozenset(codes | iso3), frozenset(firsts), frozenset(laters)
+
+
+def actor_code_problem(code: str) -> str | None:
+    """Why ``code`` is not an actor code eventwire knows, or ``None`` when it is one.
+
+    A code is known when it is one of the built-in dictionaries' codes, or is made of 3-letter parts:
+    a country (ISO3) or another known first part (``IGO``, ``NGO``, a sector for an actor without a
+    country), then CAMEO role/sector codes or known group codes (``USAGOVMIL``, ``IGOUNOWFP``,
+    ``AFGINSTAL``). ``ZZZZZZ`` is not.
+    """
+    if not ACTOR_CODE_RE.match(code):
+        return f"{code!r} is not an actor code (3-30 upper-case letters/digits, e.g. USAGOV)"
+    whole, firsts, laters = _actor_vocabulary()
+    if code in whole:
+        return None
+    if len(code) % 3:
+        return f"{code!r} is not an actor code: its parts are 3 letters each (e.g. USA + GOV)"
+    parts = [code[i:i + 3] for i in range(0, len(code), 3)]
+    if parts[0] not in firsts:
+        return f"{code!r}: {parts[0]!r} is neither an ISO 3166 country code nor a known actor prefix (IGO, NGO, ...)"
+    bad = [p for p in parts[1:] if p not in laters]
+    if bad:
+        return f"{code!r}: {', '.join(repr(b) for b in bad)} is not a CAMEO sector or a known group code"
+    return None
 
 
 class ReviewError(ValueError):
@@ -95,12 +143,16 @@ def validate(inp: ReviewInput) -> None:
         raise ReviewError(f"note must be at most {MAX_NOTE} characters")
     if inp.verdict != "fixed":
         return
+    from eventwire.events.codebook import codebook
+
+    book = codebook()
     if inp.cameo_code is not None and not CAMEO_RE.match(inp.cameo_code):
         raise ReviewError("cameo_code must be a CAMEO code of 2-4 digits (e.g. 036, 1121)")
-    for name in ("plover_type", "plover_mode"):
-        v = getattr(inp, name)
-        if v is not None and v != "" and not PLOVER_RE.match(v):
-            raise ReviewError(f"{name} must be upper-case letters and underscores (e.g. CONSULT)")
+    if inp.cameo_code is not None and not book.is_code(inp.cameo_code):
+        raise ReviewError(f"cameo_code {inp.cameo_code!r} is not a CAMEO 1.1b3 event code (e.g. 036, 1121)")
+    if inp.plover_type not in (None, "") and inp.plover_type not in book.plover:
+        raise ReviewError(f"plover_type {inp.plover_type!r} is not a PLOVER event type; one of "
+                          f"{', '.join(book.plover)}")
     if inp.quad_class is not None and inp.quad_class not in (1, 2, 3, 4):
         raise ReviewError("quad_class must be 1, 2, 3 or 4")
     if inp.modality is not None and inp.modality not in MODALITIES:
@@ -112,8 +164,22 @@ def validate(inp: ReviewInput) -> None:
         if len(codes) > 20:
             raise ReviewError(f"{name}: at most 20 actor codes")
         for c in codes:
-            if not ACTOR_CODE_RE.match(c):
-                raise ReviewError(f"{name}: {c!r} is not an actor code (3-30 upper-case letters/digits, e.g. USAGOV)")
+            problem = actor_code_problem(c)
+            if problem:
+                raise ReviewError(f"{name}: {problem}")
+
+
+def _check_mode(gold: dict[str, Any], inp: ReviewInput) -> None:
+    """A corrected PLOVER mode must be one of the (corrected) type's modes (PLOVER manual)."""
+    from eventwire.events.codebook import codebook
+
+    mode, ptype = gold.get("plover_mode"), gold.get("plover_type")
+    if inp.plover_mode in (None, "") or not mode:
+        return
+    modes = codebook().plover.get(ptype or "", {}).get("modes", [])
+    if mode not in modes:
+        raise ReviewError(f"plover_mode {mode!r} is not a mode of {ptype or 'an event without a PLOVER type'}"
+                          + (f"; one of {', '.join(modes)}" if modes else ""))
 
 
 def add_review(con: duckdb.DuckDBPyConnection, event: dict[str, Any], inp: ReviewInput) -> dict[str, Any]:
@@ -131,6 +197,16 @@ def add_review(con: duckdb.DuckDBPyConnection, event: dict[str, Any], inp: Revie
         gold = dict(orig)
     else:
         gold = {k: (getattr(inp, k) if getattr(inp, k) not in (None, "") else orig[k]) for k in GOLD_FIELDS}
+        if inp.plover_type not in (None, "", orig["plover_type"]) and inp.plover_mode in (None, "") \
+                and gold["plover_mode"]:
+            from eventwire.events.codebook import codebook
+
+            if gold["plover_mode"] not in codebook().plover.get(gold["plover_type"], {}).get("modes", []):
+                gold["plover_mode"] = None  # the coder's mode belongs to the type the reviewer replaced
+        _check_mode(gold, inp)
+        if gold == orig:
+            raise ReviewError("a 'fixed' review must change at least one value (codes, modality or actors); "
+                              "if the coder was right, the verdict is 'correct'")
     row = {
         "review_id": uuid.uuid4().hex, "event_id": event["event_id"], "article_id": event["article_id"],
         "sent_idx": event.get("sent_idx"), "sentence_start": event.get("sentence_start"),

@@ -65,6 +65,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+#: Largest request body accepted (a review is a few hundred bytes); larger ones get 413.
+MAX_BODY_BYTES = 64 * 1024
 TOKEN_HEADER = "X-Eventwire-Token"
 CSV_COLUMNS = ["event_id", "day", "date", "article_id", "article_title", "article_outlet", "sources",
                "source_names", "targets", "target_names", "trigger", "cameo_code", "cameo_root", "plover_type",
@@ -78,6 +80,37 @@ AGG_CSV_COLUMNS = ["agg_event_id", "global_event_id", "day", "date", "date_basis
                    "location_geonameid", "location_country", "location_lat", "location_lon", "num_mentions",
                    "num_sources", "num_articles", "num_copies", "first_seen", "last_seen", "is_root", "confidence",
                    "story_ids", "source_url"]
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413, whether the client declares
+    the length (``Content-Length``, refused before reading) or streams it (counted while read)."""
+
+    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        too_big = f"request body too large (at most {self.max_bytes:,} bytes)"
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await JSONResponse({"detail": too_big if length.isdigit() else "bad Content-Length"},
+                               status_code=413 if length.isdigit() else 400)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> dict:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:  # FastAPI passes an HTTPException raised while reading the body on
+                    raise StarletteHTTPException(413, too_big)
+            return msg
+
+        await self.app(scope, limited_receive, send)
 
 
 @dataclass
@@ -241,6 +274,7 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         docs_url=None, redoc_url=None, openapi_url="/openapi.json",
     )
     app.state.ew = state
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # innermost: its 413 gets the security headers
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)
 
     @app.middleware("http")

@@ -1,0 +1,122 @@
+"""The web app as an analyst uses it: reviews checked against the codebooks (issue 14 item 5), request
+bodies capped, and the analyst's additions (issue 17 item 4), on the web fixture database."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from eventwire.store import reviews as review_store
+from eventwire.web.app import MAX_BODY_BYTES, create_app
+
+TOKEN = "analyst-test-token-0123456789"
+HOST = ["testserver"]
+AUTH = {"X-Eventwire-Token": TOKEN}
+
+
+@pytest.fixture
+def db(tmp_path, web_db_template) -> Path:
+    p = tmp_path / "web.duckdb"
+    shutil.copy(web_db_template, p)
+    return p
+
+
+@pytest.fixture
+def client(db):
+    app = create_app(db, write_token=TOKEN, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        yield c
+    app.state.ew.con.close()
+
+
+def _event(client, cameo: str) -> dict:
+    cur = client.app.state.ew.con.cursor()
+    try:
+        r = cur.execute("SELECT * FROM events WHERE cameo_code = ? ORDER BY event_id LIMIT 1", [cameo])
+        names = [d[0] for d in r.description]
+        return dict(zip(names, r.fetchone()))
+    finally:
+        cur.close()
+
+
+# -- reviews: every code checked against the codebooks -------------------------------------------------
+
+@pytest.mark.parametrize("body, message", [
+    ({"cameo_code": "999"}, "cameo_code '999' is not a CAMEO 1.1b3 event code"),
+    ({"cameo_code": "0999"}, "cameo_code '0999' is not a CAMEO 1.1b3 event code"),
+    ({"plover_type": "NOT_A_TYPE"}, "plover_type 'NOT_A_TYPE' is not a PLOVER event type"),
+    ({"plover_mode": "arrest"}, "plover_mode 'arrest' is not a mode of CONSULT"),
+    ({"sources": ["ZZZZZZ"]}, "sources: 'ZZZZZZ': 'ZZZ' is neither an ISO 3166 country code"),
+    ({"targets": ["USAXYZ"]}, "targets: 'USAXYZ': 'XYZ' is not a CAMEO sector or a known group code"),
+    ({"targets": ["USAGO"]}, "its parts are 3 letters each"),
+    ({"quad_class": 7}, "less than or equal to 4"),
+    ({"modality": "probably"}, "modality must be one of"),
+])
+def test_fixed_review_codes_are_checked_against_the_codebooks(client, body, message):
+    ev = _event(client, "043")  # CONSULT
+    r = client.post(f"/api/events/{ev['event_id']}/reviews", json={"verdict": "fixed", "reviewer": "Ann", **body},
+                    headers=AUTH)
+    assert r.status_code == 422, r.text
+    assert message in str(r.json()["detail"]), r.json()
+
+
+def test_a_fixed_review_must_change_something(client):
+    ev = _event(client, "043")
+    url = f"/api/events/{ev['event_id']}/reviews"
+    same = {"verdict": "fixed", "reviewer": "Ann", "cameo_code": ev["cameo_code"], "plover_type": ev["plover_type"],
+            "sources": [a["code"] for a in ev["sources"]]}
+    r = client.post(url, json=same, headers=AUTH)
+    assert r.status_code == 422 and "must change at least one value" in r.json()["detail"]
+    assert client.post(url, json={"verdict": "fixed", "reviewer": "Ann"}, headers=AUTH).status_code == 422
+    # a real fix is stored, with a mode of the corrected type (PLOVER modes are lower case: 'phone')
+    r = client.post(url, json={"verdict": "fixed", "reviewer": "Ann", "plover_mode": "phone",
+                               "targets": ["ETHGOV", "IGOUNOWFP", "AFGINSTAL"]}, headers=AUTH)
+    assert r.status_code == 201, r.text
+    assert (r.json()["plover_mode"], r.json()["targets"]) == ("phone", ["ETHGOV", "IGOUNOWFP", "AFGINSTAL"])
+    # changing the type drops the coder's mode when it is not a mode of the new type
+    r = client.post(url, json={"verdict": "fixed", "reviewer": "Bob", "cameo_code": "111", "plover_type": "ACCUSE"},
+                    headers=AUTH)
+    assert r.status_code == 201 and r.json()["plover_mode"] is None and r.json()["cameo_code"] == "111"
+
+
+def test_actor_code_vocabulary():
+    ok = ("USA", "USAGOV", "USAGOVMIL", "IGOUNO", "IGOUNOWFP", "IGOEEC", "AFGINSTAL", "MIL", "CHNGOVMED", "XKXGOV")
+    for code in ok:
+        assert review_store.actor_code_problem(code) is None, code
+    for code in ("ZZZZZZ", "ZZZ", "USAXYZ", "usa", "US", "USAGO"):
+        assert review_store.actor_code_problem(code), code
+
+
+# -- request bodies are capped --------------------------------------------------------------------------
+
+def test_request_bodies_over_64_kb_get_413(client):
+    ev = _event(client, "043")
+    url = f"/api/events/{ev['event_id']}/reviews"
+    big = b'{"verdict": "correct", "reviewer": "Ann", "note": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}'
+    r = client.post(url, content=big, headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == 413 and "at most 65,536 bytes" in r.json()["detail"]
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+
+    def chunks():  # no Content-Length: counted while read
+        yield b'{"verdict": "correct", "reviewer": "Ann", "note": "'
+        for _ in range(40):
+            yield b"y" * 4096
+        yield b'"}'
+
+    r = client.post(url, content=chunks(), headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == 413, r.text
+    # a normal review still works, and nothing of the refused ones was stored
+    assert client.post(url, json={"verdict": "correct", "reviewer": "Ann"}, headers=AUTH).status_code == 201
+    cur = client.app.state.ew.con.cursor()
+    assert cur.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    cur.close()
+
+
+def test_read_only_database_still_answers_413_before_403(db):
+    app = create_app(db, allowed_hosts=HOST)
+    with TestClient(app) as c:
+        r = c.post("/api/events/x/reviews", content=b"x" * (MAX_BODY_BYTES + 10))
+        assert r.status_code == 413
+    app.state.ew.con.close()
