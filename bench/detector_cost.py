@@ -14,11 +14,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _coder_cost():
+    """``bench/coder_cost.py`` as a module (loaded from its file: putting bench/ on ``sys.path`` would let
+    its ``profile.py`` shadow the standard library's)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("coder_cost", Path(__file__).resolve().parent / "coder_cost.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def main() -> int:
@@ -26,7 +35,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--model", type=Path, default=None)
     args = ap.parse_args()
-    from coder_cost import articles
+    articles = _coder_cost().articles
 
     from eventwire import timing
     from eventwire.events import detector as ew_detector

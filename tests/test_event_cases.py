@@ -103,8 +103,6 @@ MISSING: dict[str, str] = {
     "hunger-strike": "the detector finds CHL students -> CHL GOV PROTEST, but with the generic 140, not 142 (hunger strike)",
     "said-it-would-allow": "the intent under the speech verb ('said it would allow') gives no event",
     "offer-not-historical": "the 1999 inside the clause makes the offer 'historical', and 030 is coded, not 03x offer",
-    "closed-borders": "'closed its borders with' is not a trigger",
-    "delaying-aid": "'delaying a delivery of fuel' is not a trigger",
     "aid-pledge": "'pledged ... aid for Yemen' gives no event",
     "appeal-for-aid": "'appealed to international donors' gives no event (the target is no coded actor)",
     "condemn-and-threaten": "the second verb of the coordination ('and threatened to retaliate') gives no event",
