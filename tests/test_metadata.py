@@ -36,7 +36,8 @@ def test_json_ld_graph_gives_every_field():
     assert f.title == "Minister treten zurück" and f.title_source == "ld"
     # persons, then the agency credit; the publisher itself is not an author
     assert f.authors == ["Birgit Baumann", "Anna Giulia Fink", "dpa"]
-    assert f.published == "2024-05-03T15:47:42+00:00" and f.published_source == "ld:datePublished"
+    # JSON-LD's UTC time and the meta tag's are the same instant: the publisher's own zone is kept
+    assert f.published == "2024-05-03T17:47:42+02:00" and f.published_source == "meta:article:published_time"
     assert f.modified == "2024-05-04T08:00+00:00"
     assert f.canonical_url == "https://www.beispiel.at/politik/minister-1234"
     assert f.language == "de"
@@ -226,3 +227,21 @@ def test_english_date_lines_read_directly_equal_dateparser():
     assert checked == 3360
     assert parse_date("March 3, 2024 10:00").iso == "2024-03-03T10:00"
     assert parse_date("Feb. 29, 1996").iso == "1996-02-29"
+
+
+def test_published_keeps_the_publisher_s_zone_and_refines_partial_values():
+    """Issue 13, item 5: a UTC timestamp beside the same instant in the page's own zone gives the
+    publisher's day; a year-only value is refined by a full date within it; a URL's date outweighs a
+    candidate more than a day away."""
+    from eventwire.extract.metadata import _choose_published
+
+    assert _choose_published([("ld:datePublished", "2019-10-22T23:30:00+00:00"),
+                              ("meta:article:published_time", "2019-10-23T01:30:00+02:00")]) == (
+        "2019-10-23T01:30:00+02:00", "meta:article:published_time")
+    assert _choose_published([("meta:date", "2019"), ("time", "2019-10-22")]) == ("2019-10-22", "time")
+    # different instants stay as the most trusted says
+    assert _choose_published([("ld:datePublished", "2019-10-22T10:00:00+00:00"),
+                              ("meta:article:published_time", "2019-10-21T12:00:00+02:00")])[0] == "2019-10-22T10:00:00+00:00"
+    assert _choose_published([("ld:datePublished", "2009-04-11")], "2019-10-22") == ("2019-10-22", "url")
+    assert _choose_published([("ld:datePublished", "2019-10-21T23:00:00-04:00")], "2019-10-22")[0] == "2019-10-21T23:00:00-04:00"
+    assert _choose_published([], "2019-10-22") == ("2019-10-22", "url")

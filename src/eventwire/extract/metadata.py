@@ -489,7 +489,9 @@ def url_date(url: str | None) -> str | None:
 
 def _choose_published(cands: list[tuple[str, str]], url_day: str | None = None) -> tuple[str | None, str | None]:
     """The most trusted candidate; when it lacks a time of day or a UTC offset, a later candidate on
-    the same day that has them refines it.
+    the same day that has them refines it; a year- or month-only value is refined by a full date
+    within it; a UTC time is replaced by the same instant in the page's own (non-zero) offset, whose
+    day is the publisher's.
 
     The URL's date (``url_day``) is evidence too: written once when the article is first published, it
     outlives later edits of the page's date fields. When the chosen candidate's day is more than one
@@ -513,6 +515,12 @@ def _choose_published(cands: list[tuple[str, str]], url_day: str | None = None) 
         return None, None
     src, best = cands[0]
     for s2, v2 in cands[1:]:
+        if len(best) < 10 and v2.startswith(best) and len(v2) > len(best):
+            src, best = s2, v2  # a year or month refined by a full date within it ("2019" -> "2019-10-22")
+            continue
+        if _same_instant_local(best, v2):
+            src, best = s2, v2  # the same moment in UTC and in the page's own zone: the local day counts
+            continue
         if v2[:10] != best[:10]:
             continue
         if len(best) <= 10 and len(v2) > 10:
@@ -520,6 +528,24 @@ def _choose_published(cands: list[tuple[str, str]], url_day: str | None = None) 
         elif _has_offset(v2) and not _has_offset(best) and v2[:16] == best[:16]:
             src, best = s2, v2
     return best, src
+
+
+def _same_instant_local(utc_value: str, other: str) -> bool:
+    """Is ``utc_value`` a UTC time (``Z``/``+00:00``) and ``other`` the same instant (within a minute)
+    written with a non-zero UTC offset? (``2019-10-22T23:30Z`` and ``2019-10-23T01:30+02:00``: the
+    publisher's own day is the 23rd.)"""
+    from datetime import datetime
+
+    if not (_has_offset(utc_value) and _has_offset(other)):
+        return False
+    if not re.search(r"(?:Z|[+-]00:00)$", utc_value) or re.search(r"(?:Z|[+-]00:00)$", other):
+        return False
+    try:
+        a = datetime.fromisoformat(utc_value.replace("Z", "+00:00"))
+        b = datetime.fromisoformat(other.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return abs((a - b).total_seconds()) <= 60
 
 
 def _has_offset(iso: str) -> bool:
