@@ -277,3 +277,13 @@ def test_compact_and_month_only_dates_in_text():
     assert a.published == "2019-03-15" and a.body == "The ministry announced a new plan."
     b = extract(text_document(knowledge_case("month-only-date")))
     assert b.published == "2022-07" and b.body == "The board met to approve the accounts."
+
+
+def test_quote_with_its_opening_mark_missing(nlp):
+    """'unbalanced-quote': a direct quote whose opening mark is missing, speaker 'the governor'."""
+    from eventwire.pipeline import process_batch
+
+    (out,) = process_batch([text_document(knowledge_case("unbalanced-quote"))], nlp)
+    (q,) = [q for q in out.article.quotes if q.kind == "direct"]
+    assert q.text == "Fishermen are angry and the ferries sit idle at the port"
+    assert q.speaker_text == "the governor" and "unbalanced" in q.rule

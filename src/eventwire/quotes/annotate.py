@@ -4,7 +4,9 @@ Direct quotes (:func:`find_direct`): text between quotation marks, straight (``"
 (``“ ”``, ``„ “``, ``« »``, and single ``‘ ’`` when not an apostrophe). A quote left open at the end of
 a paragraph continues into the next paragraph when that one opens with a quotation mark (the English
 convention for multi-paragraph quotes), else it is closed at the paragraph end (``unbalanced`` in its
-rule). Quoted spans under three words, or under five words with no speaker, are scare quotes
+rule). A closing mark after a sentence's punctuation with no quote open ('... at the port," the
+governor said.') closes a quote whose opening mark is missing: it began at the paragraph's start
+(``unbalanced`` too). Quoted spans under three words, or under five words with no speaker, are scare quotes
 ("humanitarian crisis", “gain”) and are not kept; nor are quoted names and titles (after "named",
 "called", "titled", a media noun such as "video" or "website", or in title case without sentence
 punctuation: a robot named “Better Idea of Afghan Girls”).
@@ -90,7 +92,12 @@ def find_direct(body: str) -> list[_Raw]:
         while i < pe:
             ch = body[i]
             if open_at is None:
-                if ch in _OPEN_D and _opens(body, i, ps):
+                if ch in ('"', '”') and i > ps and body[i - 1] in ",.!?" and (i + 1 == pe or body[i + 1].isspace()) \
+                        and not out_in(out, ps, i):
+                    # a closing mark with no opening one: the quote began at the paragraph's start
+                    # ('Fishermen are angry ...," the governor said.')
+                    out.append(_Raw(ps, i, True))
+                elif ch in _OPEN_D and _opens(body, i, ps):
                     open_at, close_ch = i + 1, _OPEN_D[ch]
                 elif ch in _OPEN_S and _opens_single(body, i, ps):
                     open_at, close_ch = i + 1, _OPEN_S[ch]
@@ -118,6 +125,11 @@ def find_direct(body: str) -> list[_Raw]:
         while r.start < r.end and body[r.start].isspace():
             r.start += 1
     return [r for r in out if r.end > r.start]
+
+
+def out_in(out: list[_Raw], ps: int, i: int) -> bool:
+    """Does a quote found already end inside [ps, i)? (Then a later closing-shaped mark is no quote's end.)"""
+    return any(ps <= r.end <= i for r in out)
 
 
 def _rstrip(body: str, end: int) -> int:
