@@ -120,3 +120,77 @@ def test_read_only_database_still_answers_413_before_403(db):
         r = c.post("/api/events/x/reviews", content=b"x" * (MAX_BODY_BYTES + 10))
         assert r.status_code == 413
     app.state.ew.con.close()
+
+
+# -- the analyst's additions -----------------------------------------------------------------------------
+
+def _outlet_counts(client) -> dict[str, int]:
+    cur = client.app.state.ew.con.cursor()
+    try:
+        return dict(cur.execute("""SELECT a.outlet, count(*) FROM events e JOIN articles a USING (article_id)
+                                   WHERE a.outlet IS NOT NULL GROUP BY 1""").fetchall())
+    finally:
+        cur.close()
+
+
+def test_outlet_filter(client):
+    counts = _outlet_counts(client)
+    assert len(counts) >= 3
+    outlet, n = sorted(counts.items())[0]
+    got = client.get("/api/events", params={"outlet": outlet.upper(), "limit": 200}).json()
+    assert got["total"] == n and {e["article_outlet"] for e in got["events"]} == {outlet}
+    agg = client.get("/api/aggregated-events", params={"outlet": outlet, "limit": 200}).json()
+    cur = client.app.state.ew.con.cursor()
+    n_agg = cur.execute("""SELECT count(DISTINCT m.agg_event_id) FROM event_mentions m JOIN articles a
+                           USING (article_id) WHERE a.outlet = ?""", [outlet]).fetchone()[0]
+    cur.close()
+    assert agg["total"] == n_agg > 0  # real-world events with a mention in one of its articles
+    assert client.get("/api/events", params={"outlet": "No Such Outlet"}).json()["total"] == 0
+    page = client.get("/events", params={"outlet": outlet}).text
+    assert f"<option selected>{outlet}</option>" in page  # the form shows the choice
+    assert f"<strong id=\"total\">{n}</strong>" in page
+
+
+def test_network_shows_names_next_to_codes(client):
+    net = client.get("/api/network", params={"unit": "coded"}).json()
+    by_id = {n["id"]: n for n in net["nodes"]}
+    assert by_id["IGOUNO"]["name"] == "United Nations" and by_id["KENGOV"]["name"] == "Kenya"
+    page = client.get("/network", params={"unit": "coded"}).text
+    assert 'KENGOV <span class="dim">Kenya</span>' in page
+
+
+def test_events_page_has_a_timeline_and_a_map_with_the_same_filters(client):
+    page = client.get("/events", params={"plover": "ACCUSE", "unit": "aggregated"}).text
+    assert 'id="daily-chart"' in page and 'data-src="/api/stats/daily?plover=ACCUSE&amp;unit=aggregated"' in page
+    assert 'data-src="/api/map?plover=ACCUSE&amp;unit=aggregated"' in page
+    daily = client.get("/api/stats/daily", params={"plover": "ACCUSE", "unit": "aggregated"}).json()
+    total = client.get("/api/aggregated-events", params={"plover": "ACCUSE"}).json()["total"]
+    dated = sum(d["total"] for d in daily)
+    assert 0 < dated <= total
+
+
+def test_filtered_downloads_as_parquet_and_plover(client, tmp_path):
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    from eventwire.store import plover
+
+    n_coded = client.get("/api/events", params={"plover": "ACCUSE"}).json()["total"]
+    r = client.get("/api/events.parquet", params={"plover": "ACCUSE"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.apache.parquet"
+    t = pq.read_table(io.BytesIO(r.content))
+    assert t.num_rows == n_coded and set(t.column("plover_type").to_pylist()) == {"ACCUSE"}
+    agg = client.get("/api/aggregated-events", params={"plover": "ACCUSE", "limit": 200}).json()
+    t = pq.read_table(io.BytesIO(client.get("/api/aggregated-events.parquet", params={"plover": "ACCUSE"}).content))
+    assert t.num_rows == agg["total"] and "num_articles" in t.column_names
+    r = client.get("/api/aggregated-events.plover.jsonl", params={"plover": "ACCUSE"})
+    recs = [json.loads(x) for x in r.text.splitlines()]
+    happened = [e for e in agg["events"] if e["modality"] in ("asserted", "historical")]
+    assert recs and len(recs) <= len(happened) and {x["event"][0] for x in recs} == {"ACCUSE"}
+    for rec in recs:
+        assert plover.validate(rec, dates="eventwire") == [], rec
+    # with a modality filter, that modality only
+    fut = client.get("/api/aggregated-events.plover.jsonl", params={"modality": "future"}).text.splitlines()
+    assert fut and {json.loads(x)["modality"] for x in fut} == {"future"}

@@ -182,12 +182,13 @@ def _filter_dep(actor: str | None = Query(None, max_length=200, description="act
                 review: str | None = Query(None, max_length=12,
                                            description="unreviewed, reviewed, correct, wrong or fixed"),
                 story: str | None = Query(None, max_length=64, description="story id (corpus view)"),
+                outlet: str | None = Query(None, max_length=200, description="outlet name (exact, any case)"),
                 ) -> EventFilter:
     import re
 
     f = EventFilter(actor=actor, source=source, target=target, country=country, cameo=cameo, plover=plover,
                     modality=modality, date_from=date_from, date_to=date_to, place=place, article=article,
-                    review=review, story=story).clean()
+                    review=review, story=story, outlet=outlet).clean()
     q = (quad or "").strip()
     if q:
         if q not in "1234":
@@ -389,6 +390,42 @@ def create_app(db_path: str | Path, write_token: str | None = None,
                                  media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
+    def parquet_response(sql: str, params: list[Any], filename: str) -> Response:
+        """The rows of ``sql`` as a Parquet file (zstd), written batch by batch to a temporary file
+        that is removed once sent."""
+        import os
+        import tempfile
+
+        import pyarrow.parquet as pq
+        from starlette.background import BackgroundTask
+        from starlette.responses import FileResponse
+
+        fd, path = tempfile.mkstemp(prefix="eventwire-", suffix=".parquet")
+        os.close(fd)
+        cur = state.con.cursor()
+        try:
+            reader = cur.execute(sql, params).fetch_record_batch(10_000)
+            with pq.ParquetWriter(path, reader.schema, compression="zstd") as w:
+                for batch in reader:
+                    w.write_batch(batch)
+        except BaseException:
+            os.unlink(path)
+            raise
+        finally:
+            cur.close()
+        return FileResponse(path, media_type="application/vnd.apache.parquet", filename=filename,
+                            background=BackgroundTask(os.unlink, path))
+
+    @app.get("/api/events.parquet", tags=["events"], summary="Every coded event matching the filters, as Parquet")
+    def api_events_parquet(f: EventFilter = Depends(_filter_dep)) -> Response:
+        cur = state.con.cursor()
+        try:
+            sql, p = Queries(cur, state.corpus)._filtered(f)
+        finally:
+            cur.close()
+        return parquet_response(f"SELECT * EXCLUDE (actor_haystack) FROM ({sql}) ORDER BY day DESC NULLS LAST, event_id",
+                                p, "events.parquet")
+
     @app.get("/api/events/{event_id}", tags=["events"],
              summary="One coded event with its real-world (aggregated) events, their mentions, and its reviews")
     def api_event(event_id: str, q: Queries = Depends(cursor)) -> dict[str, Any]:
@@ -419,6 +456,50 @@ def create_app(db_path: str | Path, write_token: str | None = None,
                                              cur.close),
                                  media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="real-world-events.csv"'})
+
+    @app.get("/api/aggregated-events.parquet", tags=["aggregated events"],
+             summary="Every real-world event matching the filters, as Parquet (the aggregated_events columns)")
+    def api_aggregated_parquet(f: EventFilter = Depends(_filter_dep)) -> Response:
+        need_corpus()
+        cur = state.con.cursor()
+        try:
+            sql, p = Queries(cur, state.corpus)._filtered(f, unit="aggregated")
+        finally:
+            cur.close()
+        return parquet_response(f"SELECT * EXCLUDE (actor_haystack, source_label, target_label) FROM ({sql}) "
+                                "ORDER BY day DESC NULLS LAST, agg_event_id", p, "real-world-events.parquet")
+
+    @app.get("/api/aggregated-events.plover.jsonl", tags=["aggregated events"], response_class=StreamingResponse,
+             summary="Every real-world event matching the filters as PLOVER JSON records (as `eventwire export "
+                     "--format plover`; without a modality filter only asserted and historical events)")
+    def api_aggregated_plover(f: EventFilter = Depends(_filter_dep)) -> StreamingResponse:
+        import json as _json
+
+        from eventwire.store import plover
+        from eventwire.store.export import HAPPENED, _json_default
+
+        need_corpus()
+        cur = state.con.cursor()
+        sql, p = Queries(cur, state.corpus)._filtered(f, unit="aggregated")
+        inner = f"SELECT * EXCLUDE (actor_haystack, day, source_label, target_label) FROM ({sql})"
+        if not f.modality:  # PLOVER has no modality field: what happened only, as the command line does
+            inner += f" WHERE modality IN ({', '.join('?' for _ in HAPPENED)})"
+            p = p + list(HAPPENED)
+        queries = plover.records_sql(inner, p)
+
+        def lines() -> Iterator[str]:
+            try:
+                for q, qp in queries:
+                    for batch in cur.execute(q, qp).fetch_record_batch(2_000):
+                        for e in batch.to_pylist():
+                            rec, _ = plover.record(e)
+                            if rec is not None:
+                                yield _json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n"
+            finally:
+                cur.close()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson",
+                                 headers={"Content-Disposition": 'attachment; filename="real-world-events.plover.jsonl"'})
 
     @app.get("/api/aggregated-events/{agg_event_id}", tags=["aggregated events"],
              summary="One real-world event with every mention (article, sentence, offsets, confidence, copy marks)")

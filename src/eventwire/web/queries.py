@@ -147,6 +147,8 @@ class EventFilter:
             [of any of its mentions' coded events; ``unreviewed``: of none].
         story: a story id of the corpus view: events of the story's articles [events whose
             ``story_ids`` contain it].
+        outlet: an outlet's name (exact, case-insensitive): events of its articles [events with a
+            mention in one of its articles].
     """
 
     actor: str | None = None
@@ -163,6 +165,7 @@ class EventFilter:
     article: str | None = None
     review: str | None = None
     story: str | None = None
+    outlet: str | None = None
 
     def clean(self) -> "EventFilter":
         """Strip values and drop empty ones (a form sends empty strings for unset fields)."""
@@ -259,6 +262,13 @@ class EventFilter:
             else:
                 c.append("review_verdict = ?")
                 p.append(self.review)
+        if self.outlet:
+            if agg:
+                c.append("agg_event_id IN (SELECT m.agg_event_id FROM event_mentions m JOIN articles a "
+                         "ON a.article_id = m.article_id WHERE lower(a.outlet) = ?)")
+            else:
+                c.append("lower(article_outlet) = ?")
+            p.append(self.outlet.lower())
         if self.story:
             if not corpus.stories:
                 raise FilterError("this database has no stories (corpus view): run `eventwire corpus update`")
@@ -706,6 +716,7 @@ class Queries:
             "plover_type": col("SELECT DISTINCT plover_type FROM events WHERE plover_type IS NOT NULL ORDER BY 1"),
             "quad_class": col("SELECT DISTINCT quad_class FROM events WHERE quad_class IS NOT NULL ORDER BY 1"),
             "cameo_root": col("SELECT DISTINCT cameo_root FROM events WHERE cameo_root IS NOT NULL ORDER BY 1"),
+            "outlet": col("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY lower(outlet) LIMIT 500"),
         }
 
     # -- stories --------------------------------------------------------------------------------

@@ -331,7 +331,9 @@ async function actorNetwork(box) {
   for (const n of nodes) {
     const g = el("g", {class: "node", transform: `translate(${n.x.toFixed(1)},${n.y.toFixed(1)})`}, gN);
     el("circle", {r: rad(n).toFixed(1)}, g);
+    // the code and, beside it, the actor's name when it says more ("KENGOV Kenya", "IGOUNO United Nations")
     const t = el("text", {x: rad(n) + 3, y: 4}, g); t.textContent = n.id;
+    if (n.name && n.name !== n.id) { const s = el("tspan", {class: "name", dx: 4}, t); s.textContent = n.name; }
     title(g, `${n.name}: acts in ${n.out}, is acted on in ${n.in} event(s)`);
     g.addEventListener("click", () => {
       location.href = "/events?actor=" + encodeURIComponent(n.id) + (box.dataset.unit ? "&unit=" + encodeURIComponent(box.dataset.unit) : "");
