@@ -24,7 +24,6 @@ Security model (docs/web.md):
 """
 from __future__ import annotations
 
-import csv
 import hmac
 import io
 import math
@@ -205,47 +204,25 @@ def _filter_dep(actor: str | None = Query(None, max_length=200, description="act
     return f
 
 
-def _csv_safe(v: Any) -> Any:
-    """Neutralise spreadsheet formulas in untrusted text cells: the one guard of every CSV writer
-    (:func:`eventwire.csvsafe.safe_cell`, OWASP CSV injection advice)."""
-    from eventwire.csvsafe import safe_cell
+def _arrow_csv_stream(reader: Any, close: Any) -> Iterator[str]:
+    """CSV text of an Arrow batch reader (:meth:`Queries.csv_batches`), one chunk per batch, every
+    cell a spreadsheet would run as a formula quoted (:func:`eventwire.csvsafe.guard_batch`); written
+    by Arrow's CSV writer, as ``eventwire export --format csv`` is. ``close()`` runs at the end."""
+    import pyarrow.csv as pacsv
 
-    return safe_cell(v)
+    from eventwire.csvsafe import guard_batch
 
-
-def _agg_csv_row(e: dict[str, Any]) -> list[Any]:
-    row = dict(e)
-    row["story_ids"] = ";".join(e.get("story_ids") or [])
-    return [_csv_safe(row.get(c)) for c in AGG_CSV_COLUMNS]
-
-
-def _csv_stream(header: list[str], rows: Iterator[list[Any]], close: Any) -> Iterator[str]:
-    """CSV text in chunks of 500 rows; ``close()`` runs at the end (closes the cursor)."""
     try:
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        for i, r in enumerate(rows):
-            w.writerow(r)
-            if i % 500 == 499:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
+        first = True
+        for batch in reader:
+            buf = io.BytesIO()
+            pacsv.write_csv(guard_batch(batch), buf, pacsv.WriteOptions(include_header=first, quoting_style="needed"))
+            first = False
+            yield buf.getvalue().decode("utf-8")
+        if first:  # no rows: the header alone
+            yield ",".join(reader.schema.names) + "\n"
     finally:
         close()
-
-
-def _csv_row(e: dict[str, Any]) -> list[Any]:
-    def codes(actors: Any, key: str) -> str:
-        return ";".join(str(a.get(key) or a.get("text") or "") for a in (actors or []))
-
-    row = dict(e)
-    row["sources"] = codes(e.get("sources"), "code")
-    row["targets"] = codes(e.get("targets"), "code")
-    row["source_names"] = codes(e.get("sources"), "name")
-    row["target_names"] = codes(e.get("targets"), "name")
-    return [_csv_safe(row.get(c)) for c in CSV_COLUMNS]
 
 
 def create_app(db_path: str | Path, write_token: str | None = None,
@@ -386,7 +363,7 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         f.where(state.corpus, "coded")  # a filter this database cannot apply fails here, not mid-stream
         cur = state.con.cursor()
         q = Queries(cur, state.corpus)
-        return StreamingResponse(_csv_stream(CSV_COLUMNS, (_csv_row(e) for e in q.iter_events(f)), cur.close),
+        return StreamingResponse(_arrow_csv_stream(q.csv_batches(f, CSV_COLUMNS), cur.close),
                                  media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
@@ -452,8 +429,7 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         f.where(state.corpus, "aggregated")  # fails here, not mid-stream
         cur = state.con.cursor()
         q = Queries(cur, state.corpus)
-        return StreamingResponse(_csv_stream(AGG_CSV_COLUMNS, (_agg_csv_row(e) for e in q.iter_aggregated(f)),
-                                             cur.close),
+        return StreamingResponse(_arrow_csv_stream(q.csv_batches(f, AGG_CSV_COLUMNS, "aggregated"), cur.close),
                                  media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="real-world-events.csv"'})
 
