@@ -194,3 +194,55 @@ def test_filtered_downloads_as_parquet_and_plover(client, tmp_path):
     # with a modality filter, that modality only
     fut = client.get("/api/aggregated-events.plover.jsonl", params={"modality": "future"}).text.splitlines()
     assert fut and {json.loads(x)["modality"] for x in fut} == {"future"}
+
+
+# -- an event the coder missed ---------------------------------------------------------------------------
+
+def test_add_a_missed_event_from_the_article_page(client, tmp_path):
+    import json
+
+    from eventwire.evaluate.reviews import read_gold, score
+
+    cur = client.app.state.ew.con.cursor()
+    aid, body = cur.execute("SELECT article_id, body FROM articles WHERE title LIKE 'Ethiopia and Eritrea%'").fetchone()
+    idx, s0, s1 = cur.execute("SELECT idx, char_start, char_end FROM sentences WHERE article_id = ? ORDER BY idx "
+                              "LIMIT 1", [aid]).fetchone()
+    cur.close()
+    sentence = body[s0:s1]
+    trigger = sentence.split()[2]
+    page = client.get(f"/articles/{aid}").text
+    assert 'id="missed-form"' in page and f'<option value="{idx}">' in page
+    url = f"/api/articles/{aid}/missed-events"
+    ok = {"reviewer": "Ann", "sent_idx": idx, "trigger": trigger, "cameo_code": "042", "sources": ["ethgov"],
+          "targets": ["KENGOV"], "modality": "asserted"}
+    assert client.post(url, json=ok).status_code == 401
+    for bad, msg in ((dict(ok, cameo_code="999"), "not a CAMEO 1.1b3 event code"),
+                     (dict(ok, sources=["ZZZZZZ"]), "'ZZZ' is neither an ISO 3166 country code"),
+                     (dict(ok, trigger="no such words"), "is not in sentence"),
+                     (dict(ok, sent_idx=9999), "the article has no sentence 9999"),
+                     (dict(ok, sources=[]), "at least 1 item")):
+        r = client.post(url, json=bad, headers=AUTH)
+        assert r.status_code == 422 and msg in str(r.json()["detail"]), (bad, r.json())
+    r = client.post(url, json=ok, headers=AUTH)
+    assert r.status_code == 201, r.text
+    row = r.json()
+    assert (row["verdict"], row["event_id"], row["sources"], row["targets"]) == ("missed", None, ["ETHGOV"], ["KENGOV"])
+    assert (row["plover_type"], row["plover_mode"], row["quad_class"]) == ("CONSULT", "visit", 1)  # from the map
+    assert body[row["trigger_start"]:row["trigger_end"]] == trigger and s0 <= row["trigger_start"] < s1
+    page = client.get(f"/articles/{aid}").text
+    assert "Events the coder missed (1)" in page and "ETHGOV → KENGOV" in page
+    # exported as gold with the reviews, and scored: the coder did not find it, so recall counts it
+    lines = [json.loads(x) for x in client.get("/api/reviews.jsonl").text.splitlines()]
+    missed = [g for g in lines if g["verdict"] == "missed"]
+    assert len(missed) == 1 and missed[0]["gold"]["cameo_code"] == "042" and missed[0]["coder"] is None
+    assert missed[0]["sentence"] == sentence and missed[0]["trigger"] == trigger
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text("".join(json.dumps(g) + "\n" for g in lines), encoding="utf-8")
+    gold, problems = read_gold(gold_path)
+    assert problems == [] and len(gold) == 1
+    res = score(gold, client.app.state.ew.con.cursor())
+    assert res["verdicts"] == {"missed": 1} and res["gold_events"] == 1 and res["right"] == 0
+    # two missed events in one article are two gold records (not one "latest review")
+    assert client.post(url, json=dict(ok, cameo_code="036", trigger=None), headers=AUTH).status_code == 201
+    assert len([x for x in client.get("/api/reviews.jsonl").text.splitlines() if '"missed"' in x]) == 2
+    assert "Events the coder missed (2)" in client.get(f"/articles/{aid}").text

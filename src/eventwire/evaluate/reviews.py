@@ -8,7 +8,8 @@ whether the event coded there was correct, wrong (no event), or what it should h
 Matching, per reviewed sentence, of the events now stored in the database:
 
 * candidates are the stored events of the same article whose sentence overlaps the gold sentence;
-* a gold event (verdict ``correct`` or ``fixed``) is *matched* by the candidate whose trigger overlaps
+* a gold event (verdict ``correct``, ``fixed`` or ``missed``: an event the coder had not found, added
+  by a reviewer) is *matched* by the candidate whose trigger overlaps
   the gold trigger, else by one with the same source and target actor codes; candidates are used once;
 * a matched event is *right* (a true positive) when its source codes and target codes (as sets), its
   CAMEO root and its modality equal the gold's; field accuracies are reported for every matched pair;
@@ -45,7 +46,7 @@ def check_record(r: Any) -> str | None:
     missing = [k for k in ("article_id", "sentence_start", "sentence_end", "verdict") if r.get(k) is None]
     if missing:
         return f"missing {', '.join(missing)}"
-    if r["verdict"] not in ("correct", "wrong", "fixed"):
+    if r["verdict"] not in ("correct", "wrong", "fixed", "missed"):
         return "missing a valid verdict"
     if not isinstance(r["article_id"], str):
         return "'article_id' is not a string"

@@ -2,7 +2,9 @@
 
 A review says of one stored event that it is ``correct`` (the coder's codes and actors are right),
 ``wrong`` (no such event should be coded from this sentence: a false positive) or ``fixed`` (there is
-an event here, with the corrected codes and actor codes given). Every review is kept with who made it
+an event here, with the corrected codes and actor codes given). A ``missed`` review adds an event the
+coder did not find (a false negative): a sentence of an article, its trigger words, actor codes and
+codes, with no stored event behind it (``event_id`` null, :func:`add_missed`). Every review is kept with who made it
 and when (``reviews`` table, schema migration 2); the latest review of an event is the one that counts.
 
 The gold JSONL written by :func:`export_gold` has one object per reviewed event (latest review)::
@@ -11,7 +13,7 @@ The gold JSONL written by :func:`export_gold` has one object per reviewed event 
      "sentence", "trigger", "trigger_start", "trigger_end", "verdict",
      "gold": null | {"cameo_code", "plover_type", "plover_mode", "quad_class", "modality",
                      "sources": [actor code, ...], "targets": [actor code, ...]},
-     "coder": {same keys as gold: the coder's output at review time},
+     "coder": {same keys as gold: the coder's output at review time} | null (a missed event),
      "reviewer", "reviewed_at" (ISO 8601 UTC), "note", "reviews" (number of reviews of this event)}
 
 Sentences are located by ``article_id`` and character offsets, which stay stable across re-runs
@@ -32,6 +34,8 @@ from typing import Any
 import duckdb
 
 VERDICTS = ("correct", "wrong", "fixed")
+#: The verdict of an event the coder missed, added by a reviewer (:func:`add_missed`).
+MISSED = "missed"
 #: The modality values of the event coder (records.Event.modality).
 MODALITIES = ("asserted", "future", "intent", "negation", "hypothetical", "historical")
 #: CAMEO 1.1b3 event codes are 2 (root), 3 (base) or 4 digits.
@@ -134,14 +138,14 @@ def coder_values(event: dict[str, Any]) -> dict[str, Any]:
 
 def validate(inp: ReviewInput) -> None:
     """Check a review's values; raises :class:`ReviewError` naming the first bad field."""
-    if inp.verdict not in VERDICTS:
+    if inp.verdict not in (*VERDICTS, MISSED):
         raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}")
     who = (inp.reviewer or "").strip()
     if not who or len(who) > MAX_REVIEWER:
         raise ReviewError(f"reviewer must be 1-{MAX_REVIEWER} characters")
     if inp.note and len(inp.note) > MAX_NOTE:
         raise ReviewError(f"note must be at most {MAX_NOTE} characters")
-    if inp.verdict != "fixed":
+    if inp.verdict not in ("fixed", MISSED):
         return
     from eventwire.events.codebook import codebook
 
@@ -189,6 +193,8 @@ def add_review(con: duckdb.DuckDBPyConnection, event: dict[str, Any], inp: Revie
         ReviewError: invalid values (see :func:`validate`).
         duckdb.Error: the database is read-only or lacks the ``reviews`` table (schema < 2).
     """
+    if inp.verdict == MISSED:
+        raise ReviewError("a missed event is added from its article (add_missed), not as a review of an event")
     validate(inp)
     orig = coder_values(event)
     if inp.verdict == "wrong":
@@ -221,6 +227,65 @@ def add_review(con: duckdb.DuckDBPyConnection, event: dict[str, Any], inp: Revie
     return row
 
 
+def add_missed(con: duckdb.DuckDBPyConnection, article: dict[str, Any], sentence: tuple[int, int, int],
+               inp: ReviewInput, trigger: str | None = None) -> dict[str, Any]:
+    """Store an event the coder missed: a ``missed`` review of no stored event; return the stored row.
+
+    Args:
+        article: the article (``article_id``, ``body``).
+        sentence: ``(idx, char_start, char_end)`` of the sentence that reports the event.
+        inp: the reviewer, ``cameo_code`` (required), actor codes (``sources`` required), modality
+            (default ``asserted``), optional ``plover_type``/``plover_mode`` (default: the CAMEO code's
+            in the CAMEO->PLOVER map) and note; ``verdict`` must be ``missed``.
+        trigger: the words of the sentence that express the event (located in it; optional).
+
+    Raises:
+        ReviewError: a missing or unknown code (as :func:`validate`), no source actor, a trigger that is
+            not in the sentence.
+    """
+    from eventwire.events.codebook import codebook
+
+    if inp.verdict != MISSED:
+        raise ReviewError("add_missed stores the verdict 'missed' only")
+    if not inp.cameo_code:
+        raise ReviewError("cameo_code is needed for a missed event (e.g. 042 for a visit)")
+    if not inp.sources:
+        raise ReviewError("sources: a missed event needs at least one source actor code")
+    validate(inp)
+    info = codebook().get(inp.cameo_code)
+    idx, s0, s1 = sentence
+    t0 = t1 = None
+    if trigger and trigger.strip():
+        pos = article["body"].find(trigger.strip(), s0, s1)
+        if pos < 0:
+            raise ReviewError(f"trigger {trigger.strip()!r} is not in sentence {idx}")
+        t0, t1 = pos, pos + len(trigger.strip())
+    gold = {"cameo_code": inp.cameo_code, "plover_type": inp.plover_type or info.plover_type or None,
+            "plover_mode": inp.plover_mode or None, "quad_class": inp.quad_class or info.quad_class,
+            "modality": inp.modality or "asserted", "sources": list(inp.sources), "targets": list(inp.targets or [])}
+    if not inp.plover_type and not inp.plover_mode and info.plover_mode:
+        gold["plover_mode"] = info.plover_mode
+    _check_mode(gold, inp)
+    row = {
+        "review_id": uuid.uuid4().hex, "event_id": None, "article_id": article["article_id"], "sent_idx": idx,
+        "sentence_start": s0, "sentence_end": s1, "trigger_start": t0, "trigger_end": t1, "verdict": MISSED,
+        **gold, "original": None, "note": (inp.note or "").strip() or None, "reviewer": inp.reviewer.strip(),
+        "reviewed_at": datetime.now(timezone.utc),
+    }
+    cols = list(row)
+    con.execute(f"INSERT INTO reviews ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [row[c] for c in cols])
+    return row
+
+
+def missed_for_article(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict[str, Any]]:
+    """The missed events added for one article, in the order they were added."""
+    if not has_reviews_table(con):
+        return []
+    return _rows(con.execute("SELECT * FROM reviews WHERE article_id = ? AND verdict = ? ORDER BY reviewed_at",
+                             [article_id, MISSED]))
+
+
 def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
@@ -240,13 +305,15 @@ def reviews_for_event(con: duckdb.DuckDBPyConnection, event_id: str) -> list[dic
 
 
 def latest_reviews(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
-    """The latest review of every reviewed event, with the event's sentence and trigger, oldest first."""
+    """The latest review of every reviewed event (and every missed event a reviewer added), with the
+    sentence and trigger, oldest first."""
     if not has_reviews_table(con):
         return
     cur = con.execute("""
         WITH ranked AS (
-            SELECT r.*, count(*) OVER (PARTITION BY r.event_id) AS reviews,
-                   row_number() OVER (PARTITION BY r.event_id ORDER BY r.reviewed_at DESC, r.review_id) AS rn
+            SELECT r.*, count(*) OVER (PARTITION BY coalesce(r.event_id, r.review_id)) AS reviews,
+                   row_number() OVER (PARTITION BY coalesce(r.event_id, r.review_id)
+                                      ORDER BY r.reviewed_at DESC, r.review_id) AS rn
             FROM reviews r)
         SELECT ranked.* EXCLUDE (rn),
                substr(a.body, ranked.sentence_start + 1, ranked.sentence_end - ranked.sentence_start) AS sentence,

@@ -163,6 +163,23 @@ class ReviewBody(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
+class MissedBody(BaseModel):
+    """An event the coder missed, added from its article: the sentence, its trigger words, the actor
+    codes and the event codes (PLOVER type and mode default to the CAMEO code's)."""
+
+    reviewer: str = Field(..., min_length=1, max_length=80, description="who adds it")
+    sent_idx: int = Field(..., ge=0, le=100_000, description="index of the sentence in the article")
+    trigger: str | None = Field(None, max_length=200, description="the words that express the event")
+    cameo_code: str = Field(..., min_length=2, max_length=4, description="CAMEO 1.1b3 code, 2-4 digits")
+    plover_type: str | None = Field(None, max_length=40)
+    plover_mode: str | None = Field(None, max_length=40)
+    quad_class: int | None = Field(None, ge=1, le=4)
+    modality: str | None = Field(None, max_length=20)
+    sources: list[str] = Field(..., min_length=1, max_length=20, description="source actor codes, e.g. ['USAGOV']")
+    targets: list[str] = Field([], max_length=20, description="target actor codes")
+    note: str | None = Field(None, max_length=2000)
+
+
 # -- helpers -------------------------------------------------------------------------------------
 
 
@@ -530,6 +547,31 @@ def create_app(db_path: str | Path, write_token: str | None = None,
             raise HTTPException(422, str(exc)) from exc
         return stored
 
+    @app.post("/api/articles/{article_id}/missed-events", tags=["reviews"], status_code=201,
+              summary="Add an event the coder missed, from its article (a review of kind 'missed'; needs the write token)")
+    def api_missed(article_id: str, body: MissedBody, q: Queries = Depends(cursor),
+                   x_eventwire_token: str | None = Header(None, alias=TOKEN_HEADER)) -> dict[str, Any]:
+        require_write(x_eventwire_token)
+        art = q.cur.execute("SELECT article_id, body FROM articles WHERE article_id = ?", [article_id[:64]]).fetchone()
+        if art is None:
+            raise HTTPException(404, "no such article")
+        sent = q.cur.execute("SELECT idx, char_start, char_end FROM sentences WHERE article_id = ? AND idx = ?",
+                             [art[0], body.sent_idx]).fetchone()
+        if sent is None:
+            raise HTTPException(422, f"sent_idx: the article has no sentence {body.sent_idx}")
+        codes = lambda xs: [x.strip().upper() for x in xs if x.strip()]  # noqa: E731
+        inp = review_store.ReviewInput(
+            verdict=review_store.MISSED, reviewer=body.reviewer, cameo_code=body.cameo_code.strip(),
+            plover_type=(body.plover_type or "").strip().upper() or None, plover_mode=(body.plover_mode or "").strip() or None,
+            quad_class=body.quad_class, modality=body.modality or None, sources=codes(body.sources),
+            targets=codes(body.targets), note=body.note)
+        try:
+            with state.lock:
+                return review_store.add_missed(q.cur, {"article_id": art[0], "body": art[1]}, tuple(sent), inp,
+                                               trigger=body.trigger)
+        except review_store.ReviewError as exc:
+            raise HTTPException(422, str(exc)) from exc
+
     @app.get("/api/reviews", tags=["reviews"], summary="Latest review of each reviewed event, as gold records")
     def api_reviews(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0),
                     q: Queries = Depends(cursor)) -> dict[str, Any]:
@@ -629,7 +671,10 @@ def create_app(db_path: str | Path, write_token: str | None = None,
         if art is None:
             raise HTTPException(404, "no such article")
         body_html = render.highlight(art["body"], render.article_spans(art))
-        return page(request, "article.html", "", a=art, body_html=body_html)
+        missed = review_store.missed_for_article(q.cur, art["article_id"])
+        sentences = [(s["idx"], art["body"][s["char_start"]:s["char_end"]]) for s in art["sentences"]]
+        return page(request, "article.html", "", a=art, body_html=body_html, missed=missed, sentences=sentences,
+                    modalities=review_store.MODALITIES)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1, le=1_000_000),

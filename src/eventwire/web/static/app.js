@@ -389,10 +389,40 @@ function reviewForm(form) {
   });
 }
 
+/* ---------------------------------------------------------------- article: add a missed event */
+function missedForm(form) {
+  const status = document.getElementById("missed-status");
+  form.reviewer.value = localStorage.getItem("eventwire-reviewer") || "";
+  form.token.value = sessionStorage.getItem("eventwire-token") || "";
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    status.className = "status"; status.textContent = "saving…";
+    const list = s => s.split(/[,;\s]+/).map(x => x.trim().toUpperCase()).filter(Boolean);
+    const body = {reviewer: form.reviewer.value.trim(), sent_idx: parseInt(form.sent_idx.value, 10),
+      trigger: form.trigger.value.trim() || null, cameo_code: form.cameo_code.value.trim(),
+      plover_type: form.plover_type.value.trim().toUpperCase() || null, modality: form.modality.value,
+      sources: list(form.sources.value), targets: list(form.targets.value), note: form.note.value.trim() || null};
+    localStorage.setItem("eventwire-reviewer", body.reviewer);
+    sessionStorage.setItem("eventwire-token", form.token.value);
+    try {
+      const r = await fetch("/api/articles/" + encodeURIComponent(form.dataset.article) + "/missed-events", {
+        method: "POST", headers: {"Content-Type": "application/json", "X-Eventwire-Token": form.token.value}, body: JSON.stringify(body)});
+      const j = await r.json().catch(() => ({}));
+      if (!r.ok) {
+        const d = Array.isArray(j.detail) ? j.detail.map(x => (x.loc || []).slice(-1)[0] + ": " + x.msg).join("; ") : j.detail;
+        throw new Error(d || ("HTTP " + r.status));
+      }
+      status.className = "status ok"; status.textContent = `added: ${j.cameo_code} ${j.plover_type || ""} by ${j.reviewer}`;
+      setTimeout(() => location.reload(), 600);
+    } catch (e) { status.className = "status bad"; status.textContent = "not saved: " + e.message; }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const chart = document.getElementById("daily-chart"); if (chart) dailyChart(chart);
   const map = document.getElementById("map"); if (map) eventMap(map);
   const net = document.getElementById("network"); if (net) actorNetwork(net);
   if (document.getElementById("layers")) articleLayers();
   const rf = document.getElementById("review-form"); if (rf) reviewForm(rf);
+  const mf = document.getElementById("missed-form"); if (mf) missedForm(mf);
 });
