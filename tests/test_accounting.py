@@ -134,3 +134,27 @@ def test_a_utf8_file_with_three_bad_bytes_is_decoded_as_utf8():
     # a text in a one-byte charset is still read as such
     w = decode_bytes("Le président a déclaré que les négociations à Genève étaient «bonnes».".encode("cp1252"))
     assert w.charset == "cp1252" and "président" in w.text
+
+
+def test_a_dask_run_records_the_same_copies_and_blank_lines_as_a_local_run(tmp_path):
+    """Copies inside one shard, copies across shards and blank lines: the same errors rows."""
+    from eventwire.scale.dask_runner import run_dask
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(ARTICLE, d / name)
+    line = json.dumps({"text": ARTICLE.read_text(encoding="utf-8")})
+    (d / "d.jsonl").write_text(line + "\n\n" + line + "\n", encoding="utf-8")
+    local_db, dask_db = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
+    run([str(d)], RunConfig(db=str(local_db), corpus=False))
+    stats, status = run_dask([str(d)], RunConfig(db=str(dask_db), corpus=False, cluster="dask", workers=1,
+                                                  shard_files=2))  # a.txt, b.txt | c.txt, d.jsonl
+    assert status == "done" and stats.shards == 2
+    assert stats.duplicates == 3  # b.txt, c.txt (copies of a.txt), d.jsonl line 3 (of line 1)
+
+    def rows(db):
+        return sorted((Path(r[0]).name, r[1], r[2], r[3], r[4]) for r in _errors(db))
+
+    assert rows(dask_db) == rows(local_db)
+    assert [r[4] for r in rows(local_db)].count(DUPLICATE_REASON) == 3

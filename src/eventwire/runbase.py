@@ -320,7 +320,8 @@ DUPLICATE_REASON = "duplicate of an earlier document"
 def duplicate_problem(doc: Document, first: tuple[str, str | None]) -> Problem:
     """The record of ``doc``, a copy of a document already read from ``first`` (source, member): an
     ``errors`` row of severity ``skipped`` whose ``doc_id`` is the document it duplicates (its
-    content hash, the key of that document's ``documents`` row), the first copy's place in ``detail``."""
+    content hash, the key of that document's ``documents`` row), the first copy's place in ``detail``.
+    ``doc`` needs only ``source``, ``member`` and ``doc_id``."""
     where = first[0] + (f" ({first[1]})" if first[1] else "")
     return Problem(doc.source, "read", "skipped", DUPLICATE_REASON,
                    f"same content as document {doc.doc_id}, read from {where}", member=doc.member,

@@ -44,8 +44,9 @@ from eventwire.pipeline import process_batch
 from eventwire.records import Problem
 from eventwire.ingest.files import iter_documents, url_scheme
 from eventwire.ingest.http import is_url
-from eventwire.runbase import (RunConfig, RunStats, batches, corpus_incomplete, cpu_seconds, peak_rss_mb,
-                               update_corpus_view, worker_init, worker_report, writer_settings)
+from eventwire.runbase import (DUPLICATE_REASON, RunConfig, RunStats, batches, corpus_incomplete, cpu_seconds,
+                               duplicate_problem, peak_rss_mb, same_place, update_corpus_view, worker_init,
+                               worker_report, writer_settings)
 from eventwire.scale import parts as P
 from eventwire.scale.shards import Shard, iter_shards
 from eventwire.store.db import Store, error_row
@@ -168,7 +169,7 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
     tmp = root / f".{shard.shard_id}.{uuid.uuid4().hex[:8]}.tmp"
     writer = P.PartWriter(tmp, records=records)
     counts = {"documents": 0, "read_skipped": 0, "read_failed": 0, "duplicates": 0}
-    seen: set[str] = set()  # one shard's ids: bounded by the shard size
+    seen: dict[str, tuple[str, str | None]] = {}  # one shard's ids and where each was read: bounded by the shard
     try:
         for docs, probs in batches(shard.read(max_bytes), batch_size):
             counts["documents"] += len(probs) + len(docs)
@@ -176,10 +177,13 @@ def process_shard(shard: Shard, run_id: str, parts_root: str, max_bytes: int, ba
                 counts["read_failed" if p.severity == "error" else "read_skipped"] += 1
             fresh = []
             for d in docs:
-                if d.doc_id in seen:
+                first = seen.get(d.doc_id)
+                if first is not None:
                     counts["duplicates"] += 1
+                    if not same_place(first, (d.source, d.member)):  # a copy: recorded, as a local run does
+                        probs.append(duplicate_problem(d, first))
                 else:
-                    seen.add(d.doc_id)
+                    seen[d.doc_id] = (d.source, d.member)
                     fresh.append(d)
             with _NLP_LOCK:
                 outcomes = process_batch(fresh) if fresh else []
@@ -350,6 +354,7 @@ def run_dask(paths: Sequence[str], config: RunConfig, *, on_progress: Callable[[
             stats.times += m["times"]
             for (sev, reason), n in m["reasons"].items():
                 stats.add_reason(sev, reason, n)
+            stats.duplicates += m["reasons"].get(("skipped", DUPLICATE_REASON), 0)  # copies, recorded
             if not reused and report:
                 stats.add_worker_report(report)
             stats.elapsed_s = time.perf_counter() - t0

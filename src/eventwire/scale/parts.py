@@ -179,6 +179,7 @@ def merge_part(store: Store, part: Path, run_id: str, replace: bool = False,
                 con.execute(f"""INSERT INTO _ew_new SELECT DISTINCT doc_id FROM {docs}
                                 WHERE doc_id NOT IN (SELECT doc_id FROM documents)""")
             out["new"] = con.execute("SELECT count(*) FROM _ew_new").fetchone()[0]
+            out["duplicates_recorded"] = _record_copies(store, docs, run_id, out["reasons"])
             con.execute(f"""INSERT INTO documents BY NAME SELECT * REPLACE (? AS run_id) FROM {docs}
                             WHERE doc_id IN (SELECT doc_id FROM _ew_new)""", [run_id])
             for status, n in con.execute(f"""SELECT status, count(*) FROM {docs}
@@ -226,6 +227,29 @@ def merge_part(store: Store, part: Path, run_id: str, replace: bool = False,
             jsonl.write("".join(r[0] + "\n" for r in rows))
         jsonl.flush()
     return out
+
+
+def _record_copies(store: Store, docs_sql: str, run_id: str, reasons: Counter) -> int:
+    """Record the part's documents that are copies of stored ones read from another place (as the
+    local runner does, :func:`eventwire.runbase.duplicate_problem`); returns how many. Runs inside
+    :func:`merge_part`'s transaction, before the part's new documents are inserted."""
+    from types import SimpleNamespace
+
+    from eventwire.runbase import duplicate_problem, same_place
+
+    rows = store.con.execute(f"""SELECT p.source, p.member, p.doc_id, d.source, d.member FROM {docs_sql} p
+                                 JOIN documents d USING (doc_id)
+                                 WHERE p.doc_id NOT IN (SELECT doc_id FROM _ew_new)""").fetchall()
+    now = datetime.now(timezone.utc)
+    errs = []
+    for src, member, doc_id, first_src, first_member in rows:
+        if same_place((first_src, first_member), (src, member)):
+            continue  # the same input read again: not a copy
+        p = duplicate_problem(SimpleNamespace(source=src, member=member, doc_id=doc_id), (first_src, first_member))
+        errs.append(error_row(run_id, p, now))
+        reasons[(p.severity, p.reason)] += 1
+    store._insert("errors", errs, ignore=True)
+    return len(errs)
 
 
 def read_summary(part: Path) -> dict[str, Any]:
