@@ -172,3 +172,33 @@ def test_stale_running_runs_are_marked_interrupted_at_the_next_start(tmp_path):
         new = store.start_run("eventwire run a", ["a"], 1)
         rows = dict(store.con.execute("SELECT run_id, status FROM runs").fetchall())
         assert rows == {dead: "interrupted", new: "running"}
+
+
+def test_ctrl_c_during_the_final_checkpoint_waits_for_it_then_stops_with_130(tmp_path):
+    """A Ctrl-C that arrives while the store checkpoints (the end of every run) used to give a
+    traceback and exit 1: the checkpoint and the close finish, then the stop is raised."""
+    store = Store(tmp_path / "x.duckdb")
+    store.start_run("eventwire run a", ["a"], 1)
+    real = store.con
+
+    class Con:  # the connection, with a Ctrl-C arriving in the middle of CHECKPOINT
+        def execute(self, sql, *a):
+            if sql == "CHECKPOINT":
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)  # the handler runs here
+            return real.execute(sql, *a)
+
+        def close(self):
+            real.close()
+
+    store.con = Con()
+    with stopping.handling():
+        with pytest.raises(stopping.Stopped) as info:
+            store.close()
+    assert stopping.exit_code(info.value) == 130
+    stopping.reset()
+    with pytest.raises(duckdb.ConnectionException):  # closed: the close was not cut
+        real.execute("SELECT 1")
+    con = duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1  # checkpointed and readable
+    con.close()
