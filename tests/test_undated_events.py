@@ -104,6 +104,7 @@ def test_coded_events_keep_null_dates_and_the_web_counts_them(con):
 
     st = Queries(con.cursor(), detect_corpus(con)).counts()
     assert st["events_undated"] == 2 and st["aggregated_undated"] == 1
+    assert st["aggregated_no_day"] == 2  # the undated one and the month-granular one
 
 
 def test_migration_6_turns_stored_dates_into_undated(tmp_path):

@@ -623,8 +623,12 @@ class Queries:
                 "SELECT count(*) FILTER (WHERE modality = 'asserted'), count(*) FILTER (WHERE location_lat IS NOT NULL) "
                 "FROM aggregated_events").fetchone()
             out["aggregated_asserted"], out["aggregated_located"] = a, loc
-            out["aggregated_undated"] = self.cur.execute(  # neither an event date nor a publication day
-                "SELECT count(*) FROM aggregated_events WHERE date IS NULL").fetchone()[0]
+            out["aggregated_undated"], out["aggregated_no_day"] = self.cur.execute(
+                # undated: neither an event date nor a publication day; no day: undated, or a month,
+                # week or year (not drawn on the daily chart, never put on a made-up day)
+                f"SELECT count(*) FILTER (WHERE date IS NULL), "
+                f"count(*) FILTER (WHERE NOT regexp_matches(coalesce(date, ''), '{_DAY_RE}')) "
+                f"FROM aggregated_events").fetchone()
             n, copies = self.cur.execute(
                 "SELECT count(*), count(*) FILTER (WHERE is_duplicate) FROM article_corpus").fetchone()
             out["originals"], out["copies"] = n - copies, copies
