@@ -82,7 +82,8 @@ def test_a_fixed_review_must_change_something(client):
 
 
 def test_actor_code_vocabulary():
-    ok = ("USA", "USAGOV", "USAGOVMIL", "IGOUNO", "IGOUNOWFP", "IGOEEC", "AFGINSTAL", "MIL", "CHNGOVMED", "XKXGOV")
+    ok = ("USA", "USAGOV", "USAGOVMIL", "IGOUNO", "IGOUNOWFP", "IGOEEC", "AFGINSTAL", "MIL", "CHNGOVMED", "XKXGOV",
+          "EUR", "WSTMIL")  # CAMEO region codes (table 3.3) too
     for code in ok:
         assert review_store.actor_code_problem(code) is None, code
     for code in ("ZZZZZZ", "ZZZ", "USAXYZ", "usa", "US", "USAGO"):

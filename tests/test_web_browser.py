@@ -165,7 +165,8 @@ def test_event_page_and_review(page, server, shots):
     page.screenshot(path=str(shots / "03-event.png"), full_page=True)
     # review: fix the target actors and the CAMEO code
     page.check("input[name=verdict][value=fixed]")
-    page.fill("input[name=cameo_code]", "0511")
+    # (a real CAMEO 1.1b3 code: reviews are checked against the codebook; 0511 is none)
+    page.fill("input[name=cameo_code]", "057")
     page.fill("input[name=targets]", "UKRGOV, POLGOV, EUR")
     page.fill("input[name=reviewer]", "Browser Tester")
     page.fill("input[name=note]", "<b>not bold</b>")
@@ -173,11 +174,11 @@ def test_event_page_and_review(page, server, shots):
     page.click("#review-form button[type=submit]")
     page.wait_for_selector("#review-history tbody tr")
     row = page.inner_text("#review-history tbody tr")
-    assert "Browser Tester" in row and "fixed" in row and "0511" in row and "<b>not bold</b>" in row
+    assert "Browser Tester" in row and "fixed" in row and "057" in row and "<b>not bold</b>" in row
     gold = [json.loads(line) for line in _get_text(server, "/api/reviews.jsonl").splitlines()]
     mine = [g for g in gold if g["event_id"] == event_id]
     assert len(mine) == 1 and mine[0]["gold"]["targets"] == ["UKRGOV", "POLGOV", "EUR"]
-    assert mine[0]["gold"]["cameo_code"] == "0511" and mine[0]["coder"]["cameo_code"] == "051"
+    assert mine[0]["gold"]["cameo_code"] == "057" and mine[0]["coder"]["cameo_code"] == "051"
     page.screenshot(path=str(shots / "04-event-reviewed.png"), full_page=True)
     # a wrong token is refused and says so
     page.goto(server.url + f"/events/{event_id}")

@@ -46,11 +46,17 @@ MAX_NOTE = 2000
 MAX_REVIEWER = 80
 
 
+#: CAMEO 1.1b3 international region codes (actor codebook, table 3.3): valid first parts of an actor code.
+CAMEO_REGIONS = frozenset("""AFR ASA BLK CRB CAU CFR CAS CEU EIN EAF EEU EUR LAM MEA MDT NAF NMR PGS SCN SAM SAS
+SEA SAF WAF WST""".split())
+
+
 @lru_cache(maxsize=1)
 def _actor_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(whole codes, first parts, later parts) of the actor codes eventwire knows: every code of the
     built-in dictionaries (countries, their capitals' ``GOV``, ``organizations.json`` with its dated
-    codes, role sectors, persons' sectors) and the CAMEO role/sector codes."""
+    codes, role sectors, persons' sectors), the CAMEO international region codes and the CAMEO
+    role/sector codes."""
     from importlib import resources
 
     from eventwire.actors.dictionary import countries
@@ -63,7 +69,7 @@ def _actor_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]
         codes.update(d[0] for d in e.get("dated") or [])
     roles = {ln.split("\t")[1] for ln in (base / "roles.tsv").read_text(encoding="utf-8").splitlines()
              if ln.strip() and not ln.startswith("#") and ln.count("\t") >= 2}
-    iso3 = set(countries())
+    iso3 = set(countries()) | CAMEO_REGIONS
     parts = [[c[i:i + 3] for i in range(0, len(c), 3)] for c in codes if len(c) % 3 == 0]
     firsts = iso3 | {p[0] for p in parts if p} | set(ACTOR_TYPES) | roles
     laters = set(ACTOR_TYPES) | roles | {x for p in parts for x in p[1:]}
@@ -74,8 +80,8 @@ def actor_code_problem(code: str) -> str | None:
     """Why ``code`` is not an actor code eventwire knows, or ``None`` when it is one.
 
     A code is known when it is one of the built-in dictionaries' codes, or is made of 3-letter parts:
-    a country (ISO3) or another known first part (``IGO``, ``NGO``, a sector for an actor without a
-    country), then CAMEO role/sector codes or known group codes (``USAGOVMIL``, ``IGOUNOWFP``,
+    a country (ISO3), a CAMEO region (``EUR``, ``WST``) or another known first part (``IGO``, ``NGO``, a
+    sector for an actor without a country), then CAMEO role/sector codes or known group codes (``USAGOVMIL``, ``IGOUNOWFP``,
     ``AFGINSTAL``). ``ZZZZZZ`` is not.
     """
     if not ACTOR_CODE_RE.match(code):
