@@ -148,3 +148,56 @@ def test_end_to_end_simulation_counts_rule_and_detector_events():
     assert (r["recall"], r["precision"], r["events"]) == (0.5, 1.0, 1)
     r = end_to_end(sents, cands, p, ["REJECT", "ACCUSE", "AGREE"], 0.5)  # wrong root: an unmatched event
     assert (r["recall"], r["precision"], r["events"]) == (0.5, 0.5, 2)
+
+
+def test_trigger_filter_and_passive_subjects(nlp):
+    from eventwire.actors.dictionary import dictionary_from_env
+    from eventwire.actors.resolver import ArticleActors
+    from eventwire.events.detector import trigger_ok
+
+    assert trigger_ok("upbraid", "VERB") and trigger_ok("kill", "VERB")
+    assert not trigger_ok("consider", "VERB") and not trigger_ok("say", "VERB") and not trigger_ok("be", "AUX")
+    assert not trigger_ok("come", "VERB") and not trigger_ok("strike", "NOUN")
+    doc = nlp("Haniyeh was killed by Israel.")
+    aa = ArticleActors(doc, dictionary_from_env(), None, [])
+    ms = sentence_mentions(next(doc.sents), aa)
+    assert [doc[m.start:m.end].text for m in ms][-1] == "Israel"
+    pairs = candidate_pairs(ms, [], doc)
+    # the passive subject is never a source: only "Israel" is
+    assert {doc[s.start:s.end].text for s, _ in pairs} == {"Israel"}
+
+
+class _Clf:
+    """A stand-in classifier answering ``root`` for every input."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def predict(self, items):
+        from eventwire.events.classifier import TypingPrediction
+
+        return [TypingPrediction(self.root, {self.root: 0.8}, "clf/0") for _ in items]
+
+
+@pytest.mark.parametrize("clf_root, kept", [("ACCUSE", True), ("AGREE", False)])
+def test_detector_event_needs_the_classifier_to_agree(nlp, clf_root, kept):
+    from eventwire.events import event_typing
+    from eventwire.events.coder import EventCoder
+    from eventwire.records import Article
+
+    text = "Iran upbraided the United Nations."
+    art = Article(article_id="c", doc_id="c", title=None, body=text, language="en")
+    event_typing.set_classifier(_Clf(clf_root))
+    ew_detector.set_detector(_Always())
+    try:
+        evs = EventCoder(link_candidates=False).code(art, nlp(text))
+    finally:
+        ew_detector.set_detector(None)
+        ew_detector._STATE["loaded"] = None
+        event_typing.set_classifier(None, "")
+        event_typing._STATUS["loaded"] = None
+    det = [e for e in evs if e.decided_by == "detector"]
+    assert len(det) == int(kept)
+    if kept:
+        assert det[0].plover_type == "ACCUSE" and det[0].confidence == round(0.9 * 0.8, 3)
+        assert det[0].coder.endswith("+ clf/0(ACCUSE:0.80)")

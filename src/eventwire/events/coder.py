@@ -186,30 +186,37 @@ class EventCoder:
         #: (end token of the sentence, actors of its main subject), for "he", "she", "they" in the next one
         memory: list[tuple[int, list[Ref]]] = []
         cands: list[Candidate] = []
-        untouched: list[int] = []  # codable sentences where the rules found no candidate (for the detector)
+        per_sent: list[tuple[int, int]] = []  # (codable sentence, its rule candidates), for the detector
         for si, sent in enumerate(sents):
             if not _codable(sent):
                 continue
             found = self._sentence(sent, si, aa, pub_year, memory, quotes, sents)
             cands.extend(found)
-            if ew_detector.RECORDER is not None:
-                ew_detector.record(article.article_id, si, sent, aa, len(found))
-            elif not found:
-                untouched.append(si)
+            per_sent.append((si, len(found)))
             root_subj = self._root_subject(sent, aa, memory, quotes)
             if root_subj:
                 memory.append((sent.end, root_subj))
         events = self._type_and_build(article, doc, cands)
-        if self.use_detector and untouched:
-            events += self._detected(article, doc, aa, [(si, sents[si]) for si in untouched], pub_year, quotes)
+        with_events = {e.sent_idx for e in events}
+        if ew_detector.RECORDER is not None:
+            for si, n in per_sent:
+                ew_detector.record(article.article_id, si, sents[si], aa, n, int(si in with_events))
+        elif self.use_detector and per_sent:
+            # where the detector looks: sentences without a rule candidate, or (a model trained so) without a
+            # rule event (candidates the typing dropped, e.g. links the classifier was not sure of)
+            no_event = ew_detector.looks_where() == "no_event"
+            todo = [si for si, n in per_sent if (si not in with_events if no_event else n == 0)]
+            if todo:
+                events += self._detected(article, doc, aa, [(si, sents[si]) for si in todo], pub_year, quotes)
         article.events = events
         return events
 
     def _detected(self, article: Article, doc: "Doc", aa: ArticleActors, sents: list[tuple[int, "Span"]],
                   pub_year: int | None, quotes) -> list[Event]:
         """Events of the learned detector (:mod:`eventwire.events.detector`) in sentences without a rule
-        candidate: typed by the classifier (else the detector's own root), the rules' modality,
-        intent code, attribution and evidence; ``decided_by="detector"``."""
+        candidate: typed by the classifier (else the detector's own root), kept only when the
+        classifier's root is the detector's own; the rules' modality, intent code, attribution and
+        evidence; ``decided_by="detector"``."""
         found = []
         for si, sent in sents:
             hit = ew_detector.detect(sent, aa)
@@ -235,6 +242,8 @@ class EventCoder:
                 article.warnings.append(f"event detection: classifier failed, detector's root: {type(exc).__name__}: {exc}")
         events = []
         for (si, sent, (src, tgt), p_event, droot), pred in zip(found, preds):
+            if pred is not None and pred.root != droot:
+                continue  # the two models disagree on what happened: no event (precision first, docs/detector.md)
             root = pred.root if pred is not None else droot
             cameo = ROOT_CAMEO.get(root)
             if cameo is None:

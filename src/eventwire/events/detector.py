@@ -12,11 +12,15 @@ actors. For each codable sentence where the rules found **no candidate at all**,
    classifier (the sentence with ``@ source @`` / ``# target #`` markers, TF-IDF word 1-2-grams and the
    parse features of :func:`~eventwire.events.classifier.parse_features`) with 16 classes, the 15 PLOVER
    roots and ``NONE`` (no event between these actors in this direction). ``p_event = 1 - P(NONE)``;
-3. keeps the best-scoring candidate of the sentence when ``p_event >= threshold`` (the model's
+3. leaves out candidates whose trigger fails :func:`trigger_ok` (a verb, not one of being, having,
+   perceiving, naming or saying) and keeps the best-scoring one of the sentence when
+   ``p_event >= threshold`` (the model's
    ``threshold``, chosen by cross-validation on the training sentences, docs/detector.md);
+   a model whose meta says ``"where": "no_event"`` looks at every sentence without a rule *event*
+   (also those whose rule candidates the typing dropped) instead (:func:`looks_where`);
 4. types it with the PLOVER classifier (:mod:`eventwire.events.classifier`, the better typer given the
-   spans: docs/classifier.md) and the root's generic CAMEO code (``event_typing.ROOT_CAMEO``), while the
-   rules' machinery gives the rest: modality (:func:`~eventwire.events.modality.modality` of the trigger,
+   spans: docs/classifier.md), keeps it only when the classifier's root is the detector's own, and
+   gives it the root's generic CAMEO code (``event_typing.ROOT_CAMEO``), while the rules' machinery gives the rest: modality (:func:`~eventwire.events.modality.modality` of the trigger,
    the lowest common ancestor of the two actors' heads), the CAMEO 03 intent code of planned
    cooperation, attribution, evidence. Such events have ``decided_by="detector"`` and ``coder``
    ``eventwire-detector/1 + <model>(<root>:<p_event>)``.
@@ -114,15 +118,18 @@ def object_phrases(sent: "Span", mentions: list["Ref"]) -> list["Ref"]:
     return out
 
 
-def candidate_pairs(mentions: list["Ref"], objects: list["Ref"] = ()) -> list[tuple["Ref", "Ref | None"]]:
+def candidate_pairs(mentions: list["Ref"], objects: list["Ref"] = (), doc: "Any" = None) -> list[tuple["Ref", "Ref | None"]]:
     """Every ordered pair of two actor mentions (both directions, the same actor named twice included:
     "the Prime Minister" and "the Ethiopian government" may both be ETHGOV), every actor mention with
     each uncoded object phrase as its target, then every mention alone as a source-only candidate.
-    As in the rules, ordinary people found from context ("people") and places are never sources."""
+    As in the rules, ordinary people found from context ("people") and places are never sources, nor
+    (given the ``doc``) a passive subject ("Haniyeh was killed by an airstrike")."""
     from eventwire.actors.resolver import CONTEXT_RULES
 
-    def source_ok(r):  # as the rules: ordinary people from context and places are never sources
-        return not (r.role_kind == "people" and r.rule in CONTEXT_RULES) and r.kind != "place"
+    def source_ok(r):  # as the rules: ordinary people from context, places and passive subjects are never sources
+        if r.role_kind == "people" and r.rule in CONTEXT_RULES or r.kind == "place":
+            return False
+        return doc is None or doc[r.start:r.end].root.dep_ != "nsubjpass"
 
     srcs = [a for a in mentions if source_ok(a)]
     pairs: list[tuple[Ref, Ref | None]] = [(a, b) for a in srcs for b in mentions if a is not b]
@@ -271,30 +278,52 @@ def _inputs(sent: "Span", pairs) -> list[Any]:
     return [TypingInput(sent.text, char_span(sent, s), char_span(sent, t), None, sent) for s, t in pairs]
 
 
-def record(article_id: str, si: int, sent: "Span", aa: "ArticleActors", rule_candidates: int) -> None:
+def looks_where() -> str:
+    """Which sentences the detector looks at: ``no_candidate`` (no rule candidate; the default) or
+    ``no_event`` (no rule event), as the model's ``where`` says (chosen by CV at training time)."""
+    det = load_detector()
+    return str((det.meta if det is not None else {}).get("where", "no_candidate"))
+
+
+def record(article_id: str, si: int, sent: "Span", aa: "ArticleActors", rule_candidates: int,
+           rule_events: int = 0) -> None:
     """Training: append every candidate of ``sent`` to :data:`RECORDER` (``article``, ``sent_idx``,
     ``sentence``, ``source``/``target`` char spans, ``rules``: the rules' candidates in the sentence,
-    ``text``: the marked input, ``feats``: its parse features)."""
+    ``rule_events``: whether the rules coded an event in it, ``text``: the marked input, ``feats``: its
+    parse features)."""
     from eventwire.events.classifier import format_input, parse_features
 
     if RECORDER is None:
         return
     ms = sentence_mentions(sent, aa)
-    pairs = candidate_pairs(ms, object_phrases(sent, ms))
+    pairs = candidate_pairs(ms, object_phrases(sent, ms), sent.doc)
     for (_, tgt), it in zip(pairs, _inputs(sent, pairs)):
         RECORDER.append({"np": tgt is not None and tgt.kind == "np", "article": article_id, "sent_idx": si, "sentence": sent.text, "source": it.source,
-                         "target": it.target, "rules": rule_candidates, "text": format_input(it),
+                         "target": it.target, "rules": rule_candidates, "rule_events": rule_events, "text": format_input(it),
                          "feats": parse_features(sent, it.source, it.target)})
+
+
+def trigger_ok(lemma: str, pos: str) -> bool:
+    """Whether a candidate's trigger word may tell an event: a verb that is not one of the rules' verbs
+    of being, having, perceiving, naming or saying (``coder.LINK_STOP``, ``STATIVE_VERBS``,
+    ``modality.SPEECH_VERBS``): "The UN *considers* Gaza ...", "India and the EU *come* after the US",
+    "X *said* ..." are no events between their actors (the rules code what is said)."""
+    from eventwire.events.coder import LINK_STOP, STATIVE_VERBS
+    from eventwire.events.modality import SPEECH_VERBS
+
+    return pos == "VERB" and lemma not in LINK_STOP and lemma not in STATIVE_VERBS and lemma not in SPEECH_VERBS
 
 
 def detect(sent: "Span", aa: "ArticleActors") -> tuple[tuple["Ref", "Ref | None"], float, str] | None:
     """The candidate the detector keeps in ``sent`` (see the module docstring), with its ``p_event``
-    and the detector's own root; ``None`` when no candidate reaches the threshold or there is no model."""
+    and the detector's own root; ``None`` when no candidate reaches the threshold or there is no model.
+    Candidates whose trigger word fails :func:`trigger_ok` are not considered."""
     det = load_detector()
     if det is None:
         return None
     ms = sentence_mentions(sent, aa)
-    pairs = candidate_pairs(ms, object_phrases(sent, ms) if det.meta.get("object_targets") else [])
+    pairs = candidate_pairs(ms, object_phrases(sent, ms) if det.meta.get("object_targets") else [], sent.doc)
+    pairs = [(s, t) for s, t in pairs if trigger_ok((tok := trigger_token(sent, s, t)).lemma_.lower(), tok.pos_)]
     if not pairs:
         return None
     p, roots = det.score(_inputs(sent, pairs))

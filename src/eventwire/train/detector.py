@@ -40,6 +40,8 @@ from eventwire.events.detector import NONE
 
 LABELS = [*PLOVER_ROOTS, NONE]
 C_GRID = (1.0, 4.0, 16.0)
+#: Where the detector may look (:func:`eventwire.events.detector.looks_where`), chosen by CV.
+WHERE = ("no_candidate", "no_event")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.96, 0.05))
 MIN_PRECISION = 0.65
 MODEL_NAME, MODEL_VERSION = "event-detector-linear", "1.0.0"
@@ -211,14 +213,22 @@ def _check_runtime(model: LinearDetector, out: Path, rows) -> float:
 
 
 def end_to_end(sents: Sequence[Sentence], cands: Sequence[dict[str, Any]], p_event: np.ndarray,
-               roots: Sequence[str], threshold: float) -> dict[str, Any]:
+               roots: Sequence[str], threshold: float, where: str = "no_candidate",
+               trigger_filter: bool = False) -> dict[str, Any]:
     """Rules + detector on the PLV sentences, as ``eventwire eval plv`` scores it (recall over gold rows,
     precision over events): the detector adds, in each spaCy sentence without a rule candidate, its best
     candidate when ``p_event >= threshold``, typed ``roots``; it matches a gold row when its label (the
-    row's root, from :func:`collect`) is that row's root and its root is the label."""
+    row's root, from :func:`collect`) is that row's root and its root is the label. ``where``
+    ``no_event``: in each spaCy sentence without a rule event instead. ``trigger_filter``: leave out the
+    candidates whose trigger (the ``trig=``/``trigpos=`` parse features, close to the run time's
+    :func:`~eventwire.events.detector.trigger_token`) fails :func:`~eventwire.events.detector.trigger_ok`."""
+    from eventwire.events.detector import trigger_ok
+
     best: dict[tuple, int] = {}
     for i, c in enumerate(cands):
-        if c.get("gold") or c.get("rules", 0):
+        if c.get("gold") or (c.get("rule_events", 0) if where == "no_event" else c.get("rules", 0)):
+            continue
+        if trigger_filter and not _trigger_ok_feats(c.get("feats") or {}, trigger_ok):
             continue
         key = (c["sid"], c["sent_idx"])
         if key not in best or p_event[i] > p_event[best[key]]:
@@ -246,6 +256,12 @@ def end_to_end(sents: Sequence[Sentence], cands: Sequence[dict[str, Any]], p_eve
     return {"threshold": threshold, "recall": round(r, 4), "precision": round(p, 4),
             "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "events": found,
             "recall_by_root": {k: round(v[0] / v[1], 3) for k, v in sorted(by_root.items())}}
+
+
+def _trigger_ok_feats(feats: dict[str, float], ok) -> bool:
+    lemma = next((k[5:] for k in feats if k.startswith("trig=")), "")
+    pos = next((k[8:] for k in feats if k.startswith("trigpos=")), "")
+    return ok(lemma, pos)
 
 
 def cross_validate(sents: Sequence[Sentence], cands: list[dict[str, Any]], extra_train: list[dict[str, Any]],
@@ -304,12 +320,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=None,
                     help="use this threshold and no CV (with --objects/--gold-examples/--gum yes|no and one --c), "
                     "e.g. the one the CV on train80 chose, for the model trained on all of PLV")
+    ap.add_argument("--where", choices=WHERE, default="no_candidate",
+                    help="with --threshold: where the detector looks (sentences without a rule candidate / event)")
     ap.add_argument("--cache", type=Path, default=None, help="folder to cache the collected candidates in")
     ap.add_argument("--report", type=Path, default=None, help="write the CV figures here (JSON)")
     args = ap.parse_args(argv)
     data = default_data_dir()
     items = plv_split(read_plv(data / PLV_FILE), args.split)
-    cache = args.cache / f"plv_{args.split}_v2.json" if args.cache else None
+    cache = args.cache / f"plv_{args.split}_v3.json" if args.cache else None
     if cache and cache.is_file():
         raw = json.loads(cache.read_text(encoding="utf-8"))
         sents = [Sentence(s["sid"], s["text"], [PlvItem(**{**g, "source": [tuple(x) for x in g["source"]],
@@ -332,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gold = gold_examples(items)
     gum: list[dict[str, Any]] = []
     if args.gum != "no":
-        gum_cache = args.cache / "gum_v2.json" if args.cache else None
+        gum_cache = args.cache / "gum_v3.json" if args.cache else None
         if gum_cache and gum_cache.is_file():
             gum = json.loads(gum_cache.read_text(encoding="utf-8"))
         else:
@@ -346,6 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("error: --threshold needs --objects, --gold-examples and --gum yes|no and one --c", file=sys.stderr)
             return 2
         variants.append({"objects": args.objects == "yes", "gold_examples": args.gold_examples == "yes",
+                         "where": args.where,
                          "gum": args.gum == "yes", "C": (args.c or C_GRID)[0], "threshold": args.threshold,
                          "recall": None, "precision": None, "f1": None, "recall_by_root": None, "given": True})
 
@@ -360,17 +379,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                     extra = (gold if use_gold else []) + ([g for g in gum if use_obj or not g.get("np")] if use_gum else [])
                     t0 = time.perf_counter()
                     p, roots = cross_validate(sents, cands, extra, c)
-                    res = [end_to_end(sents, cands, p, roots, t) for t in THRESHOLDS]
-                    best = choose(res)
-                    variants.append({"objects": use_obj, "gold_examples": use_gold, "gum": use_gum, "C": c, **best,
-                                     "curve": [(r["threshold"], r["precision"], r["recall"], r["f1"]) for r in res]})
-                    print(f"  CV objects={use_obj} gold_examples={use_gold} gum={use_gum} C={c}: threshold "
-                          f"{best['threshold']}: R {best['recall']:.3f} P {best['precision']:.3f} F1 {best['f1']:.3f} "
-                          f"({time.perf_counter() - t0:.0f} s)", flush=True)
+                    for where, filt in ((w, f) for w in WHERE for f in (False, True)):
+                        res = [end_to_end(sents, cands, p, roots, t, where, filt) for t in THRESHOLDS]
+                        best = choose(res)
+                        variants.append({"objects": use_obj, "gold_examples": use_gold, "gum": use_gum, "C": c,
+                                         "where": where, "trigger_filter": filt, **best,
+                                         "curve": [(r["threshold"], r["precision"], r["recall"], r["f1"]) for r in res]})
+                        print(f"  CV objects={use_obj} gold_examples={use_gold} gum={use_gum} C={c} where={where} "
+                              f"trigger_filter={filt}: "
+                              f"threshold {best['threshold']}: R {best['recall']:.3f} P {best['precision']:.3f} "
+                              f"F1 {best['f1']:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
     rules_only = end_to_end(sents, cands, np.zeros(len(cands)), [NONE] * len(cands), 2.0)
     print(f"  rules alone on these sentences: R {rules_only['recall']:.3f} P {rules_only['precision']:.3f} "
           f"F1 {rules_only['f1']:.3f}")
-    pick = choose(variants)
+    # the run time always applies the trigger filter (events.detector.trigger_ok): choose among those rows
+    pick = choose([v for v in variants if v.get("trigger_filter", True)])
     cands = [c for c in all_cands if pick["objects"] or not c.get("np")]
     gum = [g for g in gum if pick["objects"] or not g.get("np")]
     print(f"chosen: objects={pick['objects']} gold_examples={pick['gold_examples']} gum={pick['gum']} C={pick['C']} threshold {pick['threshold']}")
@@ -379,12 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eventwire.evaluate.datasets import file_sha256
 
     meta = model.export(args.out, pick["threshold"], {
-        "object_targets": pick["objects"],
+        "object_targets": pick["objects"], "where": pick.get("where", args.where),
         "trained_on": {"split": args.split, "plv_sentences": len(sents), "candidates": len(cands),
                        "gold_examples": len(gold) if pick["gold_examples"] else 0,
                        "gum_negatives": len(gum) if pick["gum"] else 0,
                        "sha256": {"plv": file_sha256(data / PLV_FILE)}},
-        "cross_validation": {k: pick[k] for k in ("objects", "gold_examples", "gum", "C", "threshold", "recall", "precision",
+        "cross_validation": {k: pick.get(k) for k in ("where", "objects", "gold_examples", "gum", "C", "threshold", "recall", "precision",
                                                   "f1", "recall_by_root")},
         "rules_alone_cv_sentences": {k: rules_only[k] for k in ("recall", "precision", "f1")}})
     diff = _check_runtime(model, args.out, cands[:300])
