@@ -124,3 +124,16 @@ def test_migration_6_turns_stored_dates_into_undated(tmp_path):
         ("a", None, None, "none"), ("b", "2021-10-09", __import__("datetime").date(2021, 10, 9), "event")]
     assert c.execute("SELECT mention_id, date, date_basis FROM event_mentions ORDER BY 1").fetchall() == [
         ("m", None, "none"), ("n", None, "none")]
+
+
+def test_corpus_stats_counts_undated_events(con, tmp_path):
+    from typer.testing import CliRunner
+
+    from eventwire.cli import app
+
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    res = CliRunner().invoke(app, ["corpus", "stats", "--db", path], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    lines = {ln.split("│")[1].strip(): ln.split("│")[2].strip() for ln in res.output.splitlines() if ln.count("│") >= 3}
+    assert lines["aggregated events undated (no event date, no publication date)"] == "1"
+    assert lines["aggregated events dated by their article's publication day"] == "1"

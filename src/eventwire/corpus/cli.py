@@ -82,7 +82,8 @@ def stats(
     db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database."),
     top: int = typer.Option(10, "--top", min=0, help="Largest stories to list."),
 ) -> None:
-    """Summarise the corpus view: articles, copies by kind, stories, aggregated events by modality."""
+    """Summarise the corpus view: articles, copies by kind, stories, aggregated events by modality and
+    how many are dated only by their article's publication day or not at all."""
     from eventwire.corpus.update import pending_articles
 
     with _open(db, read_only=True) as store:
@@ -102,6 +103,11 @@ def stats(
         t.add_row("stories", f"{con.execute('SELECT count(*) FROM stories').fetchone()[0]:,}")
         for modality, n in con.execute("SELECT modality, count(*) FROM aggregated_events GROUP BY 1 ORDER BY 1").fetchall():
             t.add_row(f"aggregated events: {modality}", f"{n:,}")
+        undated, by_pub = con.execute(
+            "SELECT count(*) FILTER (WHERE date IS NULL), count(*) FILTER (WHERE date_basis = 'published') "
+            "FROM aggregated_events").fetchone()
+        t.add_row("aggregated events dated by their article's publication day", f"{by_pub:,}")
+        t.add_row("aggregated events undated (no event date, no publication date)", f"{undated:,}")
         t.add_row("event mentions", f"{con.execute('SELECT count(*) FROM event_mentions').fetchone()[0]:,}")
         _out.print(t)
         if top:
