@@ -132,6 +132,10 @@ def test_entities_use_the_manuals_codes():
         "code": "EUR", "entity_text": "European Union", "identifier_id": "Q458", "identifier_text": "European Union",
         "actor_code": "IGOEEC"}
     assert ent("IGOUNO", None, "IGO", "United Nations")["code"] == "UNO"
+    # a country's own QID identifies the country itself, and an organisation's its own entity
+    assert ent("KEN", "KEN", None, "Kenya", "Q114", "Kenya")["identifier_id"] == "Q114"
+    assert ent("AFGINSTAL", "AFG", "INS", "Taliban", "Q42418")["identifier_id"] == "Q42418"
+    assert "identifier_id" not in ent("CHLCOP", "CHL", "COP", "Chile", "Q298", "Police")
     assert ent("IGOUNOREFHCR", None, "IGO", "UNHCR")["code"] == "UNO" and "sector" not in ent("IGOUNOREFHCR")
     assert ent("IGOEECLEG", None, "IGO")["code"] == "EUR"
     arl = ent("IGOARL", None, "IGO", "Arab League")
@@ -191,8 +195,9 @@ def test_every_plover_record_passes_the_validator(con):
     hosted = by_code["043"]
     assert [e["code"] for e in hosted["recipient"]] == ["ETH", "ERI"]
     assert [e["entity_text"] for e in hosted["recipient"]] == ["Ethiopia", "Eritrea"]
+    # the country's QID and name identify Kenya, not its foreign minister: no identifier for this entity
     assert hosted["actor"] == [{"code": "KEN", "sector": "GOV", "entity_text": "Kenya's foreign minister",
-                                "identifier_id": "Q114", "identifier_text": "Kenya", "actor_code": "KENGOV"}]
+                                "actor_code": "KENGOV"}]
     assert len(hosted["agg_event_ids"]) == 2 and hosted["id"] == f"eventwire-{min(hosted['agg_event_ids'])}"
     assert hosted["mode"] == ["visit"] and hosted["num_mentions"] == 1
     eu = by_code["163"]

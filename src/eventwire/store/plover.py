@@ -20,6 +20,8 @@ How eventwire's CAMEO-style actor codes become PLOVER entities (:func:`entity`):
   ``SEP`` -> ``REB``, CAMEO's media ``MED`` -> ``JRN``, CAMEO's health ``HLH`` -> ``MED``. Known-group
   parts (``TAL`` in ``AFGINSTAL``) are not sectors; non-state actors (IGO, UN, EU, NGO, ...) get no
   sector (their CAMEO parts name agencies and regions, not table 5.2's sectors).
+* ``identifier_id``/``identifier_text`` (Wikidata QID, canonical name) identify the entity: they are
+  left out when they are only its country's ("Kenya's foreign minister", ``KENGOV``, carries Kenya's).
 * ``actor_code`` (an extra field, as the manual allows) keeps eventwire's full code.
 
 Mode and context come from the CAMEO code's line of the map. A mapped mode that is not one of the event
@@ -88,6 +90,22 @@ def _country_codes() -> frozenset[str]:
     return frozenset(COUNTRY_RENAMES.get(c.alpha_3, c.alpha_3) for c in pycountry.countries) | {"KOS"}
 
 
+def _country_qid(iso3: str) -> str | None:
+    """The Wikidata QID eventwire's country dictionary gives ``iso3``."""
+    from eventwire.actors.dictionary import countries
+
+    c = countries().get(iso3)
+    return c.qid if c else None
+
+
+def _country_name(iso3: str) -> str | None:
+    """The canonical name eventwire's country dictionary gives ``iso3``."""
+    from eventwire.actors.dictionary import countries
+
+    c = countries().get(iso3)
+    return c.name if c else None
+
+
 def entity_codes() -> frozenset[str]:
     """Every valid top-level entity ``code``: countries (ISO3, ``KOS``) and table 5.1's non-state codes."""
     return _country_codes() | NON_STATE_CODES
@@ -145,6 +163,11 @@ def entity(code: str | None, country: str | None = None, sector: str | None = No
     if not code and not name and not text:
         return None
     top, sectors = _top_and_sectors(code, country, sector)
+    if code and country and len(code) > 3 and ((qid and _country_qid(country) == qid)
+                                               or (name and not qid and name == _country_name(country))):
+        # "Kenya's foreign minister" (KENGOV) carries Kenya's name and QID: they identify the country,
+        # not this entity, so they are not given as its identifier (table 6.2, note 1)
+        qid, name = None, None
     ent: dict[str, Any] = {}
     if top:
         ent["code"] = top
