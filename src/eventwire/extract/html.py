@@ -27,14 +27,13 @@ from eventwire.extract.embedded import embedded_article_html
 from eventwire.extract.outlets import default_registry, domain_of
 from eventwire.extract.authors import choose_authors
 from eventwire.extract.metadata import last_parse_too_deep, parse_tree, read_page_metadata
-from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, article_warnings, no_article_reason
+from eventwire.extract.noarticle import MIN_ARTICLE_WORDS, article_warnings, no_article_reason, word_count
 from eventwire.extract.titles import choose_title
 
 #: Word counts (:func:`word_count`): whitespace tokens; in Chinese, Japanese and Korean script two
 #: characters count as one. ``MIN_ARTICLE_WORDS`` (from :mod:`eventwire.extract.noarticle`) is the
 #: shortest body kept as an article.
 __all__ = ["extract_html", "HtmlFields", "NoArticle", "MIN_ARTICLE_WORDS", "word_count", "split_authors"]
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: trafilatura's ``max_tree_size``: pages with more elements than this are refused by trafilatura,
 #: which keeps pathological markup (deep nesting, 10 MB pages) in bounded time.
 MAX_TREE_SIZE = 500_000
@@ -154,12 +153,6 @@ class HtmlFields:
     title_source: str | None = None
     published_source: str | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-def word_count(text: str) -> int:
-    """Words in ``text``: whitespace tokens outside CJK script, plus one per two CJK characters."""
-    n_cjk = len(_CJK.findall(text))
-    return len(_CJK.sub(" ", text).split()) + n_cjk // 2
 
 
 def split_authors(author: str | None) -> list[str]:

@@ -26,7 +26,17 @@ import re
 
 from eventwire.extract.metadata import ARTICLE_TYPES, PageMetadata
 
-#: Fewer words than this: not an article. Words as in :func:`eventwire.extract.html.word_count`.
+#: CJK scripts (kana, CJK ideographs, hangul), written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: whitespace tokens outside CJK script, plus one per two CJK characters."""
+    n_cjk = len(_CJK.findall(text))
+    return len(_CJK.sub(" ", text).split()) + n_cjk // 2
+
+
+#: Fewer words than this: not an article. Words as in :func:`word_count`.
 MIN_ARTICLE_WORDS = 25
 #: Error pages and paywall stubs are only flagged when their text is shorter than this.
 SHORT_WORDS = 150
@@ -65,7 +75,6 @@ def _paywalled(md: PageMetadata, text: str) -> bool:
 def visible_words(text: str, headings: tuple[str, ...] = ()) -> int:
     """Words of ``text`` without its subscription-prompt lines ("Subscribe to continue reading") and
     without lines that are one of ``headings`` (the page's title repeated in the text)."""
-    from eventwire.extract.html import word_count
 
     heads = {" ".join(h.split()).casefold() for h in headings if h}
     return word_count("\n".join(ln for ln in text.split("\n")
