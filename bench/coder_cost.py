@@ -35,7 +35,7 @@ GUM = ROOT.parent / "shared" / "data" / "nlp" / "gum_news"
 
 def articles():
     """Real English news: every fundus page whose reference body is English (its first recorded
-    version), and the 20 GUM Wikinews articles (their sentences, from the ``.conllu`` text lines)."""
+    version), and the 20 GUM Wikinews articles (their text, rebuilt from the ``.xml`` files by ``evaluate.gum.read_doc``)."""
     from eventwire.extract.language import detect_language
     from eventwire.records import Article
 
@@ -50,9 +50,11 @@ def articles():
                                    source=str(f), language="en",
                                    published=(v.get("publishing_date") or "").replace(" ", "T")[:19] or None))
             break
-    for f in sorted(GUM.glob("*.conllu")):
-        lines = [ln[len("# text = "):] for ln in f.read_text(encoding="utf-8").splitlines() if ln.startswith("# text = ")]
-        out.append(Article(article_id=f.stem, doc_id=f.stem, title=None, body=" ".join(lines), source=str(f),
+    from eventwire.evaluate.gum import read_doc
+
+    for f in sorted(GUM.glob("*.xml")):  # (the .conllu files have no "# text =" lines: rebuilt from the XML)
+        d = read_doc(f)
+        out.append(Article(article_id=f.stem, doc_id=f.stem, title=None, body=d.body, source=str(f),
                            language="en", published=None))
     return out
 
