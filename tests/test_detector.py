@@ -201,3 +201,53 @@ def test_detector_event_needs_the_classifier_to_agree(nlp, clf_root, kept):
     if kept:
         assert det[0].plover_type == "ACCUSE" and det[0].confidence == round(0.9 * 0.8, 3)
         assert det[0].coder.endswith("+ clf/0(ACCUSE:0.80)")
+
+
+def test_covered_by_a_rule_event_in_either_direction():
+    from eventwire.events.detector import covered
+
+    rule = [([(0, 4)], [(20, 26)])]  # a rule event: source chars 0-4, target 20-26
+    assert covered((0, 4), (20, 26), rule) and covered((21, 25), (0, 3), rule)  # same two actors, either way
+    assert covered((0, 4), None, rule)  # a source-only candidate of one of its actors
+    assert not covered((0, 4), (30, 35), rule) and not covered((8, 12), (20, 26), rule)
+    assert not covered((0, 4), (20, 26), [])
+
+
+def test_end_to_end_simulation_in_sentences_with_rule_candidates():
+    from eventwire.evaluate.datasets import PlvItem
+    from eventwire.train.detector import Sentence, end_to_end
+
+    g = PlvItem("1", "x", [(0, 1)], [(2, 3)], "ACCUSE", 3)
+    sents = [Sentence("1", "x", [g], 1, 0, [False])]  # one rule event, not the gold one
+    cands = [{"sid": "1", "sent_idx": 0, "rules": 1, "covered": False, "label": "ACCUSE"},
+             {"sid": "1", "sent_idx": 0, "rules": 1, "covered": True, "label": "ACCUSE"}]
+    p = np.array([0.7, 0.99])
+    off = end_to_end(sents, cands, p, ["ACCUSE", "ACCUSE"], 0.5)
+    assert (off["recall"], off["events"]) == (0.0, 1)
+    on = end_to_end(sents, cands, p, ["ACCUSE", "ACCUSE"], 0.5, with_rules=0.6)
+    assert (on["recall"], on["precision"], on["events"]) == (1.0, 0.5, 2)  # the uncovered candidate only
+    assert end_to_end(sents, cands, p, ["ACCUSE", "ACCUSE"], 0.5, with_rules=0.8)["events"] == 1
+
+
+def test_sentences_with_a_rule_event_only_with_a_threshold_for_them(nlp):
+    from eventwire.events.coder import EventCoder
+    from eventwire.records import Article
+
+    text = "Iran accused Israel of the attack and upbraided the United Nations."
+    got = {}
+    for meta in ({}, {"threshold_with_rules": 0.5}):
+        det = _Always()
+        det.meta = meta
+        ew_detector.set_detector(det)
+        try:
+            art = Article(article_id="w", doc_id="w", title=None, body=text, language="en")
+            got[bool(meta)] = EventCoder(use_classifier=False).code(art, nlp(text))
+        finally:
+            ew_detector.set_detector(None)
+            ew_detector._STATE["loaded"] = None
+    assert [e.decided_by for e in got[False]] == ["dictionary"]
+    extra = [e for e in got[True] if e.decided_by == "detector"]
+    assert len(extra) == 1 and len(got[True]) == 2
+    # not the rule event's two actors again
+    actors = {a.code for a in extra[0].sources + extra[0].targets}
+    assert actors != {"IRN", "ISR"} and "IGOUNO" in actors

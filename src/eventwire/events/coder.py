@@ -198,28 +198,41 @@ class EventCoder:
                 memory.append((sent.end, root_subj))
         events = self._type_and_build(article, doc, cands)
         with_events = {e.sent_idx for e in events}
+        rule_pairs: dict[int, list] = {}  # sentence -> the char spans (in it) of each rule event's actors
+        for e in events:
+            ss = sents[e.sent_idx].start_char
+            rule_pairs.setdefault(e.sent_idx, []).append(([(a.start - ss, a.end - ss) for a in e.sources],
+                                                          [(a.start - ss, a.end - ss) for a in e.targets]))
         if ew_detector.RECORDER is not None:
             for si, n in per_sent:
-                ew_detector.record(article.article_id, si, sents[si], aa, n, int(si in with_events))
+                ew_detector.record(article.article_id, si, sents[si], aa, n, int(si in with_events),
+                                   rule_pairs.get(si, []))
         elif self.use_detector and per_sent:
             # where the detector looks: sentences without a rule candidate, or (a model trained so) without a
-            # rule event (candidates the typing dropped, e.g. links the classifier was not sure of)
+            # rule event (candidates the typing dropped, e.g. links the classifier was not sure of); with a
+            # model that has a threshold for them, also the other sentences, for actors no rule event has
             no_event = ew_detector.looks_where() == "no_event"
-            todo = [si for si, n in per_sent if (si not in with_events if no_event else n == 0)]
+            t_rules = ew_detector.threshold_with_rules()
+            todo = []
+            for si, n in per_sent:
+                if si not in with_events if no_event else n == 0:
+                    todo.append((si, sents[si], None, []))
+                elif t_rules is not None:
+                    todo.append((si, sents[si], t_rules, rule_pairs.get(si, [])))
             if todo:
-                events += self._detected(article, doc, aa, [(si, sents[si]) for si in todo], pub_year, quotes)
+                events += self._detected(article, doc, aa, todo, pub_year, quotes)
         article.events = events
         return events
 
-    def _detected(self, article: Article, doc: "Doc", aa: ArticleActors, sents: list[tuple[int, "Span"]],
+    def _detected(self, article: Article, doc: "Doc", aa: ArticleActors, sents: list[tuple[int, "Span", Any, list]],
                   pub_year: int | None, quotes) -> list[Event]:
-        """Events of the learned detector (:mod:`eventwire.events.detector`) in sentences without a rule
-        candidate: typed by the classifier (else the detector's own root), kept only when the
+        """Events of the learned detector (:mod:`eventwire.events.detector`) in ``sents`` (sentence index,
+        sentence, threshold or ``None`` for the model's, the rule events' actor spans to leave out): typed by the classifier (else the detector's own root), kept only when the
         classifier's root is the detector's own; the rules' modality, intent code, attribution and
         evidence; ``decided_by="detector"``."""
         found = []
-        for si, sent in sents:
-            hit = ew_detector.detect(sent, aa)
+        for si, sent, threshold, rule_pairs in sents:  # (threshold None: the model's)
+            hit = ew_detector.detect(sent, aa, threshold, rule_pairs)
             if hit is not None and ew_detector.trigger_token(sent, *hit[0]).i not in self._rejected:
                 # (a trigger word the rules' requirements turned down, "the U.S. releases two indicators",
                 # stays no event)

@@ -278,6 +278,15 @@ def _inputs(sent: "Span", pairs) -> list[Any]:
     return [TypingInput(sent.text, char_span(sent, s), char_span(sent, t), None, sent) for s, t in pairs]
 
 
+def threshold_with_rules() -> float | None:
+    """The least ``p_event`` of a detector event in a sentence where the rules found a candidate (its
+    actors not those of a rule event), when the model has one (``threshold_with_rules``, chosen by CV);
+    ``None``: the detector does not look at such sentences."""
+    det = load_detector()
+    t = (det.meta if det is not None else {}).get("threshold_with_rules")
+    return float(t) if t is not None else None
+
+
 def looks_where() -> str:
     """Which sentences the detector looks at: ``no_candidate`` (no rule candidate; the default) or
     ``no_event`` (no rule event), as the model's ``where`` says (chosen by CV at training time)."""
@@ -286,11 +295,11 @@ def looks_where() -> str:
 
 
 def record(article_id: str, si: int, sent: "Span", aa: "ArticleActors", rule_candidates: int,
-           rule_events: int = 0) -> None:
+           rule_events: int = 0, rule_pairs: RulePairs = ()) -> None:
     """Training: append every candidate of ``sent`` to :data:`RECORDER` (``article``, ``sent_idx``,
     ``sentence``, ``source``/``target`` char spans, ``rules``: the rules' candidates in the sentence,
-    ``rule_events``: whether the rules coded an event in it, ``text``: the marked input, ``feats``: its
-    parse features)."""
+    ``rule_events``: whether the rules coded an event in it, ``covered``: whether a rule event names the
+    candidate's actors (:func:`covered`), ``text``: the marked input, ``feats``: its parse features)."""
     from eventwire.events.classifier import format_input, parse_features
 
     if RECORDER is None:
@@ -299,7 +308,8 @@ def record(article_id: str, si: int, sent: "Span", aa: "ArticleActors", rule_can
     pairs = candidate_pairs(ms, object_phrases(sent, ms), sent.doc)
     for (_, tgt), it in zip(pairs, _inputs(sent, pairs)):
         RECORDER.append({"np": tgt is not None and tgt.kind == "np", "article": article_id, "sent_idx": si, "sentence": sent.text, "source": it.source,
-                         "target": it.target, "rules": rule_candidates, "rule_events": rule_events, "text": format_input(it),
+                         "target": it.target, "rules": rule_candidates, "rule_events": rule_events,
+                         "covered": covered(it.source, it.target, list(rule_pairs)), "text": format_input(it),
                          "feats": parse_features(sent, it.source, it.target)})
 
 
@@ -314,20 +324,40 @@ def trigger_ok(lemma: str, pos: str) -> bool:
     return pos == "VERB" and lemma not in LINK_STOP and lemma not in STATIVE_VERBS and lemma not in SPEECH_VERBS
 
 
-def detect(sent: "Span", aa: "ArticleActors") -> tuple[tuple["Ref", "Ref | None"], float, str] | None:
+RulePairs = list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]
+
+
+def covered(src: tuple[int, int] | None, tgt: tuple[int, int] | None, rule_pairs: RulePairs) -> bool:
+    """Whether a candidate (char spans in the sentence) names the two actors of a rule event, in either
+    direction (one interaction, one event); a source-only candidate, whether its actor is in one."""
+    def hit(a, spans):
+        return a is not None and any(a[0] < e and s < a[1] for s, e in spans)
+
+    for srcs, tgts in rule_pairs:
+        both = srcs + tgts
+        if hit(src, both) and (tgt is None or hit(tgt, both)):
+            return True
+    return False
+
+
+def detect(sent: "Span", aa: "ArticleActors", threshold: float | None = None,
+           rule_pairs: RulePairs = ()) -> tuple[tuple["Ref", "Ref | None"], float, str] | None:
     """The candidate the detector keeps in ``sent`` (see the module docstring), with its ``p_event``
-    and the detector's own root; ``None`` when no candidate reaches the threshold or there is no model.
-    Candidates whose trigger word fails :func:`trigger_ok` are not considered."""
+    and the detector's own root; ``None`` when no candidate reaches the threshold (default: the
+    model's) or there is no model. Candidates whose trigger word fails :func:`trigger_ok`, or that
+    are :func:`covered` by a rule event's actors (``rule_pairs``), are not considered."""
     det = load_detector()
     if det is None:
         return None
     ms = sentence_mentions(sent, aa)
     pairs = candidate_pairs(ms, object_phrases(sent, ms) if det.meta.get("object_targets") else [], sent.doc)
     pairs = [(s, t) for s, t in pairs if trigger_ok((tok := trigger_token(sent, s, t)).lemma_.lower(), tok.pos_)]
+    if rule_pairs:
+        pairs = [(s, t) for s, t in pairs if not covered(char_span(sent, s), char_span(sent, t), list(rule_pairs))]
     if not pairs:
         return None
     p, roots = det.score(_inputs(sent, pairs))
     k = int(np.argmax(p))
-    if p[k] < det.threshold:
+    if p[k] < (det.threshold if threshold is None else threshold):
         return None
     return pairs[k], float(p[k]), roots[k]

@@ -44,6 +44,8 @@ C_GRID = (1.0, 4.0, 16.0)
 WHERE = ("no_candidate", "no_event")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.96, 0.05))
 MIN_PRECISION = 0.65
+#: Least CV F1 gain for which the detector also looks at sentences with a rule candidate.
+MIN_GAIN = 0.005
 MODEL_NAME, MODEL_VERSION = "event-detector-linear", "1.0.0"
 
 
@@ -214,28 +216,38 @@ def _check_runtime(model: LinearDetector, out: Path, rows) -> float:
 
 def end_to_end(sents: Sequence[Sentence], cands: Sequence[dict[str, Any]], p_event: np.ndarray,
                roots: Sequence[str], threshold: float, where: str = "no_candidate",
-               trigger_filter: bool = False) -> dict[str, Any]:
+               trigger_filter: bool = False, with_rules: float | None = None) -> dict[str, Any]:
     """Rules + detector on the PLV sentences, as ``eventwire eval plv`` scores it (recall over gold rows,
     precision over events): the detector adds, in each spaCy sentence without a rule candidate, its best
     candidate when ``p_event >= threshold``, typed ``roots``; it matches a gold row when its label (the
     row's root, from :func:`collect`) is that row's root and its root is the label. ``where``
     ``no_event``: in each spaCy sentence without a rule event instead. ``trigger_filter``: leave out the
     candidates whose trigger (the ``trig=``/``trigpos=`` parse features, close to the run time's
-    :func:`~eventwire.events.detector.trigger_token`) fails :func:`~eventwire.events.detector.trigger_ok`."""
+    :func:`~eventwire.events.detector.trigger_token`) fails :func:`~eventwire.events.detector.trigger_ok`.
+    ``with_rules``: also, in sentences with a rule candidate, the best candidate no rule event covers
+    when its ``p_event`` reaches this."""
     from eventwire.events.detector import trigger_ok
 
     best: dict[tuple, int] = {}
+    best_r: dict[tuple, int] = {}  # sentences with rule candidates: the best candidate no rule event covers
     for i, c in enumerate(cands):
-        if c.get("gold") or (c.get("rule_events", 0) if where == "no_event" else c.get("rules", 0)):
+        if c.get("gold"):
             continue
         if trigger_filter and not _trigger_ok_feats(c.get("feats") or {}, trigger_ok):
             continue
         key = (c["sid"], c["sent_idx"])
+        if c.get("rule_events", 0) if where == "no_event" else c.get("rules", 0):
+            if with_rules is not None and not c.get("covered") and (key not in best_r or p_event[i] > p_event[best_r[key]]):
+                best_r[key] = i
+            continue
         if key not in best or p_event[i] > p_event[best[key]]:
             best[key] = i
     extra: dict[str, list[int]] = defaultdict(list)
     for (sid, _), i in best.items():
         if p_event[i] >= threshold:
+            extra[sid].append(i)
+    for (sid, _), i in best_r.items():
+        if p_event[i] >= with_rules:
             extra[sid].append(i)
     n = found = matched = hits = 0
     by_root: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -253,7 +265,7 @@ def end_to_end(sents: Sequence[Sentence], cands: Sequence[dict[str, Any]], p_eve
                                         and roots[i] == cands[i]["label"])
     r = hits / n if n else 0.0
     p = matched / found if found else 0.0
-    return {"threshold": threshold, "recall": round(r, 4), "precision": round(p, 4),
+    return {"threshold": threshold, "threshold_with_rules": with_rules, "recall": round(r, 4), "precision": round(p, 4),
             "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "events": found,
             "recall_by_root": {k: round(v[0] / v[1], 3) for k, v in sorted(by_root.items())}}
 
@@ -320,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=None,
                     help="use this threshold and no CV (with --objects/--gold-examples/--gum yes|no and one --c), "
                     "e.g. the one the CV on train80 chose, for the model trained on all of PLV")
+    ap.add_argument("--threshold-with-rules", type=float, default=None,
+                    help="with --threshold: the threshold in sentences with a rule candidate (default: not there)")
     ap.add_argument("--where", choices=WHERE, default="no_candidate",
                     help="with --threshold: where the detector looks (sentences without a rule candidate / event)")
     ap.add_argument("--cache", type=Path, default=None, help="folder to cache the collected candidates in")
@@ -327,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     data = default_data_dir()
     items = plv_split(read_plv(data / PLV_FILE), args.split)
-    cache = args.cache / f"plv_{args.split}_v3.json" if args.cache else None
+    cache = args.cache / f"plv_{args.split}_v4.json" if args.cache else None
     if cache and cache.is_file():
         raw = json.loads(cache.read_text(encoding="utf-8"))
         sents = [Sentence(s["sid"], s["text"], [PlvItem(**{**g, "source": [tuple(x) for x in g["source"]],
@@ -350,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gold = gold_examples(items)
     gum: list[dict[str, Any]] = []
     if args.gum != "no":
-        gum_cache = args.cache / "gum_v3.json" if args.cache else None
+        gum_cache = args.cache / "gum_v4.json" if args.cache else None
         if gum_cache and gum_cache.is_file():
             gum = json.loads(gum_cache.read_text(encoding="utf-8"))
         else:
@@ -358,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if gum_cache:
                 gum_cache.write_text(json.dumps(gum), encoding="utf-8")
     variants = []
+    oof: dict[int, tuple] = {}  # id(variant) -> its out-of-fold p_event, roots and candidates
     all_cands = cands
     if args.threshold is not None:
         if "cv" in (args.objects, args.gold_examples, args.gum) or len(args.c or C_GRID) != 1:
@@ -379,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     extra = (gold if use_gold else []) + ([g for g in gum if use_obj or not g.get("np")] if use_gum else [])
                     t0 = time.perf_counter()
                     p, roots = cross_validate(sents, cands, extra, c)
+                    first = len(variants)
                     for where, filt in ((w, f) for w in WHERE for f in (False, True)):
                         res = [end_to_end(sents, cands, p, roots, t, where, filt) for t in THRESHOLDS]
                         best = choose(res)
@@ -389,11 +405,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                               f"trigger_filter={filt}: "
                               f"threshold {best['threshold']}: R {best['recall']:.3f} P {best['precision']:.3f} "
                               f"F1 {best['f1']:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
+                    for v in variants[first:]:
+                        oof[id(v)] = (p, roots, cands)
     rules_only = end_to_end(sents, cands, np.zeros(len(cands)), [NONE] * len(cands), 2.0)
     print(f"  rules alone on these sentences: R {rules_only['recall']:.3f} P {rules_only['precision']:.3f} "
           f"F1 {rules_only['f1']:.3f}")
     # the run time always applies the trigger filter (events.detector.trigger_ok): choose among those rows
     pick = choose([v for v in variants if v.get("trigger_filter", True)])
+    if oof.get(id(pick)) is not None:  # then the threshold for sentences with a rule candidate (or none)
+        p, roots, cands_used = oof[id(pick)]
+        res = [end_to_end(sents, cands_used, p, roots, pick["threshold"], pick["where"], True, t)
+               for t in THRESHOLDS if t >= pick["threshold"]]
+        best = choose(res)
+        # (used only when it adds more than MIN_GAIN F1: an extra event in a sentence the rules coded
+        # costs precision on text the CV cannot see)
+        gain = best["f1"] - pick["f1"] if best["precision"] >= MIN_PRECISION else 0.0
+        pick["threshold_with_rules"] = best["threshold_with_rules"] if gain > MIN_GAIN else None
+        print(f"  CV, also in sentences with a rule candidate: " + ", ".join(
+            f"{r['threshold_with_rules']}: R {r['recall']:.3f} P {r['precision']:.3f} F1 {r['f1']:.3f}" for r in res)
+            + f"; chosen {pick['threshold_with_rules']}", flush=True)
+        variants.append({"with_rules_curve": [(r["threshold_with_rules"], r["precision"], r["recall"], r["f1"])
+                                              for r in res]})
     cands = [c for c in all_cands if pick["objects"] or not c.get("np")]
     gum = [g for g in gum if pick["objects"] or not g.get("np")]
     print(f"chosen: objects={pick['objects']} gold_examples={pick['gold_examples']} gum={pick['gum']} C={pick['C']} threshold {pick['threshold']}")
@@ -403,11 +435,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     meta = model.export(args.out, pick["threshold"], {
         "object_targets": pick["objects"], "where": pick.get("where", args.where),
+        "threshold_with_rules": pick.get("threshold_with_rules", args.threshold_with_rules),
         "trained_on": {"split": args.split, "plv_sentences": len(sents), "candidates": len(cands),
                        "gold_examples": len(gold) if pick["gold_examples"] else 0,
                        "gum_negatives": len(gum) if pick["gum"] else 0,
                        "sha256": {"plv": file_sha256(data / PLV_FILE)}},
-        "cross_validation": {k: pick.get(k) for k in ("where", "objects", "gold_examples", "gum", "C", "threshold", "recall", "precision",
+        "cross_validation": {k: pick.get(k) for k in ("where", "threshold_with_rules", "objects", "gold_examples", "gum", "C", "threshold", "recall", "precision",
                                                   "f1", "recall_by_root")},
         "rules_alone_cv_sentences": {k: rules_only[k] for k in ("recall", "precision", "f1")}})
     diff = _check_runtime(model, args.out, cands[:300])
