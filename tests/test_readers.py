@@ -101,3 +101,37 @@ def test_decode_charsets():
     d = decode_bytes(moji)
     assert d.text == "The minister’s statement"
     assert d.warnings and d.warnings[0].startswith("mojibake repaired")
+
+
+TXT = """Army and rebels agree truce in Goma
+May 2, 2024
+
+GOMA - The army and rebel commanders agreed on Thursday to a three-day truce, the mediators said.
+"""
+
+
+def test_txt_gz_reader_is_the_txt_reader_gunzipped(tmp_path):
+    """A gzipped plain-text dump (``.txt.gz``) was 'unsupported file type' while ``.html.gz`` and
+    ``.jsonl.gz`` were read: it is the same document as its ``.txt``, and the progress bar counts it."""
+    from eventwire.runner import count_inputs
+
+    (tmp_path / "a.txt").write_text(TXT, encoding="utf-8")
+    with gzip.open(tmp_path / "b.TXT.GZ", "wt", encoding="utf-8") as fh:
+        fh.write(TXT)
+    a, b = sorted(_all([tmp_path]), key=lambda d: d.source)
+    assert isinstance(b, Document) and b.source.endswith("b.TXT.GZ")
+    assert a.kind == b.kind == "txt"
+    assert a.doc_id == b.doc_id and b.data == TXT.encode("utf-8")
+    art = extract(b)
+    assert art.title == "Army and rebels agree truce in Goma"
+    assert art.published == "2024-05-02"
+    assert art.body.startswith("The army and rebel commanders agreed on Thursday")
+    assert count_inputs([str(tmp_path)]) == 2
+
+
+def test_txt_gz_truncated_is_a_stated_error(tmp_path):
+    f = tmp_path / "cut.txt.gz"
+    f.write_bytes(gzip.compress(TXT.encode("utf-8"))[:-20])
+    (p,) = _all([f])
+    assert isinstance(p, Problem)
+    assert (p.severity, p.reason) == ("error", "truncated or corrupt gzip file")

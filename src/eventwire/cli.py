@@ -50,7 +50,7 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @app.command()
 def run(
-    paths: list[str] = typer.Argument(..., help="Files or directories (recursive): .txt, .html/.htm(.gz), .jsonl, "
+    paths: list[str] = typer.Argument(..., help="Files or directories (recursive): .txt(.gz), .html/.htm(.gz), .jsonl(.gz), "
                                       ".warc(.gz), .rss/.atom/.xml/.json feeds; or http(s):// URLs of pages and feeds."),
     db: Path = typer.Option(Path("eventwire.duckdb"), "--db", help="DuckDB database file (created if missing)."),
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Also append one JSON record per new article to this file."),

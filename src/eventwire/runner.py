@@ -131,7 +131,7 @@ def count_inputs(paths: Sequence[str]) -> int | None:
         elif name.endswith((".warc", ".warc.gz", ".arc", ".zst", ".rss", ".atom", ".rdf", ".xml", ".json",
                             ".rss.gz", ".atom.gz", ".rdf.gz", ".xml.gz", ".json.gz")):
             return None  # records or feed entries: unknown without parsing the file
-        elif name.endswith(".gz") and not name.endswith((".html.gz", ".htm.gz")):
+        elif name.endswith(".gz") and not name.endswith((".html.gz", ".htm.gz", ".txt.gz")):
             return None
         else:
             total += 1

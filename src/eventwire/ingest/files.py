@@ -9,7 +9,7 @@ Supported kinds (by file name suffix, case-insensitive):
 ==================================  =======  ==================================================
 suffix                              kind     one document per
 ==================================  =======  ==================================================
-``.txt``                            txt      file
+``.txt`` (+``.gz``)                 txt      file
 ``.html`` ``.htm`` ``.xhtml`` (+gz) html     file
 ``.jsonl`` ``.ndjson`` (+``.gz``)   jsonl    line: ``text`` or ``html``, optional ``url``,
                                              ``title``, ``published``, ``outlet``, ``language``
@@ -210,9 +210,9 @@ def _whole_file(path: Path, max_bytes: int, kind: str) -> Iterator[Document | Pr
     yield Document(doc_id=content_id(data), source=str(path), kind=kind, data=data, size=len(data))
 
 
-@register(".txt")
+@register(".txt", ".txt.gz")
 def read_txt(path: Path, max_bytes: int) -> Iterator[Document | Problem]:
-    """One plain-text article per ``.txt`` file (decoded later, in extraction)."""
+    """One plain-text article per ``.txt`` file, gzipped or not (decoded later, in extraction)."""
     yield from _whole_file(path, max_bytes, "txt")
 
 
