@@ -31,6 +31,51 @@ def test_every_command_has_help():
     assert top.exit_code == 0 and all(c in top.output for c in cmds)
 
 
+def test_help_paragraphs_are_reflowed_not_hard_wrapped():
+    """Typer keeps the docstrings' single line breaks after the first paragraph, and rich wrapped those
+    lines again ('... the same command     / again resumes an / interrupted run'): every command's
+    help, sub-commands included, has its paragraphs on one line each."""
+    import typer.main
+
+    def walk(cmd, name):
+        yield name, cmd
+        for sub_name, sub in getattr(cmd, "commands", {}).items():  # a group (typer's own click)
+            yield from walk(sub, f"{name} {sub_name}")
+
+    seen = dict(walk(typer.main.get_command(app), "eventwire"))
+    assert {"eventwire run", "eventwire export", "eventwire corpus stats", "eventwire eval plv"} <= set(seen)
+    for name, cmd in seen.items():
+        for para in (cmd.help or "").split("\n\n"):
+            assert "\n" not in para, (name, para)
+    assert seen["eventwire run"].help.split("\n\n")[1].startswith(
+        "Documents already in the database are skipped, so running the same command again resumes an "
+        "interrupted run and adds nothing to a finished one.")
+    res = runner.invoke(app, ["run", "--help"], terminal_width=200)
+    assert "again resumes an interrupted run and adds nothing to a finished one" in res.output
+
+
+def test_reflow_help_keeps_marked_and_bulleted_paragraphs():
+    from eventwire.cli import reflow_help
+
+    doc = """First line
+    goes on.
+
+    Second paragraph
+    wrapped here.
+
+    \b
+    kept
+    as is
+
+    - a list
+    - stays
+
+    \f
+    internal notes"""
+    assert reflow_help(doc) == ("First line goes on.\n\nSecond paragraph wrapped here.\n\n\b\nkept\nas is"
+                                "\n\n- a list\n- stays")
+
+
 def test_run_prints_summary(tmp_path):
     res = runner.invoke(app, ["run", str(EXAMPLES / "txt"), "--db", str(tmp_path / "x.duckdb"), "-q"])
     assert res.exit_code == 0, res.output

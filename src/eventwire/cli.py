@@ -7,6 +7,7 @@ update``); 130 interrupted (Ctrl-C; what was stored is kept); 143 stopped by SIG
 """
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -417,6 +418,44 @@ def export(
     if res.skipped:
         msg += f"; skipped {res.skipped:,}: {res.reason}"
     console.print(msg)
+
+
+def reflow_help(text: str) -> str:
+    """A docstring as ``--help`` text: the lines of each paragraph joined by spaces.
+
+    Args:
+        text: a command's docstring (hard-wrapped at about 110 characters, paragraphs split by a
+            blank line).
+
+    Returns:
+        The same paragraphs, each on one line, separated by a blank line, for rich to wrap to the
+        terminal's width. Typer (0.29) keeps single line breaks after the first paragraph, so the
+        hard-wrapped lines and rich's own wrapping gave ragged help. A paragraph marked with click's
+        ``\\b`` (no rewrap) or holding indented or bulleted lines is kept as it is; anything after
+        ``\\f`` (click's cut mark) is dropped, as click does.
+    """
+    out = []
+    for para in inspect.cleandoc(text).partition("\f")[0].split("\n\n"):
+        lines = para.split("\n")
+        if para.startswith("\b") or any(ln[:1] in (" ", "-", "*") for ln in lines):
+            out.append(para)
+        else:
+            out.append(" ".join(ln.strip() for ln in lines))
+    return "\n\n".join(out).strip()
+
+
+def _reflow_commands(typer_app: typer.Typer) -> None:
+    """Give every command of ``typer_app`` and of its sub-apps (eval, corpus) its reflowed docstring as
+    help (:func:`reflow_help`), unless it has an explicit ``help=``."""
+    for info in typer_app.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            info.help = reflow_help(info.callback.__doc__)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_commands(group.typer_instance)
+
+
+_reflow_commands(app)
 
 
 def main() -> None:
