@@ -95,6 +95,21 @@ def test_run_json_summary(tmp_path):
     assert data["articles"] == 5 and data["documents"] == 5 and data["failed"] == 0
 
 
+def test_run_on_an_empty_folder_says_nothing_was_found(tmp_path):
+    """An empty folder read nothing and printed only 'no article could be processed' under an empty
+    summary: the message says that no documents were found, and where."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = runner.invoke(app, ["run", str(empty), "--db", str(tmp_path / "x.duckdb"), "-q"], terminal_width=300)
+    assert res.exit_code == 1
+    assert f"no documents found in {empty}: no files in it" in res.output
+    (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF-1.4")  # read, but skipped with its reason
+    res = runner.invoke(app, ["run", str(empty), "--db", str(tmp_path / "x.duckdb"), "-q"], terminal_width=300)
+    assert res.exit_code == 1
+    assert "unsupported file type '.pdf'" in res.output and "no article could be processed" in res.output
+    assert "no documents found" not in res.output
+
+
 def test_bad_option_is_usage_error(tmp_path):
     res = runner.invoke(app, ["run", str(EXAMPLES), "--workers", "0"])
     assert res.exit_code == 2

@@ -164,7 +164,11 @@ def run(
         console.print(f"[yellow]{stats.shards_failed} shard(s) failed[/] (see the errors and shards tables); "
                       "run the same command again to retry them.")
     if stats.articles == 0 and stats.already_done == 0:
-        console.print("[red]no article could be processed[/]")
+        if stats.documents == 0:  # an empty folder: nothing was read, so no reason table either
+            console.print(f"[red]no documents found[/] in {escape(', '.join(paths))}: no files in it "
+                          "(eventwire run --help lists the kinds it reads)", soft_wrap=True)
+        else:
+            console.print("[red]no article could be processed[/]")
         raise typer.Exit(1)
     if status == "partial":
         if corpus and corpus_incomplete(stats.corpus):
