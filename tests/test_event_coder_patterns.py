@@ -51,3 +51,25 @@ def test_insisting_that_one_will_act_is_not_a_demand():
 def test_support_as_a_noun_is_not_coded_without_a_light_verb():
     # "support" as a noun needs a verb that gives it (pledge, voice, express...): a mention is not an event
     assert events("Support for Ukraine was the topic of the conference.") == []
+
+
+def test_petrarch_verb_dictionary_as_user_triggers(tmp_path, monkeypatch):
+    # issue 18: a PETRARCH verb dictionary loads through EVENTWIRE_TRIGGERS as petrarch-verbs:FILE
+    # (a tiny one written here, in PETRARCH's format)
+    from eventwire.events.patterns import PatternError, check_triggers, trigger_specs, with_user_triggers
+
+    f = tmp_path / "verbs.txt"
+    f.write_text("--- UPBRAID [111] ---\nUPBRAID\nCASTIGATE\n- * OVER &ISSUE [112]\n\n&ISSUE\n+POLICY\n+PLAN\n",
+                 encoding="utf-8")
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("scold\tV\t-\t111\tobj\t0.8\n", encoding="utf-8")
+    value = f"petrarch-verbs:{f}:{mine}"
+    assert trigger_specs(value) == (f"petrarch-verbs:{f}", str(mine))
+    d = with_user_triggers(trigger_specs(value))
+    assert {p.cameo for p in d.get("upbraid", "V")} >= {"111", "112"}
+    assert [p.cameo for p in d.get("castigate", "V")][-1] == "111"
+    assert d.get("scold", "V")[0].cameo == "111" and d.get("meet", "V")  # the built-in ones stay
+    monkeypatch.setenv("EVENTWIRE_TRIGGERS", value)
+    assert check_triggers() == 2 * 3 + 1  # two verbs x (the block code + "over policy" + "over plan"), and mine
+    with pytest.raises(PatternError, match="no such PETRARCH verb dictionary"):
+        with_user_triggers((f"petrarch-verbs:{tmp_path / 'missing.txt'}",))

@@ -196,10 +196,42 @@ def builtin_triggers() -> TriggerDictionary:
 TRIGGERS_ENV = "EVENTWIRE_TRIGGERS"
 
 
+#: Prefix of a trigger spec naming a PETRARCH verb dictionary (``petrarch-verbs:/data/CAMEO.2.0.txt``),
+#: read by :func:`load_petrarch_verbs`.
+PETRARCH_VERBS = "petrarch-verbs"
+
+
 def trigger_specs(value: str | None = None) -> tuple[str, ...]:
-    """The trigger files listed in ``value`` (default: the :data:`TRIGGERS_ENV` variable), in order."""
+    """The trigger files listed in ``value`` (default: the :data:`TRIGGERS_ENV` variable), in order;
+    ``petrarch-verbs:FILE`` stays one spec although ``:`` separates the list."""
     value = os.environ.get(TRIGGERS_ENV, "") if value is None else value
-    return tuple(p.strip() for p in value.split(os.pathsep) if p.strip())
+    parts = [p.strip() for p in value.split(os.pathsep) if p.strip()]
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        if parts[k] == PETRARCH_VERBS and k + 1 < len(parts):
+            out.append(f"{PETRARCH_VERBS}:{parts[k + 1]}")
+            k += 2
+            continue
+        out.append(parts[k])
+        k += 1
+    return tuple(out)
+
+
+def _load_spec(d: "TriggerDictionary", spec: str) -> int:
+    """Add the patterns of one trigger spec to ``d`` (a ``triggers.tsv``-format file, or
+    ``petrarch-verbs:FILE``); returns how many."""
+    if spec.startswith(PETRARCH_VERBS + ":"):
+        path = spec[len(PETRARCH_VERBS) + 1:]
+        if not Path(path).is_file():
+            raise PatternError(f"{path}: no such PETRARCH verb dictionary")
+        n = 0
+        for pats in load_petrarch_verbs(path).patterns.values():
+            for p in pats:
+                d.add(p)
+                n += 1
+        return n
+    return d.load(spec)
 
 
 @lru_cache(maxsize=8)
@@ -216,7 +248,7 @@ def with_user_triggers(specs: tuple[str, ...]) -> TriggerDictionary:
     for key, pats in builtin_triggers().patterns.items():
         d.patterns[key] = list(pats)
     for spec in specs:
-        d.load(spec)
+        _load_spec(d, spec)
     return d
 
 
@@ -236,7 +268,7 @@ def check_triggers(value: str | None = None) -> int:
     Raises:
         PatternError: a listed file cannot be read or has a bad line (file and line in the message).
     """
-    return sum(TriggerDictionary().load(spec) for spec in trigger_specs(value))
+    return sum(_load_spec(TriggerDictionary(), spec) for spec in trigger_specs(value))
 
 
 # ---------------------------------------------------------------------------------------------
