@@ -707,3 +707,22 @@ def test_serve_command_errors(tmp_path, db, monkeypatch):
     monkeypatch.setenv("EVENTWIRE_WRITE_TOKEN", "short")
     r = CliRunner().invoke(cli_app, ["serve", "--db", str(db)])
     assert r.exit_code == 2 and "at least 16" in r.output
+
+
+def test_serve_on_a_port_in_use_is_a_clear_error_before_the_start_message(tmp_path, db):
+    """A second `eventwire serve` on a busy port printed 'read-only on http://localhost:PORT/' (a URL
+    another program answers), then uvicorn's '[Errno 98]' and exit 3: now one error line, exit 2."""
+    import socket
+
+    from eventwire.web.server import listen_error
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(cli_app, ["serve", "--db", str(db), "--port", str(port)], terminal_width=300)
+        assert r.exit_code == 2, r.output
+        assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in r.output
+        assert "another --port" in r.output and "read-only on" not in r.output
+    assert listen_error("127.0.0.1", port) is None  # free again once the other socket is closed
+    assert "Cannot assign requested address" in listen_error("192.0.2.1", port)  # not this machine's
