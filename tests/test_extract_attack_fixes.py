@@ -278,3 +278,26 @@ def test_kosovo_has_its_name(tmp_path):
     [(target,)] = con.execute("SELECT targets[1] FROM events WHERE cameo_root = '19'").fetchall()
     con.close()
     assert (target["name"], target["code"], target["country"]) == ("Kosovo", "XKXCOP", "XKX")
+
+
+def test_a_published_value_that_is_no_date_is_left_empty_with_a_warning(tmp_path):
+    """JSONL ``published`` values eventwire cannot read ('not a date', a 13th month) were dropped
+    silently: the article is undated (or keeps its text's date line) and says why."""
+    import json
+
+    from eventwire.extract import extract
+    from eventwire.ingest import iter_documents
+
+    body = "Hungary vetoed the European Union statement on Wednesday, diplomats in Brussels said."
+    rows = [{"text": body, "title": "Veto", "published": "not a date"},
+            {"text": body + " Poland objected.", "title": "Veto 2", "published": "2025-13-45"},
+            {"text": "Veto 3\nMarch 4, 2025 10:00\n\n" + body, "published": "soon"},
+            {"text": body + " Austria abstained.", "title": "Veto 4", "published": "2025-03-05"}]
+    f = tmp_path / "p.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    arts = [extract(d) for d in iter_documents([f])]
+    assert [a.published for a in arts] == [None, None, "2025-03-04T10:00", "2025-03-05"]
+    assert arts[0].warnings == ["published value 'not a date' not understood; left empty"]
+    assert arts[1].warnings == ["published value '2025-13-45' not understood; left empty"]
+    assert arts[2].warnings == ["published value 'soon' not understood; the text's date kept"]
+    assert arts[3].warnings == []

@@ -140,7 +140,11 @@ def extract(doc: Document) -> Article:
                         f"{n} words < {FEED_MIN_WORDS}; run eventwire on the feed URL to fetch the entries' pages")
     page_first = doc.kind == "url"
     if hints.get("published") and not (page_first and published):
-        published = _norm_time(hints["published"]) or published
+        given = _norm_time(hints["published"])
+        if given is None:  # a value the container gives is never dropped without a reason
+            warnings.append(f"published value {str(hints['published'])[:40]!r} not understood; "
+                            + ("the text's date kept" if published else "left empty"))
+        published = given or published
     if isinstance(hints.get("authors"), list) and not (page_first and authors):
         authors = [str(a) for a in hints["authors"]]
     domain = domain_of(url)
