@@ -344,6 +344,32 @@ def test_gdelt_refuses_other_tables(con):
 
 # -- pandas -----------------------------------------------------------------------------------------
 
+def test_the_readmes_read_csv_keeps_every_code_that_looks_like_a_number(con, tmp_path):
+    """The README's pandas line named only cameo_code and cameo_root, so cameo_base '043' came back as
+    43 and location_admin1 '05' as 5.0: with its dtypes every text column of digits reads back as in
+    the Parquet export (which keeps the types)."""
+    import ast
+    from pathlib import Path
+
+    import pandas as pd
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    codes = ast.literal_eval(re.search(r"^codes = \{c: str for c in (\([^)]*\))\}", readme, re.M).group(1))
+    r_line = re.search(r"colClasses = c\(([^)]*)\)", readme).group(1)
+    assert sorted(re.findall(r"(\w+) = \"character\"", r_line)) == sorted(codes)  # R reads the same as text
+    assert 'ev = pd.read_csv("events.csv", dtype=codes)' in readme
+    export(con, "csv", str(tmp_path / "events.csv"), all_modalities=True)
+    export(con, "parquet", str(tmp_path / "events.parquet"), all_modalities=True)
+    csv = pd.read_csv(tmp_path / "events.csv", dtype={k: str for k in codes})
+    pq = pd.read_parquet(tmp_path / "events.parquet")
+    digits = [c for c in pq.columns if pq[c].notna().any() and pd.api.types.is_string_dtype(pq[c])
+              and pq[c].dropna().astype(str).str.fullmatch(r"\d+").all()]
+    assert {"cameo_code", "cameo_base", "cameo_root", "location_admin1"} <= set(digits) <= set(codes)
+    for c in digits:
+        assert list(csv[c].fillna("")) == list(pq[c].fillna("")), c
+    assert "05" in set(csv["location_admin1"]) and "043" in set(csv["cameo_base"])
+
+
 def test_exports_open_in_pandas(con, tmp_path):
     """pandas is installed with eventwire: DuckDB's ``.df()`` and ``pd.read_csv``/``read_parquet`` of
     the exports work as the README shows."""
