@@ -133,6 +133,9 @@ FILTERS = [
     ({"quad": "4"}, lambda e: e["quad_class"] == 4),
     ({"modality": "negation"}, lambda e: e["modality"] == "negation"),
     ({"date_from": "2025-01-01", "date_to": "2025-06-30"}, lambda e: "2025-01-01" <= (day_of(e) or "") <= "2025-06-30"),
+    # a year or a month as the inclusive upper bound covers all of it (date_to=2025 matched nothing of 2025)
+    ({"date_to": "2025"}, lambda e: day_of(e) is not None and day_of(e) <= "2025-12-31"),
+    ({"date_from": "2025-03", "date_to": "2025-03"}, lambda e: "2025-03-01" <= (day_of(e) or "") <= "2025-03-31"),
     ({"place": "nairobi"}, lambda e: (e["location_text"] or "").lower() == "nairobi"),
     ({"place": "184745"}, lambda e: e["location_geonameid"] == 184745),
     ({"actor": "50%_"}, lambda e: False),  # LIKE wildcards are taken literally
@@ -150,7 +153,12 @@ def test_filters_match_an_independent_count(ro_client, db, params, pred):
 
 
 def test_filter_values_are_checked(ro_client):
-    for bad in ({"quad": "7"}, {"date_from": "yesterday"}, {"cameo": "0a"}, {"review": "maybe"}, {"country": "ETHX"}):
+    from eventwire.web.queries import last_day
+
+    assert [last_day(b) for b in ("2024", "2024-02", "2023-02", "2025-04", "2025-04-09")] == [
+        "2024-12-31", "2024-02-29", "2023-02-28", "2025-04-30", "2025-04-09"]
+    for bad in ({"quad": "7"}, {"date_from": "yesterday"}, {"cameo": "0a"}, {"review": "maybe"}, {"country": "ETHX"},
+                {"date_to": "2025-99-99"}, {"date_from": "2025-13"}, {"date_to": "2025-02-30"}):
         assert ro_client.get("/api/events", params=bad).status_code == 422, bad
 
 

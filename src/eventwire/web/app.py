@@ -47,7 +47,7 @@ from eventwire import __version__
 from eventwire.store import reviews as review_store
 from eventwire.web import render
 from eventwire.web.queries import (MAX_PAGE, QUAD_NAMES, Corpus, EventFilter, FilterError, Queries, Search,
-                                   detect_corpus)
+                                   check_day_bound, detect_corpus)
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -200,8 +200,6 @@ def _filter_dep(actor: str | None = Query(None, max_length=200, description="act
                 story: str | None = Query(None, max_length=64, description="story id (corpus view)"),
                 outlet: str | None = Query(None, max_length=200, description="outlet name (exact, any case)"),
                 ) -> EventFilter:
-    import re
-
     f = EventFilter(actor=actor, source=source, target=target, country=country, cameo=cameo, plover=plover,
                     modality=modality, date_from=date_from, date_to=date_to, place=place, article=article,
                     review=review, story=story, outlet=outlet).clean()
@@ -212,8 +210,8 @@ def _filter_dep(actor: str | None = Query(None, max_length=200, description="act
         f.quad = int(q)
     for name in ("date_from", "date_to"):
         v = getattr(f, name)
-        if v and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
-            raise HTTPException(422, f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        if v and not check_day_bound(v):
+            raise HTTPException(422, f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD (a real month and day)")
     if f.cameo and not f.cameo.isdigit():
         raise HTTPException(422, "cameo must be digits (a CAMEO code prefix)")
     if f.review and f.review not in ("unreviewed", "reviewed", *review_store.VERDICTS):

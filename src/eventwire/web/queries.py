@@ -125,6 +125,36 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+def last_day(bound: str) -> str:
+    """The last day an inclusive upper bound covers: ``2024`` -> ``2024-12-31``, ``2024-02`` ->
+    ``2024-02-29``, a full day as it is. ``day`` is always a full ``YYYY-MM-DD``, and compared as a
+    string ``2024-05-10 <= 2024`` is false, so ``date_to=2024`` left out the whole of 2024.
+
+    Raises:
+        ValueError: a month outside 1-12 (the app checks bounds first: :func:`check_day_bound`).
+    """
+    import calendar
+
+    if len(bound) == 4:
+        return f"{bound}-12-31"
+    if len(bound) == 7:
+        return f"{bound}-{calendar.monthrange(int(bound[:4]), int(bound[5:7]))[1]:02d}"
+    return bound
+
+
+def check_day_bound(bound: str) -> bool:
+    """Whether ``bound`` is a real ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``2025-99-99`` is not)."""
+    import datetime as dt
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", bound):
+        return False
+    try:
+        dt.date.fromisoformat(bound if len(bound) == 10 else (bound + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(slots=True)
 class EventFilter:
     """Filters of the events table, map, network and charts (all optional, combined with AND).
@@ -229,7 +259,7 @@ class EventFilter:
             p.append(self.date_from)
         if self.date_to:
             c.append("day <= ?")
-            p.append(self.date_to)
+            p.append(last_day(self.date_to))
         if self.place:
             if self.place.isdigit():
                 c.append("location_geonameid = ?")
