@@ -43,6 +43,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from eventwire import lexicon
+from eventwire.events.modality import SPEECH_VERBS
+
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
@@ -313,15 +316,17 @@ def record(article_id: str, si: int, sent: "Span", aa: "ArticleActors", rule_can
                          "feats": parse_features(sent, it.source, it.target)})
 
 
+#: Lemmas that never trigger a detector event (see :func:`trigger_ok`).
+_NOT_TRIGGERS = lexicon.words("link_stop_verbs") | lexicon.words("stative_verbs") | SPEECH_VERBS
+
+
 def trigger_ok(lemma: str, pos: str) -> bool:
     """Whether a candidate's trigger word may tell an event: a verb that is not one of the rules' verbs
-    of being, having, perceiving, naming or saying (``coder.LINK_STOP``, ``STATIVE_VERBS``,
-    ``modality.SPEECH_VERBS``): "The UN *considers* Gaza ...", "India and the EU *come* after the US",
-    "X *said* ..." are no events between their actors (the rules code what is said)."""
-    from eventwire.events.coder import LINK_STOP, STATIVE_VERBS
-    from eventwire.events.modality import SPEECH_VERBS
-
-    return pos == "VERB" and lemma not in LINK_STOP and lemma not in STATIVE_VERBS and lemma not in SPEECH_VERBS
+    of being, having, perceiving, naming or saying (the lexicon tables ``link_stop_verbs`` and
+    ``stative_verbs`` the coder reads, and ``modality.SPEECH_VERBS``): "The UN *considers* Gaza ...",
+    "India and the EU *come* after the US", "X *said* ..." are no events between their actors (the rules
+    code what is said)."""
+    return pos == "VERB" and lemma not in _NOT_TRIGGERS
 
 
 RulePairs = list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]
