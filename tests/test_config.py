@@ -97,6 +97,10 @@ def test_a_user_dictionary_from_the_command_line(tmp_path, clean_env):
     ("serenade\tX\t-\t051\tobj\n", "mine.tsv:1: pos must be V or N, not 'X'"),
     ("serenade\tV\t-\t051\tobj\thigh\n", "mine.tsv:1: conf must be a number in [0, 1], not 'high'"),
     ("serenade\tV\tobject:song\t051\tobj\n", "mine.tsv:1: unknown condition 'object:song'"),
+    # '-' (as in the when column) or 'none' was taken for a preposition: no event, no error
+    ("march\tV\t-\t141\t-\t0.8\n", "mine.tsv:1: target '-' is not a slot"),
+    ("march\tV\t-\t141\tnone\t0.8\n", "mine.tsv:1: target 'none' is not a slot"),
+    ("march\tV\t-\t141\twith,None\n", "mine.tsv:1: target 'None' is not a slot"),
 ])
 def test_a_bad_trigger_file_stops_the_run_with_a_clear_message(tmp_path, clean_env, content, message):
     trig = tmp_path / "mine.tsv"

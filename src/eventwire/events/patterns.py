@@ -18,6 +18,10 @@ from pathlib import Path
 from eventwire import lexicon
 
 #: Argument constraints a pattern may require (``req:`` in the ``when`` column; see :class:`Pattern`).
+#: Words a user may write in the target column meaning "no target", which would be read as a
+#: preposition of that name (the event then never has its target and is never coded): refused with a
+#: pointer to ``opt``.
+NOT_SLOTS = frozenset({"none", "null", "nil", "no", "na", "n/a"})
 REQUIREMENTS = frozenset({"target", "content", "content|target", "srcpol", "person", "intrans", "noclause", "must",
                           "should"})
 #: Lemmas of nouns naming people who can be released, freed, handed over ("released 20 prisoners").
@@ -143,6 +147,10 @@ class TriggerDictionary:
                     continue
                 cond[k] = frozenset(v.lower().split("|"))
             slots = tuple(s.strip() for s in target.split(",") if s.strip() and s.strip() != "opt")
+            for slot in slots:  # any other word is a preposition, so '-' or 'none' would find no target, silently
+                if not slot.isalpha() or not slot.islower() or slot in NOT_SLOTS:
+                    raise PatternError(f"{path}:{ln}: target {slot!r} is not a slot (obj, dat, vp, vpall, a "
+                                       "preposition such as with or against; opt for an event without a target)")
             short = " ".join(k + ":" + "|".join(sorted(v)[:2]) + ("|…" if len(v) > 2 else "")
                              for k, v in cond.items() if k != "req")
             self.add(Pattern(lemma.lower(), pos, cameo, slots, "opt" in target.split(","),
