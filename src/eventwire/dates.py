@@ -141,7 +141,7 @@ def parse_date(text: str, languages: tuple[str, ...] = ("en", "de", "fr", "es"))
 #: English month names and abbreviations, capitalised as in a date line ("January", "Jan") -> month number.
 _MONTHS = {name.capitalize(): i for name, i in EN_MONTHS.items()}
 #: The commonest English date line, ``March 3, 2024 10:00`` (also ``Mar. 3 2024``, ``March 3, 2024, 9:05``):
-#: read directly, with the same result as dateparser (tests/test_metadata.py compares them on every
+#: read directly, with the same result as dateparser (tests/extract/test_metadata.py compares them on every
 #: month, day and form), which takes ~1.5 ms per call.
 _ENGLISH_DATE = re.compile(
     r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.? (?P<d>[0-9]{1,2}),? (?P<y>(?:19|20)[0-9][0-9])"

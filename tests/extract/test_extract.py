@@ -1,4 +1,5 @@
-"""Regression tests for defects a tester found in extraction, provenance and language (issue 4)."""
+"""Extraction (eventwire.extract): container values over what the text suggests, deeply nested markup,
+one-line texts, non-English articles, Kosovo's name; regressions of defects a tester found (issue 4)."""
 from __future__ import annotations
 
 import duckdb

@@ -1,4 +1,4 @@
-"""Trigger patterns of the coder's third round (general patterns found on the PLV development half).
+"""Trigger patterns of data/events/triggers.tsv (general patterns found on the PLV development half).
 
 Every sentence here was written for this test; each asserts the CAMEO code, the PLOVER type and the
 actor codes the rule must give, or that nothing is coded where nothing happened.

@@ -1,4 +1,4 @@
-"""Coder rules of round four: actor nouns with a country modifier, mediated talks, missile launches
+"""Coder rules for actors and roles: actor nouns with a country modifier, mediated talks, missile launches
 toward a country, places named through "the <country> city of X", solidarity and asylum patterns.
 
 Every sentence here was written for this test; each asserts the CAMEO code and the actor codes the
