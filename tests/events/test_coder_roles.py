@@ -180,3 +180,57 @@ def test_person_registration_before_any_event_does_not_break_the_coder():
     failed = [p for p in problems or () if p.reason.startswith("annotator")]
     assert failed == [], [p.detail[-500:] for p in failed]
     assert art.entities
+
+
+# -- issue 18: a subject headed by a quantity or crowd noun is the people it counts; a role "in PLACE"
+#    takes the place's country and keeps its own sector
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thousands of students marched in Santiago on Monday to demand free education.",
+     [("marched", "141", "asserted", ["CHLEDU"], []), ("demand", "1053", "asserted", ["CHLEDU"], [])]),
+    ("Hundreds of protesters clashed with police in Nairobi on Tuesday.",
+     [("clashed", "190", "asserted", ["KENOPP"], ["KENGOV"])]),
+    ("A crowd of protesters attacked the police station in Karachi.",
+     [("attacked", "190", "asserted", ["PAKOPP"], ["PAKCOP"])]),
+    ("Police in Lagos arrested 20 protesters on Friday.",
+     [("arrested", "173", "asserted", ["NGACOP"], ["NGAOPP"])]),
+])
+def test_quantity_subjects_and_roles_in_a_place(text, expected):
+    found = events(text)
+    for trigger, cameo, modality, sources, targets in expected:
+        assert (trigger, cameo, modality, sources, targets) in found, found
+
+
+def test_quantity_subject_gives_the_same_events_as_the_bare_plural():
+    assert events("Thousands of students marched in Santiago on Monday to demand free education.") == \
+        events("Students marched in Santiago on Monday to demand free education.")
+
+
+@pytest.mark.parametrize("text", ["Thousands of dollars were lost.", "Hundreds of homes were damaged."])
+def test_quantity_of_things_names_no_actor(text):
+    from eventwire.actors.annotate import default_actors
+    from eventwire.actors.resolver import ArticleActors
+    from eventwire.nlp.pipeline import load_nlp
+
+    assert events(text) == []
+    doc = load_nlp()(text)
+    aa = ArticleActors(doc, default_actors(), "2024-05-10")
+    assert doc[0].lemma_.lower() in ("thousand", "hundred")  # the parse the rule sees
+    assert aa.refs(doc[0]) == [] and all(aa.refs(t) == [] for t in doc)
+
+
+def test_quantity_mention_spans_the_whole_phrase():
+    from eventwire.actors.annotate import default_actors
+    from eventwire.actors.resolver import ArticleActors
+    from eventwire.nlp.pipeline import load_nlp
+
+    doc = load_nlp()("Thousands of Chilean students marched.")
+    [ref] = ArticleActors(doc, default_actors(), "2024-05-10").refs(doc[0])
+    assert (ref.code, ref.start, ref.end, ref.rule) == ("CHLEDU", 0, 4, "role+demonym")
+
+
+def test_quantity_of_bare_people_is_filtered_like_bare_people():
+    # "meet the needs of people" is no meeting; counting the people must not make it one
+    text = "The World Health Organization is providing urgent assistance to meet the health needs of {}."
+    assert not [e for e in events(text.format("thousands of people")) if e[0] == "meet"]
+    assert events(text.format("thousands of people")) == events(text.format("people"))

@@ -13,6 +13,8 @@ the dictionary matches (:mod:`eventwire.actors.dictionary`) and the dependency p
   "Trump" is ``USAGOV`` in 2025 and ``USAELI`` in 2022), else the actor of its apposition or title
   ("the Taliban spokesman ..., Sohail Shaheen"; "Russian Foreign Minister Sergei Lavrov"); later
   mentions of the surname reuse it; "former" makes an office holder CAMEO's elite (``ISRELI``);
+* a quantity or crowd noun stands for the people of its "of" phrase ("thousands of students",
+  "a crowd of protesters"; lexicon ``quantity_heads``);
 * places resolved by the knowledge layer stand for their country ("attacked Kirkuk" -> IRQ, "a court
   in Lyon" -> FRA JUD);
 * organisations that spaCy finds but the dictionary does not: country from a country name or demonym
@@ -71,6 +73,10 @@ FACILITY_PREPS = lexicon.words("facility_preps")
 INSTRUMENT_NOUNS = lexicon.words("instrument_nouns")
 #: Modifiers that make a person a former office holder (CAMEO 1.1b3 actor codebook 3.2.4: ELI).
 FORMER = lexicon.words("former_words")
+#: nouns whose "of" phrase says who they are ("thousands of students", "a crowd of protesters")
+QUANTITY_HEADS = lexicon.words("quantity_heads")
+#: actor kinds that stand for a country: a role they own takes the role's sector ("police in Lagos" -> NGACOP)
+COUNTRY_KINDS = ("country", "demonym", "capital", "place")
 #: Nouns that refer to the two parties of the story with "both" or "the two" ("both sides").
 ROLE_OF_PAIR_NOUN = lexicon.mapping("pair_noun_sectors")
 PAIR_NOUNS = lexicon.words("pair_nouns")
@@ -153,12 +159,12 @@ def compose(base: Ref, role: ActorEntry, start: int, end: int, rule: str) -> Ref
         else:
             code = part + (code or "")
         sector = sector or part[:3]
-    elif base.kind in ("country", "demonym", "capital") and (base.code or "") and len(base.code) == 3:
+    elif base.kind in COUNTRY_KINDS and (base.code or "") and len(base.code) == 3:
         code, sector = base.code + role.sector, role.sector
-    elif base.kind in ("country", "demonym", "capital") and not sector:
+    elif base.kind in COUNTRY_KINDS and not sector:
         code, sector = (base.code or "") + role.sector, role.sector
     return Ref(base.name, code, base.country, sector, base.qid, start, end, rule,
-               base.certainty, "role" if base.kind in ("country", "demonym", "capital") else base.kind,
+               base.certainty, "role" if base.kind in COUNTRY_KINDS else base.kind,
                role.role_kind, base.region, role.name)
 
 
@@ -324,6 +330,9 @@ class ArticleActors:
         pair = self._pair(tok)
         if pair is not None:
             return pair
+        counted = self._counted(tok)
+        if counted:
+            return counted
         m = self.match_at.get(tok.i)
         if m is not None and m.entry.kind != "role":
             ref = _entry_ref(m.entry, m.start, m.end, self.date)
@@ -374,6 +383,25 @@ class ArticleActors:
             return [compose(o, ActorEntry(tok.lemma_, "GOV", "role", sector="GOV", role_kind="body"),
                             min(o.start, tok.left_edge.i), max(tok.i + 1, o.end), "role+" + o.kind)
                     for o in owners]
+        return []
+
+    def _counted(self, tok: "Token") -> list[Ref]:
+        """The actors of the "of" phrase of a quantity or crowd noun ``tok`` (lexicon ``quantity_heads``):
+        "Thousands of students" are students, "tens of thousands of workers" workers, "a crowd of
+        protesters" protesters. The mention then spans the whole phrase and keeps the counted noun's
+        rule. ``[]`` when ``tok`` is not
+        such a noun or its "of" phrase names no actor ("thousands of dollars", "hundreds of homes")."""
+        if tok.pos_ not in ("NOUN", "NUM") or tok.lemma_.lower() not in QUANTITY_HEADS:
+            return []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and c.i > tok.i:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        start = _trim(self.doc, tok.left_edge.i, tok.i)
+                        # the rule stays the counted noun's: the filters on context-country and bare
+                        # roles treat "thousands of people" as they treat "people"
+                        return [_moved(r, min(start, r.start), max(r.end, p.i + 1), r.rule, r.certainty)
+                                for r in self.refs_with_conj(p)]
         return []
 
     def _title(self, tok: "Token", m: Match) -> "tuple[Token, Match] | None":
