@@ -470,7 +470,7 @@ def _duration(t: str, anchor: date | None, mode: str | None) -> Resolved | None:
 
 #: An age ("50-year-old"): spaCy tags ages as DATE entities (in the bench corpus, every text that reached
 #: dateparser was one), and dateparser finds no date in them (checked for 0-199 in every spelling, with
-#: and without an anchor, forwards and backwards: tests/test_temporal.py), so they skip its ~0.3 ms.
+#: and without an anchor, forwards and backwards: tests/temporal/test_temporal.py), so they skip its ~0.3 ms.
 _AGE = re.compile(r"\d{1,3}[- ]years?[- ]old")
 
 

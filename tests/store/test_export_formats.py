@@ -353,7 +353,7 @@ def test_the_readmes_read_csv_keeps_every_code_that_looks_like_a_number(con, tmp
 
     import pandas as pd
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     codes = ast.literal_eval(re.search(r"^codes = \{c: str for c in (\([^)]*\))\}", readme, re.M).group(1))
     r_line = re.search(r"colClasses = c\(([^)]*)\)", readme).group(1)
     assert sorted(re.findall(r"(\w+) = \"character\"", r_line)) == sorted(codes)  # R reads the same as text

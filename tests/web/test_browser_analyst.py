@@ -2,7 +2,7 @@
 outlet filter with the timeline and map of the filtered events and their downloads, names in the
 network, adding a missed event from the article page, and a review refused with the codebook's
 message. Screenshots go to ``test-artifacts/screenshots/analyst-*.png`` (this module runs after
-``test_web_browser.py``, which empties the folder first, and replaces only its own files)."""
+``tests/web/test_browser.py``, which empties the folder first, and replaces only its own files)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import json
 import httpx
 import pytest
 
-from tests.test_web_browser import SHOTS, TOKEN, api, browser, page, server  # noqa: F401  (fixtures)
+from tests.web.test_browser import SHOTS, TOKEN, api, browser, page, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
