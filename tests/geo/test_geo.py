@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.geo.gazetteer import Candidate, GeoRecord, get_gazetteer, normalize
+from eventwire.geo.gazcache import get_gazetteer
+from eventwire.geo.gazetteer import Candidate, GeoRecord, normalize
 from eventwire.geo.resolve import choose
 from eventwire.records import Article
 

@@ -150,7 +150,7 @@ def _dateline_place(article: Article) -> Place | None:
     p = next((p for p in article.places if p.role == "dateline" and p.geonameid is not None), None)
     if p is not None or not article.dateline_place:
         return p
-    from eventwire.geo.gazetteer import get_gazetteer
+    from eventwire.geo.gazcache import get_gazetteer
     from eventwire.geo.resolve import choose
 
     gaz = get_gazetteer()

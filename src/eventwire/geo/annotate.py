@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwire import lexicon
-from eventwire.geo.gazetteer import GeoRecord, get_gazetteer
+from eventwire.geo.gazcache import get_gazetteer
+from eventwire.geo.gazetteer import GeoRecord
 from eventwire.geo.resolve import DIVISION_WORDS, Choice, choose
 from eventwire.nlp.annotators import annotator
 from eventwire.records import Article, Place

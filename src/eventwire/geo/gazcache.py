@@ -35,6 +35,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -200,3 +201,20 @@ def load_gazetteer(min_city_population: int = MIN_CITY_POPULATION, directory: Pa
         gaz = Gazetteer(min_city_population)
     _write(path, key, gaz)
     return gaz
+
+
+_LOCK = threading.Lock()
+_GAZ: Gazetteer | None = None
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, loaded on first call (thread-safe) from the on-disk cache of the
+    built index, or built and cached when there is none (:func:`load_gazetteer`;
+    ``EVENTWIRE_CACHE_DIR=off`` always builds in memory)."""
+    global _GAZ
+    if _GAZ is None:
+        with _LOCK:
+            if _GAZ is None:
+                _GAZ = load_gazetteer()
+    return _GAZ
+

@@ -12,8 +12,8 @@ is copied into eventwire):
 * ``eventwire/data/geo_aliases.json`` (written by us): English aliases, extra demonyms, seats of
   government standing for their city ("the Kremlin" -> Moscow), words that are never toponyms alone.
 
-The gazetteer is built lazily on first use (:func:`get_gazetteer`, about 2-3 s and ~150 MB) and kept for
-the life of the process; the built index is cached on disk (:mod:`eventwire.geo.gazcache`), so later
+The gazetteer is built lazily on first use (:func:`eventwire.geo.gazcache.get_gazetteer`, about 2-3 s
+and ~150 MB) and kept for the life of the process; the built index is cached on disk (:mod:`eventwire.geo.gazcache`), so later
 processes, workers included, load it in about 0.3 s instead of building it again.
 
 Feature codes: countries get GeoNames class ``A`` / code ``PCL`` (political entity), first-level
@@ -27,7 +27,6 @@ import json
 import logging
 import math
 import re
-import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -112,7 +111,8 @@ def _latin(name: str) -> bool:
 class Gazetteer:
     """Name -> candidate index over countries, first-level divisions, continents and cities.
 
-    Use :func:`get_gazetteer` (built once per process) rather than constructing one per document.
+    Use :func:`eventwire.geo.gazcache.get_gazetteer` (built once per process) rather than constructing
+    one per document.
     """
 
     def __init__(self, min_city_population: int = MIN_CITY_POPULATION) -> None:
@@ -347,21 +347,3 @@ def _countryinfo_by_iso2() -> dict[str, dict]:
         if iso2 and iso2 not in out:
             out[iso2] = d
     return out
-
-
-_LOCK = threading.Lock()
-_GAZ: Gazetteer | None = None
-
-
-def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, loaded on first call (thread-safe) from the on-disk cache of the
-    built index, or built and cached when there is none (:func:`eventwire.geo.gazcache.load_gazetteer`;
-    ``EVENTWIRE_CACHE_DIR=off`` always builds in memory)."""
-    global _GAZ
-    if _GAZ is None:
-        with _LOCK:
-            if _GAZ is None:
-                from eventwire.geo.gazcache import load_gazetteer
-
-                _GAZ = load_gazetteer()
-    return _GAZ
