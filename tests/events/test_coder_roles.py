@@ -234,3 +234,23 @@ def test_quantity_of_bare_people_is_filtered_like_bare_people():
     text = "The World Health Organization is providing urgent assistance to meet the health needs of {}."
     assert not [e for e in events(text.format("thousands of people")) if e[0] == "meet"]
     assert events(text.format("thousands of people")) == events(text.format("people"))
+
+
+# -- issue 18: "go on strike" (a noun pattern's gov: through the preposition its prep: names)
+
+@pytest.mark.parametrize("text, expected", [
+    ("Workers went on strike in Seoul on Monday.", ("strike", "143", ["KORLAB"], [])),
+    ("Nurses in Kenya went on strike against the government.", ("strike", "143", ["KENHLH"], ["KENGOV"])),
+])
+def test_going_on_strike_is_a_strike(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+@pytest.mark.parametrize("text", ["Workers went home.", "The workers went on holiday.",
+                                  "Workers went on with their work.", "The strike went on for a week.",
+                                  "The village was quiet."])
+def test_going_without_a_strike_stays_uncoded(text):
+    assert events(text) == []
+

@@ -401,10 +401,12 @@ class EventCoder:
                 heads = [tok]
                 if pos == "N" and tok.dep_ in ("dobj", "nsubjpass", "nsubj"):
                     heads.append(tok.head)
+                if pos == "N" and p.gov and tok.dep_ == "pobj" and tok.head.head.i != tok.head.i:
+                    heads.append(tok.head.head)  # "went on strike": the "on" hangs on the verb
                 if not any(_prep_like(c, p.prep) for h in heads for c in h.children):
                     continue
             if p.gov:
-                if pos != "N" or tok.head.i == tok.i or tok.head.lemma_.lower() not in p.gov:
+                if pos != "N" or _governor(tok, p) is None:
                     continue
             if p.obj_words and not _follows(tok, p.obj_words):
                 continue
@@ -806,6 +808,8 @@ class EventCoder:
         # ``gov:voice|express``), whose subject is the source and whose prepositions may name the target
         gov = n.head if n.dep_ in ("dobj", "attr", "nsubjpass") and (
             n.head.lemma_.lower() in LIGHT_VERBS or n.head.lemma_.lower() in p.gov) else None
+        if gov is None and n.dep_ == "pobj" and p.gov:
+            gov = _governor(n, p)  # "Workers went on strike": ``gov:go prep:on``
         relcl = next((c for c in n.children if c.dep_ == "relcl"), None)
         # participants named on the noun: "talks between X and Y", "US-Taliban talks", "Russia's invasion"
         for slot in p.targets:
@@ -1162,6 +1166,18 @@ def _prep_like(c: "Token", preps: frozenset[str]) -> bool:
     if c.dep_ in ("advcl", "xcomp", "ccomp"):
         return any(m.dep_ == "mark" and m.lower_ in preps for m in c.children)
     return False
+
+
+def _governor(n: "Token", p: Pattern) -> "Token | None":
+    """The verb of a ``gov:`` condition governing noun ``n``: its head ("staged a strike"), or, when the
+    pattern's ``prep:`` names the preposition ``n`` is the object of, the verb that preposition hangs on
+    ("went on strike": ``gov:go prep:on``). ``None`` when that verb's lemma is not in ``p.gov``."""
+    h = n.head
+    if h.i == n.i:
+        return None
+    if n.dep_ == "pobj" and p.prep and h.dep_ == "prep" and h.lower_ in p.prep and h.head.i != h.i:
+        h = h.head
+    return h if h.lemma_.lower() in p.gov else None
 
 
 def _follows(tok: "Token", words: tuple[str, ...]) -> bool:
