@@ -241,6 +241,9 @@ def test_quantity_of_bare_people_is_filtered_like_bare_people():
 @pytest.mark.parametrize("text, expected", [
     ("Workers went on strike in Seoul on Monday.", ("strike", "143", ["KORLAB"], [])),
     ("Nurses in Kenya went on strike against the government.", ("strike", "143", ["KENHLH"], ["KENGOV"])),
+    # a hunger strike is CAMEO 142, not 143 (the noun's modifier: mod:hunger)
+    ("Students in Chile went on hunger strike.", ("strike", "142", ["CHLEDU"], [])),
+    ("Activists staged a hunger strike in Cairo.", ("strike", "142", ["EGYOPP"], [])),
 ])
 def test_going_on_strike_is_a_strike(text, expected):
     trigger, cameo, sources, targets = expected
@@ -250,7 +253,7 @@ def test_going_on_strike_is_a_strike(text, expected):
 
 @pytest.mark.parametrize("text", ["Workers went home.", "The workers went on holiday.",
                                   "Workers went on with their work.", "The strike went on for a week.",
-                                  "The village was quiet."])
+                                  "The village was quiet.", "The hunger in the region worsened."])
 def test_going_without_a_strike_stays_uncoded(text):
     assert events(text) == []
 

@@ -408,6 +408,9 @@ class EventCoder:
             if p.gov:
                 if pos != "N" or _governor(tok, p) is None:
                     continue
+            if p.mod and (pos != "N" or not any(
+                    c.i < tok.i and c.dep_ in ("compound", "amod") and c.lemma_.lower() in p.mod for c in tok.children)):
+                continue  # "hunger strike": mod:hunger
             if p.obj_words and not _follows(tok, p.obj_words):
                 continue
             return p

@@ -44,6 +44,7 @@ class Pattern:
         lemma: trigger lemma; pos: ``V`` or ``N``.
         obj: required direct-object lemmas (empty: no requirement).
         prt: required particles; prep: required prepositions; gov: required governing-verb lemmas.
+        mod: nouns only: required lemmas of a modifier before the noun ("hunger strike": ``mod:hunger``).
         cameo: CAMEO code or family (``02*``); targets: target slots in order; target_optional.
         confidence: the rule's confidence; rule: a readable id (``meet/V/with``).
         obj_words: for PETRARCH-style patterns: words that must follow the trigger (any order).
@@ -67,6 +68,7 @@ class Pattern:
     prt: frozenset[str] = frozenset()
     prep: frozenset[str] = frozenset()
     gov: frozenset[str] = frozenset()
+    mod: frozenset[str] = frozenset()
     confidence: float = 0.7
     rule: str = ""
     obj_words: tuple[str, ...] = ()
@@ -75,7 +77,7 @@ class Pattern:
     @property
     def specificity(self) -> int:
         """How many conditions the pattern has (more specific patterns are tried first)."""
-        return bool(self.obj) + bool(self.prt) + bool(self.prep) + bool(self.gov) + len(self.obj_words) + (
+        return bool(self.obj) + bool(self.prt) + bool(self.prep) + bool(self.gov) + bool(self.mod) + len(self.obj_words) + (
             "person" in self.req or "intrans" in self.req)
 
     @property
@@ -138,8 +140,8 @@ class TriggerDictionary:
                 if c == "-":
                     continue
                 k, _, v = c.partition(":")
-                if k not in ("obj", "prt", "prep", "gov", "req") or not v:
-                    raise PatternError(f"{path}:{ln}: unknown condition {c!r} (obj:, prt:, prep:, gov:, req:)")
+                if k not in ("obj", "prt", "prep", "gov", "mod", "req") or not v:
+                    raise PatternError(f"{path}:{ln}: unknown condition {c!r} (obj:, prt:, prep:, gov:, mod:, req:)")
                 if k == "req":
                     if v not in REQUIREMENTS:
                         raise PatternError(f"{path}:{ln}: unknown requirement {v!r} ({', '.join(sorted(REQUIREMENTS))})")
