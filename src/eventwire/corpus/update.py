@@ -505,6 +505,11 @@ def _regroup(con: duckdb.DuckDBPyConnection, groups: set[str], now: datetime) ->
             uf.union(e["article_id"], e["other_id"])
             s = dedup.Match(e["kind"], e["jaccard"], e["containment"], e["anchor_overlap"]).score
             score[(e["article_id"], e["other_id"])] = score[(e["other_id"], e["article_id"])] = s
+    # each article's best edge score, built once (scanning all edges per member was quadratic)
+    best_score: dict[str, float] = {}
+    for (p, _q), v in score.items():
+        if p not in best_score or v > best_score[p]:
+            best_score[p] = v
     changed: set[str] = set()
     upd = []
     for comp in uf.groups().values():
@@ -525,7 +530,7 @@ def _regroup(con: duckdb.DuckDBPyConnection, groups: set[str], now: datetime) ->
                     kind = "near"
                 sc = score.get((x, orig))
                 if sc is None:
-                    sc = max((v for (p, q), v in score.items() if p == x), default=None)
+                    sc = best_score.get(x)
             if m["dup_group"] != orig or bool(m["is_duplicate"]) != dup:
                 changed.add(x)
             upd.append({"article_id": x, "dup_group": orig, "is_duplicate": dup, "duplicate_of": orig if dup else None,
@@ -608,9 +613,15 @@ def _assign_stories(con, arts: list[_Art], weights: dict[str, float], n_docs: in
             s = merges[s]
         return s
 
+    # duplicate group -> its members, built once: scanning every (article, group) pair per article
+    # grew with the square of the chunk size
+    members: dict[str, list[str]] = {}
+    for x, gx in group_of.items():
+        members.setdefault(gx, []).append(x)
+
     for a in arts:
         g = group_of.get(a.article_id, a.article_id)
-        group_stories = {resolve(story_of.get(x)) for x, gx in group_of.items() if gx == g and x != a.article_id}
+        group_stories = {resolve(story_of.get(x)) for x in members.get(g, ()) if x != a.article_id}
         group_stories.discard(None)
         if group_stories:
             target = min(group_stories, key=lambda s: (first_seen.get(s) or a.seen_at, s))
