@@ -257,3 +257,25 @@ def test_going_on_strike_is_a_strike(text, expected):
 def test_going_without_a_strike_stays_uncoded(text):
     assert events(text) == []
 
+
+
+# -- an armed attack on a place: a foreign place is the target (its country); a place of the source's own
+# country is where it happens, and the attack is coded without a target (issue 18)
+
+@pytest.mark.parametrize("text, expected", [
+    ("Syrian forces shelled Aleppo.", ("shelled", "194", ["SYRMIL"], [])),
+    ("Malian soldiers attacked Gao.", ("attacked", "190", ["MLIMIL"], [])),
+    ("Israeli forces shelled Gaza.", ("shelled", "194", ["ISRMIL"], ["PSE"])),
+    ("Russian forces shelled Kharkiv.", ("shelled", "194", ["RUSMIL"], ["UKR"])),
+    ("Russian forces attacked Kharkiv.", ("attacked", "190", ["RUSMIL"], ["UKR"])),
+])
+def test_armed_attack_on_a_place(text, expected):
+    trigger, cameo, sources, targets = expected
+    found = events(text)
+    assert (trigger, cameo, "asserted", sources, targets) in found, found
+
+
+@pytest.mark.parametrize("text", ["The shells were collected on the beach.",
+                                  "She praised Kharkiv in an interview."])
+def test_no_attack_stays_uncoded(text):
+    assert events(text) == []

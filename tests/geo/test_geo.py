@@ -150,6 +150,28 @@ def test_santiago_mislabelled_by_ner_is_recovered(nlp):
     assert sant[0].role == "event_location"
 
 
+@pytest.mark.parametrize("text, name, country", [
+    ("Syrian forces shelled Aleppo.", "Aleppo", "SYR"),   # NER: NORP
+    ("Malian soldiers attacked Gao.", "Gao", "MLI"),      # NER: PERSON
+    ("Rebels attacked Kharkiv.", "Kharkiv", "UKR"),       # NER: ORG
+])
+def test_object_of_an_armed_attack_mislabelled_by_ner_is_a_place(text, name, country):
+    a = _annotate(text)
+    got = [p for p in a.places if p.text == name]
+    assert got and got[0].country == country and got[0].geonameid is not None, a.places
+    assert got[0].rule.startswith("struck"), got[0].rule
+
+
+@pytest.mark.parametrize("text, word", [
+    ("She praised Kharkiv in an interview.", "Kharkiv"),  # not a verb of armed attack
+    ("Police questioned Gao on Monday.", "Gao"),
+])
+def test_objects_of_other_verbs_are_not_read_as_places(text, word):
+    a = _annotate(text)
+    assert [p.text for p in a.places if p.rule.startswith("struck")] == []
+    assert [p for p in a.places if p.text == word and p.country] == [], a.places
+
+
 def test_division_known_only_by_name_needs_article_context():
     gulf = GeoRecord(None, "Gulf", "PNG", None, None, None, "A", "ADM1", 0, "adm1")
     assert choose([Candidate(gulf, True)]).record is None

@@ -360,7 +360,10 @@ class ArticleActors:
             return []
         ent = self.ent_at.get(tok.i)
         if ent is not None and ent.label_ == "PERSON":
-            return self._person(tok, ent)
+            person = self._person(tok, ent)
+            if person or tok.i not in self.place_at:
+                return person
+            # an unknown "person" the geoparser read as a well-known place ("attacked Gao"): the place
         if tok.pos_ == "PROPN" and self.persons.get(tok.lower_) is not None:  # a known surname the NER missed
             ref = self.persons[tok.lower_]
             return [_moved(ref, _trim(self.doc, tok.left_edge.i, tok.i), tok.i + 1, ref.rule, ref.certainty)]

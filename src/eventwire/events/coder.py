@@ -480,8 +480,14 @@ class EventCoder:
         # source's own country as a whole is not its recipient either ("Trump said the US must ...")
         # (but an owner named in the object is meant: "Merkel defended Germany's decision")
         owner = "owner-of-object" in notes
-        targets = [t for t in targets if owner or not (t.kind in ("place", "country") and t.sector is None
-                                                       and t.country in src_countries)]
+        kept = [t for t in targets if owner or not (t.kind in ("place", "country") and t.sector is None
+                                                    and t.country in src_countries)]
+        # an armed attack on a place of the source's own country, named as itself ("Syrian forces shelled
+        # Aleppo"), is still an attack: with no other target it is coded without one (CAMEO 18-20, force);
+        # not a facility located there ("stormed a migrant camp in Calais": its people are the target)
+        home_place = bool(targets) and not kept and p.cameo[:2] in ("18", "19", "20") and all(
+            t.kind == "place" and t.rule == "place" for t in targets)
+        targets = kept
         targets = [t for t in targets if (t.start, t.end) not in src_spans and not (
             t.code and _same_key(t) in src_keys and not _other_office(t, sources, aa.doc))]
         # ordinary people without owner ("people", "a man") are victims and targets, not sources; nor is a
@@ -500,6 +506,8 @@ class EventCoder:
                 if "reciprocal" not in notes:
                     notes.append("reciprocal")
                 sources, targets = sources[:1], sources[1:]
+            elif home_place:
+                notes.append("home-place")
             elif not p.target_optional:
                 return []
         if "target" in p.req and not targets:

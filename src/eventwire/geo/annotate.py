@@ -14,6 +14,8 @@ Mentions come from four rules:
 * ``locative``: a capitalised word that spaCy missed or mislabelled (``PERSON``/``ORG``, e.g. "through
   central *Santiago*"), object of a locative preposition (in, at, near, through, ...), whose best
   gazetteer match is a country, division, continent, capital or city over 100,000 people.
+* ``struck``: the same test for the direct object of a verb of armed attack (``strike_verbs``:
+  "shelled *Aleppo*", "attacked *Gao*", which NER often calls a group or a person).
 * ``capital``: "the Qatari capital", "the Chilean capital" (no name given) -> that country's capital.
 
 Roles (``Place.role``): ``event_location`` when the toponym (or the noun it is in apposition to, or
@@ -52,6 +54,8 @@ LOC_PREPS = lexicon.words("place_preps")
 EVENT_NOUNS = lexicon.words("event_nouns")
 #: Nouns that make "X is the <noun>" a description of a place, not metonymy.
 GEO_NOUNS = lexicon.words("geo_nouns")
+#: Verbs of armed attack whose mislabelled capitalised object may be a toponym ("shelled Aleppo").
+STRIKE_VERBS = lexicon.words("strike_verbs")
 _SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
@@ -180,11 +184,17 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
                 break
     # capitalised words in locative position that NER missed or mislabelled
     for tok in doc:
-        if tok.i in taken or tok.dep_ != "pobj" or tok.head.lower_ not in LOC_PREPS:
+        if tok.i in taken:
+            continue
+        locative = tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS
+        struck = tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() in STRIKE_VERBS
+        if not (locative or struck):
             continue
         if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
             continue
-        if ent_label.get(tok.i) not in (None, "PERSON", "ORG"):
+        label = ent_label.get(tok.i)
+        if label not in (None, "PERSON", "ORG") and not (
+                label == "NORP" and gaz.demonym(tok.text) is None):  # "shelled Aleppo" tagged NORP
             continue
         s = tok.i
         while s - 1 >= 0 and doc[s - 1].head.i == tok.i and doc[s - 1].dep_ == "compound" and doc[s - 1].text[:1].isupper():
@@ -196,7 +206,7 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
                   or (c.record.kind == "adm1" and c.record.lat is not None)
                   or c.record.feature_code == "PPLC" or c.record.population >= 100_000)]
         if strong:
-            out.append(_Mention(s, tok.i + 1, "locative"))
+            out.append(_Mention(s, tok.i + 1, "locative" if locative else "struck"))
             taken.update(range(s, tok.i + 1))
     out.sort(key=lambda m: (m.start, m.end))
     return out
