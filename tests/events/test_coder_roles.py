@@ -268,6 +268,9 @@ def test_going_without_a_strike_stays_uncoded(text):
     ("Israeli forces shelled Gaza.", ("shelled", "194", ["ISRMIL"], ["PSE"])),
     ("Russian forces shelled Kharkiv.", ("shelled", "194", ["RUSMIL"], ["UKR"])),
     ("Russian forces attacked Kharkiv.", ("attacked", "190", ["RUSMIL"], ["UKR"])),
+    # "the town of X" names the place X; bare rebels take the sentence's country (MLIREB), so Gao is theirs
+    ("Rebels attacked the town of Gao.", ("attacked", "190", ["MLIREB"], [])),
+    ("Russian forces shelled the city of Kharkiv.", ("shelled", "194", ["RUSMIL"], ["UKR"])),
 ])
 def test_armed_attack_on_a_place(text, expected):
     trigger, cameo, sources, targets = expected
@@ -276,6 +279,6 @@ def test_armed_attack_on_a_place(text, expected):
 
 
 @pytest.mark.parametrize("text", ["The shells were collected on the beach.",
-                                  "She praised Kharkiv in an interview."])
+                                  "She praised Kharkiv in an interview.", "The city of Aleppo held a festival."])
 def test_no_attack_stays_uncoded(text):
     assert events(text) == []

@@ -162,6 +162,12 @@ def test_object_of_an_armed_attack_mislabelled_by_ner_is_a_place(text, name, cou
     assert got[0].rule.startswith("struck"), got[0].rule
 
 
+def test_name_of_a_settlement_noun_is_a_place():
+    a = _annotate("Rebels attacked the town of Gao.")
+    gao = [p for p in a.places if p.text == "Gao"]
+    assert gao and gao[0].country == "MLI" and gao[0].rule.startswith("named"), a.places
+
+
 @pytest.mark.parametrize("text, word", [
     ("She praised Kharkiv in an interview.", "Kharkiv"),  # not a verb of armed attack
     ("Police questioned Gao on Monday.", "Gao"),

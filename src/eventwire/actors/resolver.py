@@ -64,6 +64,8 @@ CONTEXT_RULES = frozenset({"role+sentence-country", "role+article-country", "rol
 #: GeoNames feature classes of places that may stand for their country as actors (populated places,
 #: administrative areas, regions): "attacked Kirkuk" -> IRQ, "police in Lyon" -> FRA.
 PLACE_ACTOR_CLASSES = frozenset({"P", "A", "L"})
+#: Nouns that name a place through an "of" phrase: "the town of Gao" stands for the place Gao.
+SETTLEMENT_NOUNS = lexicon.words("settlement_nouns")
 #: Facilities that stand for their owner in an event ("attacked an army base in X", "stormed a police
 #: headquarters", "demolished the home of X").
 FACILITY_NOUNS = lexicon.words("facility_nouns")
@@ -374,6 +376,14 @@ class ArticleActors:
         pl = self.place_at.get(tok.i)
         if pl is not None and (pl[1] - 1 == tok.i or self.doc[pl[0]:pl[1]].root.i == tok.i):
             return [self._place_ref(pl, tok)]
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in SETTLEMENT_NOUNS:
+            for c in tok.children:  # "the town of Gao": the place named
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for o in c.children:
+                        opl = self.place_at.get(o.i)
+                        if o.dep_ == "pobj" and opl is not None and opl[1] - 1 == o.i:
+                            ref = self._place_ref(opl, o)
+                            return [_moved(ref, _trim(self.doc, tok.left_edge.i, tok.i), ref.end, "place", ref.certainty)]
         if tok.pos_ == "NOUN":
             lemma = tok.lemma_.lower()
             if lemma in FACILITY_NOUNS or lemma in INSTRUMENT_NOUNS:

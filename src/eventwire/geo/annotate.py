@@ -15,7 +15,8 @@ Mentions come from four rules:
   central *Santiago*"), object of a locative preposition (in, at, near, through, ...), whose best
   gazetteer match is a country, division, continent, capital or city over 100,000 people.
 * ``struck``: the same test for the direct object of a verb of armed attack (``strike_verbs``:
-  "shelled *Aleppo*", "attacked *Gao*", which NER often calls a group or a person).
+  "shelled *Aleppo*", "attacked *Gao*", which NER often calls a group or a person); ``named``: the same
+  for the "of" phrase of a settlement noun (``settlement_nouns``: "the town of *Gao*").
 * ``capital``: "the Qatari capital", "the Chilean capital" (no name given) -> that country's capital.
 
 Roles (``Place.role``): ``event_location`` when the toponym (or the noun it is in apposition to, or
@@ -56,6 +57,8 @@ EVENT_NOUNS = lexicon.words("event_nouns")
 GEO_NOUNS = lexicon.words("geo_nouns")
 #: Verbs of armed attack whose mislabelled capitalised object may be a toponym ("shelled Aleppo").
 STRIKE_VERBS = lexicon.words("strike_verbs")
+#: Nouns that name a place through an "of" phrase ("the town of Gao").
+SETTLEMENT_NOUNS = lexicon.words("settlement_nouns")
 _SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
@@ -188,7 +191,9 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
             continue
         locative = tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS
         struck = tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() in STRIKE_VERBS
-        if not (locative or struck):
+        named = (tok.dep_ == "pobj" and tok.head.lower_ == "of"
+                 and tok.head.head.lemma_.lower() in SETTLEMENT_NOUNS and tok.head.head.i < tok.i)
+        if not (locative or struck or named):
             continue
         if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN", "ADJ"):
             continue
@@ -206,7 +211,7 @@ def find_mentions(doc: "Doc", article: Article) -> list[_Mention]:
                   or (c.record.kind == "adm1" and c.record.lat is not None)
                   or c.record.feature_code == "PPLC" or c.record.population >= 100_000)]
         if strong:
-            out.append(_Mention(s, tok.i + 1, "locative" if locative else "struck"))
+            out.append(_Mention(s, tok.i + 1, "locative" if locative else "struck" if struck else "named"))
             taken.update(range(s, tok.i + 1))
     out.sort(key=lambda m: (m.start, m.end))
     return out
