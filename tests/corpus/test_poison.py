@@ -65,10 +65,10 @@ def test_ranks_fit_the_stored_column():
 def _poison(monkeypatch, bad_ids: set[str]) -> None:
     real = U.features
 
-    def features(row, with_signatures=True):
+    def features(row, *args, **kwargs):
         if row["article_id"] in bad_ids:
             raise ValueError("poison article")
-        return real(row, with_signatures)
+        return real(row, *args, **kwargs)
 
     monkeypatch.setattr(U, "features", features)
 

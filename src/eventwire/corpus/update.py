@@ -146,9 +146,11 @@ def lead_end(body: str) -> int:
     return len(body)
 
 
-def features(row: dict[str, Any], with_signatures: bool = True) -> _Art:
+def features(row: dict[str, Any], with_signatures: bool = True, with_anchors: bool = True) -> _Art:
     """Compute an article's features from its ``articles`` row (plus ``processed_at``); the MinHash
-    signatures only when ``with_signatures`` (a stored candidate needs its shingles and anchors only)."""
+    signatures only when ``with_signatures`` (a stored candidate needs its shingles and anchors only);
+    the anchors only when ``with_anchors`` (else ``{}``: a stored candidate's anchors are read from
+    ``article_anchors``)."""
     body = row["body"] or ""
     toks = words(body)
     sh = shingles(toks)
@@ -162,7 +164,7 @@ def features(row: dict[str, Any], with_signatures: bool = True) -> _Art:
         lead_end=lead_end(body), body_hash=body_hash(toks), shingles=set(sh),
         sig=signatures.minhash(sh) if with_signatures else None,
         lead_sig=signatures.minhash(lead) if with_signatures else None,
-        anchors=dict(anchors(body)[:MAX_ANCHORS]))
+        anchors=dict(anchors(body)[:MAX_ANCHORS]) if with_anchors else {})
 
 
 # -- the update ----------------------------------------------------------------------------------
@@ -476,8 +478,14 @@ def _load_others(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, _Ar
         WHERE a.article_id IN (SELECT unnest(?))""", list(ids))
     out = {}
     for r in rows:
-        art = features(r, with_signatures=False)
+        art = features(r, with_signatures=False, with_anchors=False)
         out[art.article_id] = art
+    # anchors as stored when the article joined the view (the same list `features` computes, in rank
+    # order): recomputing them from every candidate's body grew with the corpus
+    for aid, anc, rank in _fetch(con, "SELECT article_id, anchor, rank FROM article_anchors "
+                                       "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, rank", list(ids)):
+        if aid in out:
+            out[aid].anchors[anc] = rank
     # seen_at as stored (a rebuild recomputes it the same way; keep the stored value authoritative)
     for aid, s in _fetch(con, "SELECT article_id, seen_at FROM article_corpus WHERE article_id IN (SELECT unnest(?))", list(ids)):
         if aid in out and s is not None:
