@@ -2,33 +2,15 @@
 bodies capped, and the analyst's additions (issue 17 item 4), on the web fixture database."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from eventwire.store import reviews as review_store
 from eventwire.web.app import MAX_BODY_BYTES, create_app
+from tests.web.conftest import HOST, TOKEN
 
-TOKEN = "analyst-test-token-0123456789"
-HOST = ["testserver"]
 AUTH = {"X-Eventwire-Token": TOKEN}
-
-
-@pytest.fixture
-def db(tmp_path, web_db_template) -> Path:
-    p = tmp_path / "web.duckdb"
-    shutil.copy(web_db_template, p)
-    return p
-
-
-@pytest.fixture
-def client(db):
-    app = create_app(db, write_token=TOKEN, allowed_hosts=HOST)
-    with TestClient(app) as c:
-        yield c
-    app.state.ew.con.close()
 
 
 def _event(client, cameo: str) -> dict:

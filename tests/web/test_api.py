@@ -19,33 +19,8 @@ from eventwire.web.app import CSP, create_app
 from eventwire.web.assets import WORLD_FILE, topojson_to_world
 from eventwire.web.render import Span, highlight
 from eventwire.web.server import is_loopback, resolve_token
+from tests.web.conftest import HOST, TOKEN
 from tests.web_fixture import EVIL, make_hostile
-
-TOKEN = "api-test-token-0123456789abcdef"
-HOST = ["testserver"]
-
-
-@pytest.fixture
-def db(tmp_path, web_db_template) -> Path:
-    p = tmp_path / "web.duckdb"
-    shutil.copy(web_db_template, p)
-    return p
-
-
-@pytest.fixture
-def client(db):
-    app = create_app(db, write_token=TOKEN, allowed_hosts=HOST)
-    with TestClient(app) as c:
-        yield c
-    app.state.ew.con.close()
-
-
-@pytest.fixture
-def ro_client(db):
-    app = create_app(db, allowed_hosts=HOST)
-    with TestClient(app) as c:
-        yield c
-    app.state.ew.con.close()
 
 
 def all_events(db: Path, client: TestClient | None = None) -> list[dict]:
