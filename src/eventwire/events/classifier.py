@@ -243,12 +243,8 @@ def parse_features(sent: Any, source: SpanArg, target: SpanArg) -> dict[str, flo
         sp = whole.char_span(spans[0][0], spans[0][1], alignment_mode="expand")
         return sp.root if sp is not None and len(sp) else None
 
-    def ancestors(t):
-        out = [t]
-        while t.head.i != t.i:
-            t = t.head
-            out.append(t)
-        return out
+    def ancestors(t):  # the token and its heads up to the root (spaCy's Token.ancestors)
+        return [t, *t.ancestors]
 
     f: dict[str, float] = {}
     hs, ht = head(src), head(tgt)

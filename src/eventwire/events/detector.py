@@ -157,12 +157,8 @@ def trigger_token(sent: "Span", src: "Ref", tgt: "Ref | None") -> "Token":
         sp = doc[r.start:r.end]
         return sp.root
 
-    def up(t):
-        out = [t]
-        while t.head.i != t.i:
-            t = t.head
-            out.append(t)
-        return out
+    def up(t):  # the token and its heads up to the root (spaCy's Token.ancestors)
+        return [t, *t.ancestors]
 
     hs = head(src)
     if tgt is not None:
