@@ -2,7 +2,6 @@
 fields), Parquet and CSV (read back with DuckDB), JSON Lines; safe filters; the command line."""
 from __future__ import annotations
 
-import io
 import json
 import re
 
@@ -18,6 +17,7 @@ from eventwire.store.db import Store
 from eventwire.store.export import (GDELT_BLANK, GDELT_COLUMNS, ExportError, Filter, actor_parts, build_query,
                                     export, parse_where, table_columns)
 from tests import corpus_gen
+from tests.store.conftest import run
 
 GEN = corpus_gen.build()
 
@@ -30,19 +30,6 @@ def db(tmp_path_factory):
         store.write("gen", [Outcome(Document(doc_id=a.doc_id, source=a.source, kind="gen"), "article", a) for a in arts])
         update_corpus(store.con)
     return path
-
-
-@pytest.fixture()
-def con(db):
-    c = duckdb.connect(str(db), read_only=True)
-    yield c
-    c.close()
-
-
-def run(con, fmt, **kw) -> str:
-    buf = io.StringIO()
-    export(con, fmt, buf, **kw)
-    return buf.getvalue()
 
 
 def happened(con) -> int:

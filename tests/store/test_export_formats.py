@@ -6,11 +6,9 @@ The database is written by hand here (two articles, known events and places), so
 are known whatever the coder finds today."""
 from __future__ import annotations
 
-import io
 import json
 import re
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -23,6 +21,7 @@ from eventwire.store import plover
 from eventwire.store.db import Store
 from eventwire.store.export import (GDELT_COLUMNS, GDELT_EVENT_FIELDS, GDELT_MENTION_COLUMNS, GDELT_MENTIONS_BLANK,
                                     export)
+from tests.store.conftest import run
 
 BODY_A = ("Kenya's foreign minister hosted envoys of Ethiopia and Eritrea in Nairobi on Tuesday. "
           "The European Union imposed sanctions on Belarusian officials. "
@@ -108,19 +107,6 @@ def db(tmp_path_factory):
                              for a in _articles()])
         update_corpus(store.con)
     return path
-
-
-@pytest.fixture()
-def con(db):
-    c = duckdb.connect(str(db), read_only=True)
-    yield c
-    c.close()
-
-
-def run(con, fmt, **kw) -> str:
-    buf = io.StringIO()
-    export(con, fmt, buf, **kw)
-    return buf.getvalue()
 
 
 # -- PLOVER entities, modes, contexts ---------------------------------------------------------------
